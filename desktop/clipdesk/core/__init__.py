@@ -1,0 +1,1 @@
+"""Pure-Python domain code: no Qt, no subprocesses."""
