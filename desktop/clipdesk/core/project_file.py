@@ -1,0 +1,440 @@
+"""The project file beside a document (DOC.clipdesk.yaml): the editor's work on it.
+
+It holds what the document itself does not: bound, title, review and note edits per clip
+(keyed by clip id, only what differs from the document), clips the editor added, clips
+deleted, the clip order, the media binding, the document-to-media offset, and the export
+settings and queue (opaque here: the export engine owns their shapes). The document
+changes only when the user saves it; reopening it restores this work.
+
+Writes are atomic (temporary file in the same folder, fsync, rename, fsync the folder),
+so a kill at any moment leaves either the previous or the new file. A file that cannot
+be read or does not validate is moved aside and the document opens clean.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as _dt
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clipdesk.core.bounds import EditRefused, Timebase, check_bounds
+from clipdesk.core.clip_store import ClipStore
+from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
+
+SCHEMA = 1
+SUFFIX = ".clipdesk.yaml"
+# Clip fields a project file records; the rest come from the document.
+EDIT_FIELDS = ("start_ms", "end_ms", "title", "review", "note")
+ADDED_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "start_ms",
+    "end_ms",
+    "review",
+    "note",
+    "quote",
+    "speaker",
+    "summary",
+    "takeaway",
+)
+
+
+class ProjectFileError(ValueError):
+    """A project file that cannot be used; str() names the file."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def project_path(document: Path | str) -> Path:
+    document = Path(document)
+    return document.with_name(document.name + SUFFIX)
+
+
+@dataclass
+class MediaBinding:
+    """The media the document is played against: a local path or an http(s) URL."""
+
+    source: str
+    duration_ms: int | None = None
+    fps: float | None = None
+
+
+@dataclass
+class LoadResult:
+    loaded: bool = False  # a project file was found and applied
+    moved_aside: Path | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    """A document clip as the document has it, to record only what the editor changed."""
+
+    start_ms: int
+    end_ms: int | None
+    title: str
+    review: ReviewStatus
+    note: str
+
+
+class Project:
+    """The project file of one open document, over its ClipStore and Timebase.
+
+    Construct it right after reading the document (before any edit): the clips as they
+    are then are the document's, and only differences from them are written.
+    """
+
+    def __init__(self, document: Path | str, store: ClipStore, timebase: Timebase) -> None:
+        self.document = Path(document)
+        self.path = project_path(self.document)
+        self.store = store
+        self.timebase = timebase
+        self.media: MediaBinding | None = None
+        self.export_settings: dict[str, Any] = {}
+        self.export_queue: list[dict[str, Any]] = []
+        self._baseline = {
+            c.id: _Baseline(c.start_ms, c.end_ms, c.title, c.review, c.note) for c in store
+        }
+        self._listeners: list[Callable[[str], None]] = []
+
+    # -- state the store does not hold -------------------------------------------
+    def subscribe(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """listener(name) hears of changes to media, export_settings and export_queue."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _emit(self, name: str) -> None:
+        for listener in list(self._listeners):
+            listener(name)
+
+    def set_media(self, media: MediaBinding | None) -> None:
+        self.media = media
+        if media is not None:
+            if media.duration_ms:
+                self.timebase.duration_ms = media.duration_ms
+            if media.fps:
+                self.timebase.fps = media.fps
+        self._emit("media")
+
+    def set_export_settings(self, settings: dict[str, Any]) -> None:
+        _check_plain(settings, "export settings")
+        self.export_settings = dict(settings)
+        self._emit("export_settings")
+
+    def set_export_queue(self, queue: list[dict[str, Any]]) -> None:
+        _check_plain(queue, "export queue")
+        self.export_queue = [dict(job) for job in queue]
+        self._emit("export_queue")
+
+    def is_document_clip(self, clip_id: str) -> bool:
+        return clip_id in self._baseline
+
+    # -- saving --------------------------------------------------------------------
+    def to_data(self) -> dict[str, Any]:
+        edits: dict[str, dict[str, Any]] = {}
+        added: list[dict[str, Any]] = []
+        for clip in self.store:
+            base = self._baseline.get(clip.id)
+            if base is None:
+                added.append({k: _plain(getattr(clip, k)) for k in ADDED_FIELDS})
+                continue
+            changed = {
+                k: _plain(getattr(clip, k))
+                for k in EDIT_FIELDS
+                if getattr(clip, k) != getattr(base, k)
+            }
+            if changed:
+                edits[clip.id] = changed
+        present = {c.id for c in self.store}
+        media = None
+        if self.media is not None:
+            media = {k: v for k, v in dataclasses.asdict(self.media).items() if v is not None}
+        return {
+            "schema": SCHEMA,
+            "document": self.document.name,
+            "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "media": media,
+            "offset_ms": self.timebase.offset_ms,
+            "clips": edits,
+            "added": added,
+            "deleted": [cid for cid in self._baseline if cid not in present],
+            "order": [c.id for c in self.store],
+            "export_settings": self.export_settings,
+            "export_queue": self.export_queue,
+        }
+
+    def save(self) -> Path:
+        """Write the project file atomically. Raises OSError when it cannot be written."""
+        text = "# Clipdesk project file: edits to the document beside it.\n" + yaml.safe_dump(
+            self.to_data(), sort_keys=False, allow_unicode=True, width=100
+        )
+        write_atomic(self.path, text)
+        return self.path
+
+    # -- loading -------------------------------------------------------------------
+    def load(self) -> LoadResult:
+        """Apply the project file, if there is one. Never raises for a bad file: it is
+        moved aside, the document stays as read, and the result says what happened."""
+        result = LoadResult()
+        if not self.path.exists():
+            return result
+        try:
+            data = read_project(self.path)
+            result.messages.extend(self._apply(data))
+            result.loaded = True
+        except ProjectFileError as exc:
+            result.moved_aside = move_aside(self.path)
+            where = (
+                f"it was moved to {result.moved_aside.name}"
+                if result.moved_aside
+                else "it could not be moved aside"
+            )
+            result.messages.insert(0, f"{exc}; {where} and the document opens without it.")
+        return result
+
+    def _apply(self, data: dict[str, Any]) -> list[str]:
+        messages: list[str] = []
+        name = self.path.name
+        by_id = {c.id: dataclasses.replace(c) for c in self.store}
+        for cid in data["deleted"]:
+            if by_id.pop(cid, None) is None:
+                messages.append(f"{name}: deleted clip {cid!r} is no longer in the document.")
+        for cid, changes in data["clips"].items():
+            clip = by_id.get(cid)
+            if clip is None or cid not in self._baseline:
+                messages.append(
+                    f"{name}: clip {cid!r} is no longer in the document; its edits were dropped."
+                )
+                continue
+            start = changes.get("start_ms", clip.start_ms)
+            end = changes.get("end_ms", clip.end_ms)
+            try:
+                check_bounds(start, end)
+            except EditRefused as exc:
+                messages.append(f"{name}: clip {cid!r}: {exc} Its bounds were not restored.")
+                changes = {k: v for k, v in changes.items() if k not in ("start_ms", "end_ms")}
+            for k, v in changes.items():
+                setattr(clip, k, v)
+        for entry in data["added"]:
+            if entry["id"] in by_id:
+                messages.append(f"{name}: added clip {entry['id']!r} clashes with the document.")
+                continue
+            try:
+                check_bounds(entry["start_ms"], entry["end_ms"])
+            except EditRefused as exc:
+                messages.append(f"{name}: added clip {entry['id']!r}: {exc} It was dropped.")
+                continue
+            by_id[entry["id"]] = Clip(**entry)
+        ordered = [by_id.pop(cid) for cid in data["order"] if cid in by_id]
+        # Clips the project does not place (new in the document) keep the document's order.
+        ordered += [c for c in by_id.values()]
+        self.store.reset(ordered)
+        self.timebase.offset_ms = data["offset_ms"]
+        if data["media"] is not None:
+            self.set_media(MediaBinding(**data["media"]))
+        self.export_settings = data["export_settings"]
+        self.export_queue = data["export_queue"]
+        return messages
+
+
+# -- reading and validating --------------------------------------------------------
+
+
+def read_project(path: Path) -> dict[str, Any]:
+    """Read and validate a project file into plain, typed values (review as ReviewStatus,
+    kind as ClipKind). Raises ProjectFileError with a message naming what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectFileError(path, f"cannot be read ({exc})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ProjectFileError(path, f"is not valid YAML{where}") from None
+    return _Validator(path).project(raw)
+
+
+class _Validator:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, message: str) -> ProjectFileError:
+        return ProjectFileError(self.path, message)
+
+    def project(self, raw: Any) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            raise self.fail("is not a Clipdesk project file (no mapping at the top)")
+        schema = raw.get("schema")
+        if schema != SCHEMA:
+            if isinstance(schema, int) and schema > SCHEMA:
+                raise self.fail(f"uses schema {schema}, newer than this Clipdesk reads ({SCHEMA})")
+            raise self.fail(f"has no valid schema number (found {schema!r})")
+        out: dict[str, Any] = {}
+        out["offset_ms"] = self.integer(raw.get("offset_ms", 0), "offset_ms")
+        out["media"] = self.media(raw.get("media"))
+        clips = raw.get("clips") or {}
+        if not isinstance(clips, dict):
+            raise self.fail("'clips' must be a mapping of clip id to edits")
+        out["clips"] = {
+            self.string(cid, "clip id"): self.edits(v, f"clips.{cid}") for cid, v in clips.items()
+        }
+        out["added"] = [
+            self.added(v, f"added[{i}]") for i, v in enumerate(self.listof(raw, "added"))
+        ]
+        out["deleted"] = [self.string(v, "deleted id") for v in self.listof(raw, "deleted")]
+        out["order"] = [self.string(v, "order id") for v in self.listof(raw, "order")]
+        settings = raw.get("export_settings") or {}
+        if not isinstance(settings, dict):
+            raise self.fail("'export_settings' must be a mapping")
+        out["export_settings"] = settings
+        queue = self.listof(raw, "export_queue")
+        if not all(isinstance(job, dict) for job in queue):
+            raise self.fail("'export_queue' must be a list of mappings")
+        out["export_queue"] = queue
+        return out
+
+    def listof(self, raw: dict[str, Any], key: str) -> list[Any]:
+        value = raw.get(key) or []
+        if not isinstance(value, list):
+            raise self.fail(f"{key!r} must be a list")
+        return value
+
+    def integer(self, v: Any, what: str, optional: bool = False) -> Any:
+        if v is None and optional:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise self.fail(f"{what} must be a whole number of milliseconds (found {v!r})")
+        return v
+
+    def string(self, v: Any, what: str) -> str:
+        if not isinstance(v, str):
+            raise self.fail(f"{what} must be text (found {v!r})")
+        return v
+
+    def review(self, v: Any, what: str) -> ReviewStatus:
+        try:
+            return ReviewStatus(v)
+        except ValueError:
+            choices = ", ".join(s.value for s in ReviewStatus)
+            raise self.fail(f"{what} must be one of {choices} (found {v!r})") from None
+
+    def media(self, v: Any) -> dict[str, Any] | None:
+        if v is None:
+            return None
+        if not isinstance(v, dict) or not isinstance(v.get("source"), str):
+            raise self.fail("'media' must be a mapping with a 'source' path or URL")
+        fps = v.get("fps")
+        if fps is not None and (isinstance(fps, bool) or not isinstance(fps, (int, float))):
+            raise self.fail(f"media.fps must be a number (found {fps!r})")
+        return {
+            "source": v["source"],
+            "duration_ms": self.integer(v.get("duration_ms"), "media.duration_ms", True),
+            "fps": float(fps) if fps is not None else None,
+        }
+
+    def edits(self, v: Any, where: str) -> dict[str, Any]:
+        if not isinstance(v, dict):
+            raise self.fail(f"{where} must be a mapping")
+        unknown = set(v) - set(EDIT_FIELDS)
+        if unknown:
+            raise self.fail(f"{where} has unknown fields {sorted(unknown)}")
+        out: dict[str, Any] = {}
+        for k, value in v.items():
+            if k == "start_ms":
+                out[k] = self.integer(value, f"{where}.start_ms")
+            elif k == "end_ms":
+                out[k] = self.integer(value, f"{where}.end_ms", optional=True)
+            elif k == "review":
+                out[k] = self.review(value, f"{where}.review")
+            else:
+                out[k] = self.string(value, f"{where}.{k}")
+        return out
+
+    def added(self, v: Any, where: str) -> dict[str, Any]:
+        if not isinstance(v, dict):
+            raise self.fail(f"{where} must be a mapping")
+        unknown = set(v) - set(ADDED_FIELDS)
+        if unknown:
+            raise self.fail(f"{where} has unknown fields {sorted(unknown)}")
+        for k in ("id", "start_ms"):
+            if k not in v:
+                raise self.fail(f"{where} has no {k}")
+        out: dict[str, Any] = {
+            "id": self.string(v["id"], f"{where}.id"),
+            "start_ms": self.integer(v["start_ms"], f"{where}.start_ms"),
+            "end_ms": self.integer(v.get("end_ms"), f"{where}.end_ms", optional=True),
+            "review": self.review(v.get("review", "unreviewed"), f"{where}.review"),
+        }
+        try:
+            out["kind"] = ClipKind(v.get("kind", "clip"))
+        except ValueError:
+            raise self.fail(f"{where}.kind {v.get('kind')!r} is not a clip kind") from None
+        for k in ("title", "note", "quote", "speaker", "summary", "takeaway"):
+            out[k] = self.string(v.get(k, ""), f"{where}.{k}")
+        return out
+
+
+# -- files ---------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace path with text so that a crash leaves the old or the new file, whole."""
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    # The rename itself must reach the disk too.
+    with contextlib.suppress(OSError):
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def move_aside(path: Path) -> Path | None:
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return target
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, (ReviewStatus, ClipKind)) else value
+
+
+def _check_plain(value: Any, what: str) -> None:
+    try:
+        yaml.safe_dump(value)
+    except yaml.YAMLError as exc:
+        raise TypeError(
+            f"{what} must be plain data (text, numbers, lists, mappings): {exc}"
+        ) from None

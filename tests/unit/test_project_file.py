@@ -1,0 +1,186 @@
+"""The project file: round trip, atomic writes, validation and corrupt files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from clipdesk.core.bounds import Timebase
+from clipdesk.core.clip_store import ClipStore
+from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus, SourceFormat
+from clipdesk.core.project_file import (
+    MediaBinding,
+    Project,
+    ProjectFileError,
+    project_path,
+    read_project,
+    write_atomic,
+)
+
+
+def open_doc(doc: Path) -> tuple[ClipStore, Timebase, Project]:
+    """What opening a document does: read it (here: build it), then its project."""
+    clips = [
+        Clip("hl-1", ClipKind.HIGHLIGHT, "Opening", 10_000, 20_000, line=5),
+        Clip("hl-2", ClipKind.HIGHLIGHT, "Second", 30_000, 45_000, line=9),
+        Clip("seg-1", ClipKind.SEGMENT, "Segment", 50_000, None, line=12),
+    ]
+    store = ClipStore(Episode(doc, SourceFormat.SHOW_NOTES, clips=clips))
+    tb = Timebase(duration_ms=600_000)
+    return store, tb, Project(doc, store, tb)
+
+
+@pytest.fixture()
+def doc(tmp_path: Path) -> Path:
+    path = tmp_path / "episode.md"
+    path.write_text("# notes\n")
+    return path
+
+
+def test_project_path_beside_document(doc: Path) -> None:
+    assert project_path(doc) == doc.parent / "episode.md.clipdesk.yaml"
+
+
+def test_no_project_file_opens_clean(doc: Path) -> None:
+    store, _, project = open_doc(doc)
+    result = project.load()
+    assert not result.loaded and result.messages == [] and len(store) == 3
+
+
+def test_round_trip_restores_everything(doc: Path) -> None:
+    store, tb, project = open_doc(doc)
+    store.update("hl-1", start_ms=11_040, end_ms=19_500, note="tighter", title="Open")
+    store.update("hl-2", review=ReviewStatus.REJECTED)
+    store.remove("seg-1")
+    store.insert(0, Clip("clip-1", ClipKind.CLIP, "Mine", 1_000, 4_000, note="new"))
+    tb.offset_ms = -872_000
+    project.set_media(MediaBinding("/videos/ep.mp4", duration_ms=900_000, fps=29.97))
+    project.set_export_settings({"template": "{n}-{title}", "crf": 20})
+    project.set_export_queue([{"clip": "hl-1", "state": "queued"}])
+    project.save()
+    text = project.path.read_text()
+    data = yaml.safe_load(text)
+    assert data["schema"] == 1
+    assert data["clips"] == {
+        "hl-1": {"start_ms": 11_040, "end_ms": 19_500, "title": "Open", "note": "tighter"},
+        "hl-2": {"review": "rejected"},
+    }
+    assert data["deleted"] == ["seg-1"] and data["order"] == ["clip-1", "hl-1", "hl-2"]
+
+    store2, tb2, project2 = open_doc(doc)
+    heard: list[str] = []
+    store2.subscribe(lambda kind, *_: heard.append(kind))
+    result = project2.load()
+    assert result.loaded and result.messages == [] and heard == ["reset"]
+    assert [c.id for c in store2] == ["clip-1", "hl-1", "hl-2"]
+    hl1 = store2.get("hl-1")
+    assert (hl1.start_ms, hl1.end_ms, hl1.title, hl1.note) == (11_040, 19_500, "Open", "tighter")
+    assert hl1.kind is ClipKind.HIGHLIGHT and hl1.line == 5 and hl1.bounds_edited
+    assert store2.get("hl-2").review is ReviewStatus.REJECTED
+    added = store2.get("clip-1")
+    assert (added.kind, added.start_ms, added.end_ms, added.note) == (
+        ClipKind.CLIP,
+        1_000,
+        4_000,
+        "new",
+    )
+    assert tb2.offset_ms == -872_000 and tb2.duration_ms == 900_000 and tb2.fps == 29.97
+    assert project2.media == MediaBinding("/videos/ep.mp4", 900_000, 29.97)
+    assert project2.export_settings == {"template": "{n}-{title}", "crf": 20}
+    assert project2.export_queue == [{"clip": "hl-1", "state": "queued"}]
+    # Saving again without edits writes the same content (apart from the time stamp).
+    project2.save()
+    again = yaml.safe_load(project2.path.read_text())
+    assert {k: v for k, v in again.items() if k != "saved_at"} == {
+        k: v for k, v in data.items() if k != "saved_at"
+    }
+
+
+def test_document_changed_since_warns_and_keeps_the_rest(doc: Path) -> None:
+    store, _, project = open_doc(doc)
+    store.update("hl-1", note="keep me")
+    project.save()
+    data = yaml.safe_load(project.path.read_text())
+    data["clips"]["gone-1"] = {"note": "orphan"}
+    data["deleted"].append("gone-2")
+    data["clips"]["hl-2"] = {"start_ms": 50_000, "note": "bounds bad"}  # past its end
+    project.path.write_text(yaml.safe_dump(data))
+    store2, _, project2 = open_doc(doc)
+    result = project2.load()
+    assert result.loaded
+    text = "\n".join(result.messages)
+    assert "'gone-1' is no longer in the document" in text
+    assert "'gone-2' is no longer in the document" in text
+    assert "'hl-2'" in text and "must be after the in point" in text
+    assert store2.get("hl-1").note == "keep me"
+    assert store2.get("hl-2").start_ms == 30_000 and store2.get("hl-2").note == "bounds bad"
+
+
+CORRUPT = [
+    ("{{{ not yaml", "is not valid YAML at line 1"),
+    ("- just\n- a list\n", "no mapping at the top"),
+    ("schema: 2\n", "schema 2, newer than"),
+    ("clips: {}\n", "no valid schema number"),
+    ("schema: 1\nclips:\n  hl-1: {start_ms: '10'}\n", "clips.hl-1.start_ms must be a whole"),
+    ("schema: 1\nclips:\n  hl-1: {colour: red}\n", "unknown fields ['colour']"),
+    ("schema: 1\nclips:\n  hl-1: {review: maybe}\n", "review must be one of"),
+    ("schema: 1\nadded: [{id: x}]\n", "added[0] has no start_ms"),
+    ("schema: 1\nexport_queue: [1, 2]\n", "list of mappings"),
+    ("schema: 1\nmedia: {path: x}\n", "'source' path or URL"),
+    ("schema: 1\noffset_ms: true\n", "offset_ms must be a whole number"),
+    ("schema: 1\nx: !!python/object/apply:os.system ['echo hi']\n", "is not valid YAML"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), CORRUPT)
+def test_corrupt_file_is_moved_aside(doc: Path, text: str, message: str) -> None:
+    path = project_path(doc)
+    path.write_text(text)
+    with pytest.raises(ProjectFileError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        read_project(path)
+    store, tb, project = open_doc(doc)
+    result = project.load()
+    assert not result.loaded
+    assert result.moved_aside is not None and result.moved_aside.read_text() == text
+    assert result.moved_aside.name.startswith("episode.md.clipdesk.yaml.corrupt-")
+    assert not path.exists()
+    assert str(path) in result.messages[0] and "opens without it" in result.messages[0]
+    assert [c.id for c in store] == ["hl-1", "hl-2", "seg-1"] and tb.offset_ms == 0
+
+
+def test_unreadable_file_is_moved_aside(doc: Path) -> None:
+    path = project_path(doc)
+    path.write_bytes(b"schema: 1\nnote: \xff\xfe\n")
+    _, _, project = open_doc(doc)
+    result = project.load()
+    assert result.moved_aside is not None and "cannot be read" in result.messages[0]
+
+
+def test_atomic_write_leaves_no_temporaries(tmp_path: Path) -> None:
+    target = tmp_path / "a.yaml"
+    write_atomic(target, "one\n")
+    write_atomic(target, "two\n")
+    assert target.read_text() == "two\n"
+    assert os.listdir(tmp_path) == ["a.yaml"]
+
+
+def test_failed_write_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.yaml"
+    write_atomic(target, "old\n")
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(target, "new\n")
+    assert target.read_text() == "old\n" and os.listdir(tmp_path) == ["a.yaml"]
+
+
+def test_export_state_must_be_plain(doc: Path) -> None:
+    _, _, project = open_doc(doc)
+    with pytest.raises(TypeError, match="plain data"):
+        project.set_export_settings({"when": object()})
