@@ -1,0 +1,256 @@
+"""Run one export job: a child process in its own process group, never a
+shell; progress from ffmpeg; cancel by SIGINT then SIGKILL to the group;
+output written under a private temporary folder inside the output folder and
+moved into place only once ffprobe has checked it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from clipdesk.core.export_plan import JobSpec, SourceKind
+from clipdesk.core.naming import ConflictPolicy, with_suffix_number
+from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv
+from clipdesk.media.probe import ProbeError, check_clip, probe_media
+from clipdesk.media.progress import Progress, ProgressParser
+from clipdesk.media.tools import ToolMissing, Tools
+
+TEMP_PREFIX = ".clipdesk-part-"
+CANCEL_GRACE_S = 1.5  # SIGINT first (ffmpeg stops cleanly), SIGKILL after this
+_SIDE_SUFFIXES = (".part", ".ytdl", ".temp", ".tmp")
+
+
+class Outcome(str, enum.Enum):
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    outcome: Outcome
+    error: str = ""
+    output: str = ""  # the file written, when done
+
+
+class JobRunner:
+    """One run of one job. run() blocks (call it on a worker thread);
+    cancel() may be called from any thread and never blocks."""
+
+    def __init__(
+        self,
+        spec: JobSpec,
+        tools: Tools,
+        on_progress: Callable[[Progress], None] | None = None,
+        on_log: Callable[[str], None] | None = None,
+        grace_s: float = CANCEL_GRACE_S,
+    ) -> None:
+        self.spec = spec
+        self.tools = tools
+        self.on_progress = on_progress or (lambda p: None)
+        self.on_log = on_log or (lambda line: None)
+        self.grace_s = grace_s
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._exited = threading.Event()
+        self.pgid: int | None = None
+
+    # -- control -------------------------------------------------------------
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            proc = self._proc
+        if proc is None or self._exited.is_set():
+            return
+        self._signal_group(signal.SIGINT)
+        threading.Thread(target=self._kill_after_grace, daemon=True).start()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def _kill_after_grace(self) -> None:
+        if not self._exited.wait(self.grace_s):
+            self.on_log(f"[clipdesk] no exit {self.grace_s:g} s after SIGINT: killing the job")
+            self._signal_group(signal.SIGKILL)
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        if self.pgid is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pgid, sig)
+
+    # -- the run -------------------------------------------------------------
+    def run(self) -> RunResult:
+        spec = self.spec
+        final = Path(spec.output)
+        out_dir = final.parent
+        try:
+            self.tools.need("ffprobe", *self._tools_needed())
+        except ToolMissing as exc:
+            return self._fail(str(exc))
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            work = out_dir / f"{TEMP_PREFIX}{spec.job_id}-{uuid.uuid4().hex[:6]}"
+            work.mkdir()
+        except OSError as exc:
+            return self._fail(f"cannot write to the output folder {out_dir}: {_os_reason(exc)}")
+        try:
+            return self._run_in(work, final)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _tools_needed(self) -> tuple[str, ...]:
+        if self.spec.source_kind is SourceKind.REMOTE:
+            return ("ytdlp", "ffmpeg")
+        return ("ffmpeg",)
+
+    def _run_in(self, work: Path, final: Path) -> RunResult:
+        spec = self.spec
+        tmp_out = work / "clip.mp4"
+        try:
+            argv = cut_argv(self.tools, spec, str(tmp_out))
+        except (ToolMissing, ValueError) as exc:
+            return self._fail(str(exc))
+        tool = "yt-dlp" if spec.source_kind is SourceKind.REMOTE else "ffmpeg"
+        self.on_log(f"[clipdesk] {tool}: {_quote_argv(argv)}")
+        parser = ProgressParser(spec.duration_ms, self.on_progress)
+        tail: list[str] = []
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+        with self._lock:
+            if self._cancelled:
+                return RunResult(Outcome.CANCELLED, "cancelled")
+            try:
+                proc = subprocess.Popen(
+                    argv,
+                    cwd=work,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # own process group: cancel reaches ffmpeg too
+                    env=env,
+                )
+            except OSError as exc:
+                return self._fail(f"{tool} could not start: {_os_reason(exc)}")
+            self._proc = proc
+            self.pgid = proc.pid
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if not line or parser.feed(line):
+                continue
+            self.on_log(line)
+            tail.append(line)
+            del tail[:-40]
+        rc = proc.wait()
+        self._exited.set()
+        # yt-dlp may be gone while its ffmpeg lives on: sweep the whole group.
+        self._signal_group(signal.SIGKILL)
+        if self._cancelled:
+            return RunResult(Outcome.CANCELLED, "cancelled")
+        if rc != 0:
+            return self._fail(f"{tool} failed (exit {rc}): {_reason(tail)}")
+        produced = tmp_out if spec.source_kind is SourceKind.LOCAL else _find_output(work)
+        if produced is None or not produced.is_file():
+            return self._fail(f"{tool} finished but wrote no file: {_reason(tail)}")
+        assert self.tools.ffprobe is not None
+        try:
+            info = probe_media(self.tools.ffprobe, produced)
+        except ProbeError as exc:
+            return self._fail(str(exc))
+        why = check_clip(info, spec.duration_ms)
+        if why:
+            return self._fail(f"{why}: {_reason(tail)}" if _has_error(tail) else why)
+        try:
+            written = _move_into_place(produced, final, spec.conflict)
+        except OSError as exc:
+            return self._fail(f"cannot write {final}: {_os_reason(exc)}")
+        if written is None:
+            return self._fail(f"{final.name} appeared in the output folder meanwhile; not replaced")
+        speed = parser.last.speed if parser.last else None
+        self.on_progress(Progress(1.0, spec.duration_ms, speed, 0.0, True))
+        self.on_log(f"[clipdesk] wrote {written}")
+        return RunResult(Outcome.DONE, output=str(written))
+
+    def _fail(self, message: str) -> RunResult:
+        if self._cancelled:
+            return RunResult(Outcome.CANCELLED, "cancelled")
+        self.on_log(f"[clipdesk] failed: {message}")
+        return RunResult(Outcome.FAILED, message)
+
+
+def _find_output(work: Path) -> Path | None:
+    stem = YTDLP_OUTPUT.split(".", 1)[0] + "."
+    found = [
+        p for p in work.iterdir()
+        if p.name.startswith(stem) and not p.name.endswith(_SIDE_SUFFIXES) and p.is_file()
+    ]  # fmt: skip
+    return found[0] if len(found) == 1 else None
+
+
+def _move_into_place(src: Path, final: Path, policy: ConflictPolicy) -> Path | None:
+    """Rename without clobbering unless the policy says overwrite."""
+    if policy is ConflictPolicy.OVERWRITE:
+        os.replace(src, final)
+        return final
+    candidate, n = final, 1
+    while True:
+        try:
+            os.link(src, candidate)  # fails if candidate exists: no silent overwrite
+        except FileExistsError:
+            if policy is ConflictPolicy.SKIP:
+                return None
+            n += 1
+            candidate = final.with_name(with_suffix_number(final.name, n))
+            continue
+        except OSError:
+            # No hard links here (some FUSE/FAT mounts): check, then rename.
+            if candidate.exists():
+                if policy is ConflictPolicy.SKIP:
+                    return None
+                n += 1
+                candidate = final.with_name(with_suffix_number(final.name, n))
+                continue
+            os.replace(src, candidate)
+            return candidate
+        src.unlink()
+        return candidate
+
+
+_ERROR_MARKERS = ("error", "no space left", "permission denied", "read-only", "invalid", "failed")
+
+
+def _has_error(tail: list[str]) -> bool:
+    return any(m in line.lower() for line in tail for m in _ERROR_MARKERS)
+
+
+def _reason(tail: list[str]) -> str:
+    """The most telling line of a tool's output."""
+    for line in reversed(tail):
+        if line.startswith("ERROR:"):
+            return line[len("ERROR:") :].strip()
+    for line in reversed(tail):
+        if any(m in line.lower() for m in _ERROR_MARKERS):
+            return line.strip()
+    return tail[-1].strip() if tail else "no output"
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _quote_argv(argv: list[str]) -> str:
+    import shlex
+
+    return shlex.join(argv)

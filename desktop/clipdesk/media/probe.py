@@ -1,0 +1,89 @@
+"""ffprobe: what a written clip contains, and whether it is what was asked for."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+_ENTRIES = "format=duration:stream=codec_type,avg_frame_rate,r_frame_rate,width,height"
+
+
+class ProbeError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    duration_s: float | None
+    has_video: bool
+    has_audio: bool
+    fps: float | None
+    width: int = 0
+    height: int = 0
+
+
+def probe_media(ffprobe: str, path: Path | str, timeout: float = 30.0) -> MediaInfo:
+    argv = [
+        ffprobe, "-v", "error", "-print_format", "json",
+        "-show_entries", _ENTRIES,
+        "--", str(path),
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ProbeError(f"ffprobe could not run: {exc}") from exc
+    if done.returncode != 0:
+        msg = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+        raise ProbeError(f"ffprobe cannot read {Path(path).name}: {msg[0]}")
+    try:
+        data = json.loads(done.stdout or "{}")
+    except json.JSONDecodeError as exc:
+        raise ProbeError(f"ffprobe gave unreadable output: {exc}") from exc
+    streams = data.get("streams") or []
+    video = next((s for s in streams if s.get("codec_type") == "video"), None)
+    audio = any(s.get("codec_type") == "audio" for s in streams)
+    fps = None
+    if video:
+        for key in ("avg_frame_rate", "r_frame_rate"):
+            try:
+                rate = Fraction(video.get(key, "0/0"))
+            except (ValueError, ZeroDivisionError):
+                continue
+            if rate > 0:
+                fps = float(rate)
+                break
+    try:
+        duration = float(data.get("format", {}).get("duration"))
+    except (TypeError, ValueError):
+        duration = None
+    return MediaInfo(
+        duration_s=duration,
+        has_video=video is not None,
+        has_audio=audio,
+        fps=fps,
+        width=int((video or {}).get("width") or 0),
+        height=int((video or {}).get("height") or 0),
+    )
+
+
+def check_clip(info: MediaInfo, expected_ms: int) -> str | None:
+    """Why a written clip is not right, or None: it needs video and audio and a
+    duration within one frame of the requested length."""
+    if not info.has_video:
+        return "the result has no video stream"
+    if not info.has_audio:
+        return "the result has no audio stream"
+    if info.duration_s is None:
+        return "the result has no duration"
+    frame_s = 1.0 / info.fps if info.fps else 0.04
+    expected_s = expected_ms / 1000.0
+    # A millisecond of slack for container timestamp rounding.
+    if abs(info.duration_s - expected_s) > frame_s + 0.001:
+        return (
+            f"the result lasts {info.duration_s:.3f} s, not {expected_s:.3f} s "
+            f"(more than one frame off)"
+        )
+    return None
