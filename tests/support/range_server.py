@@ -45,7 +45,11 @@ class RangeServer:
                 server.requests.append((name, self.headers.get("Range")))
                 path = (server.root / name).resolve()
                 fault = server.faults.get(name)
-                if fault == "404" or server.root.resolve() not in path.parents or not path.is_file():
+                if (
+                    fault == "404"
+                    or server.root.resolve() not in path.parents
+                    or not path.is_file()
+                ):
                     self.send_error(404)
                     return
                 size = path.stat().st_size

@@ -15,4 +15,7 @@ class DocumentError(Exception):
         self.message = message
 
     def __str__(self) -> str:
-        return f"{self.path or '<document>'}:{self.line}: {self.message}"
+        where = str(self.path or "<document>")
+        if self.line > 0:
+            where += f":{self.line}"
+        return f"{where}: {self.message}"

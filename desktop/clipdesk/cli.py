@@ -1,0 +1,123 @@
+"""Command line: `clipdesk [DOC]` opens the window; `inspect` and `export` run headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from clipdesk import __version__
+from clipdesk.core.episode import Episode
+from clipdesk.core.episode_json import clip_indexes, episode_to_dict
+from clipdesk.core.errors import DocumentError
+from clipdesk.core.reader import read_document
+from clipdesk.core.timecode import format_clock
+
+SUBCOMMANDS = ("inspect", "export")
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="clipdesk",
+        description="Review, correct and export clips from long videos, driven by show notes.",
+        epilog="Headless: `clipdesk inspect DOC` and `clipdesk export DOC --out DIR` "
+        "(see `clipdesk inspect --help`).",
+    )
+    p.add_argument("document", nargs="?", type=Path, help="show notes to open (default: example)")
+    p.add_argument(
+        "--media", metavar="PATH_OR_URL", help="video to play instead of the document's url"
+    )
+    p.add_argument("--version", action="version", version=f"clipdesk {__version__}")
+    return p
+
+
+def headless_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clipdesk")
+    sub = p.add_subparsers(dest="command", required=True)
+    ins = sub.add_parser("inspect", help="read a document and list its clips")
+    ins.add_argument("document", type=Path)
+    ins.add_argument("--json", action="store_true", help="print the episode as JSON")
+    try:
+        from clipdesk.cli_export import add_export_parser
+    except ImportError:
+        pass
+    else:
+        add_export_parser(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            args = headless_parser().parse_args(argv)
+            if args.command == "inspect":
+                return run_inspect(args.document, args.json)
+            from clipdesk.cli_export import run_export
+
+            return run_export(args)
+        args = gui_parser().parse_args(argv)
+        from clipdesk.app import run_gui
+
+        return run_gui(args.document, args.media)
+    except BrokenPipeError:
+        sys.stderr.close()  # output piped into `head`: not an error
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_inspect(path: Path, as_json: bool) -> int:
+    try:
+        ep = read_document(path)
+    except DocumentError as exc:
+        print(f"clipdesk: {exc}", file=sys.stderr)
+        return 2
+    for w in ep.warnings:
+        print(f"{path}:{w.line}: warning: {w.message}", file=sys.stderr)
+    if as_json:
+        json.dump(episode_to_dict(ep), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_table(ep))
+    sys.stdout.flush()
+    return 0
+
+
+def render_table(ep: Episode) -> str:
+    dur = format_clock(ep.duration_ms) if ep.duration_ms is not None else "unknown"
+    head = [
+        f"{ep.title}",
+        f"  channel: {ep.channel or '-'}   duration: {dur}   format: {ep.source_format.value}",
+        f"  url: {ep.url or '-'}",
+    ]
+    counts = ep.counts()
+    names = {
+        "highlight": "highlights", "key-point": "key points", "segment": "segments",
+        "clip": "clips", "transcript_lines": "transcript lines", "takeaways": "takeaways",
+        "mentions": "mentions",
+    }  # fmt: skip
+    parts = [f"{v} {names[k]}" for k, v in counts.items() if v and k in names]
+    parts.append(f"{counts['warnings']} warning{'s' if counts['warnings'] != 1 else ''}")
+    head.append("  " + ", ".join(parts))
+    rows = [("kind", "#", "start", "end", "length", "title")]
+    indexes = clip_indexes(ep)
+    for c in ep.clips:
+        rows.append(
+            (
+                c.kind.value,
+                str(indexes[c.id]),
+                format_clock(c.start_ms),
+                format_clock(c.end_ms),
+                format_clock(c.duration_ms) if c.duration_ms is not None else "–",
+                c.title,
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    body = []
+    for r in rows:
+        cells = [r[0].ljust(widths[0]), r[1].rjust(widths[1])]
+        cells += [r[i].rjust(widths[i]) for i in (2, 3, 4)]
+        body.append("  ".join(cells) + "  " + r[5])
+    return "\n".join([*head, "", *body]) + "\n"

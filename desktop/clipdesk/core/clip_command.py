@@ -1,0 +1,250 @@
+"""Read the yt-dlp clip commands found in documents, without ever running them.
+
+A document is untrusted text. Its clip command is split with shlex; only the
+http(s) URL and the --download-sections time ranges are taken. Everything else
+is dropped, and anything that could do harm if it were run is reported.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from clipdesk.core.timecode import TimecodeError, parse_timecode
+
+_PROGRAMS = {"yt-dlp", "yt_dlp", "youtube-dl", "yt-dlp.exe", "yt-dlp_linux"}
+
+# Options that would run code, read or write files of the document's choosing,
+# or change where traffic goes if the command were executed as written.
+_HARMFUL = {
+    "--exec",
+    "--exec-before-download",
+    "--no-exec",
+    "--config-location",
+    "--config-locations",
+    "--ignore-config",
+    "-a",
+    "--batch-file",
+    "--load-info-json",
+    "-P",
+    "--paths",
+    "--cookies",
+    "--cookies-from-browser",
+    "--downloader",
+    "--external-downloader",
+    "--downloader-args",
+    "--external-downloader-args",
+    "--postprocessor-args",
+    "--ppa",
+    "--use-postprocessor",
+    "--plugin-dirs",
+    "--netrc",
+    "--netrc-location",
+    "--netrc-cmd",
+    "--ffmpeg-location",
+    "--proxy",
+    "--geo-verification-proxy",
+    "-U",
+    "--update",
+    "--update-to",
+    "--print-to-file",
+    "--write-info-json",
+    "--username",
+    "-u",
+    "--password",
+    "-p",
+}
+# Options that take a value (so the value is not taken for a URL).
+_WITH_VALUE = {
+    "-o",
+    "--output",
+    "-f",
+    "--format",
+    "--merge-output-format",
+    "--remux-video",
+    "--recode-video",
+    "-S",
+    "--format-sort",
+    "--download-sections",
+    "-r",
+    "--limit-rate",
+    "-N",
+    "--concurrent-fragments",
+    "--retries",
+    "--audio-format",
+    "--audio-quality",
+    "--sub-langs",
+    "--convert-subs",
+    "--referer",
+    "--add-header",
+    "--user-agent",
+    "--exec",
+    "--exec-before-download",
+    "--config-location",
+    "--config-locations",
+    "-a",
+    "--batch-file",
+    "--load-info-json",
+    "-P",
+    "--paths",
+    "--cookies",
+    "--cookies-from-browser",
+    "--downloader",
+    "--external-downloader",
+    "--downloader-args",
+    "--external-downloader-args",
+    "--postprocessor-args",
+    "--ppa",
+    "--use-postprocessor",
+    "--plugin-dirs",
+    "--netrc-location",
+    "--netrc-cmd",
+    "--ffmpeg-location",
+    "--proxy",
+    "--geo-verification-proxy",
+    "--update-to",
+    "--print-to-file",
+    "--username",
+    "-u",
+    "--password",
+    "-p",
+}
+# Harmless options a clip command commonly carries; taken silently and not used.
+_BENIGN = {
+    "--force-keyframes-at-cuts",
+    "--no-playlist",
+    "-q",
+    "--quiet",
+    "--no-warnings",
+    "--no-part",
+    "--no-mtime",
+    "-k",
+    "--keep-video",
+    "-x",
+    "--extract-audio",
+    "--embed-subs",
+    "--embed-thumbnail",
+    "--embed-metadata",
+    "--no-overwrites",
+    "-w",
+    "--force-overwrites",
+    "--restrict-filenames",
+    "--progress",
+    "--newline",
+}
+_SHELL_OPERATORS = {";", "|", "||", "&", "&&", ">", ">>", "<", "(", ")", "<<", ">&", "&>"}
+
+
+@dataclass
+class ClipCommand:
+    url: str | None = None
+    ranges: list[tuple[int, int | None]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def is_web_url(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not any(ch.isspace() or ch in "`$\\" for ch in text)
+    )
+
+
+def parse_clip_command(text: str) -> ClipCommand:
+    """Take the URL and time ranges out of a yt-dlp command line; report the rest."""
+    out = ClipCommand()
+    joined = re.sub(r"\\\r?\n", " ", text).replace("\n", " ").strip()
+    if "`" in joined or "$(" in joined:
+        out.warnings.append("command substitution in the clip command ignored")
+    try:
+        lexer = shlex.shlex(joined, posix=True, punctuation_chars=";&|<>()")
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError as exc:
+        out.warnings.append(f"clip command could not be read: {exc}")
+        return out
+    for i, tok in enumerate(tokens):
+        if tok in _SHELL_OPERATORS or (tok and set(tok) <= set(";&|<>()")):
+            out.warnings.append(f"shell operator {tok!r} ignored: only the first command is read")
+            tokens = tokens[:i]
+            break
+    if not tokens:
+        out.warnings.append("empty clip command")
+        return out
+    program = tokens[0].rsplit("/", 1)[-1]
+    args = tokens[1:]
+    if program.startswith("python") and args[:2] == ["-m", "yt_dlp"]:
+        args = args[2:]
+    elif program not in _PROGRAMS:
+        out.warnings.append(
+            f"not a yt-dlp command ({tokens[0]!r}); only its URL and sections are read"
+        )
+
+    i = 0
+    while i < len(args):
+        tok = args[i]
+        name, eq, inline = tok.partition("=") if tok.startswith("--") else (tok, "", "")
+        value: str | None = inline if eq else None
+        if name.startswith("-") and name != "-":
+            takes_value = name in _WITH_VALUE
+            if takes_value and value is None:
+                value = args[i + 1] if i + 1 < len(args) else ""
+                i += 1
+            if name == "--download-sections":
+                _read_sections(value or "", out)
+            elif name in _HARMFUL:
+                shown = f"{name} {value}" if value else name
+                out.warnings.append(f"ignored {_short(shown)!r}: not allowed in a clip command")
+            elif name in ("-o", "--output"):
+                if value and _is_risky_output(value):
+                    out.warnings.append(f"ignored output path {_short(value)!r}")
+            elif not takes_value and name not in _BENIGN:
+                out.warnings.append(f"ignored unknown option {_short(name)!r}")
+        elif is_web_url(tok):
+            if out.url is None:
+                out.url = tok
+            elif tok != out.url:
+                out.warnings.append(f"ignored extra URL {_short(tok)!r}")
+        else:
+            out.warnings.append(f"ignored {_short(tok)!r}: only http/https URLs are taken")
+        i += 1
+    if out.url is None:
+        out.warnings.append("clip command has no http/https URL")
+    return out
+
+
+def _read_sections(value: str, out: ClipCommand) -> None:
+    if not value.startswith("*"):
+        out.warnings.append(f"chapter section {_short(value)!r} ignored: only time ranges are read")
+        return
+    for part in value[1:].split(","):
+        m = re.fullmatch(r"\s*([^-\s]+)?\s*-\s*([^-\s]+)?\s*", part)
+        if not m or not m.group(1):
+            out.warnings.append(f"section {_short(part)!r} is not a START-END time range")
+            continue
+        try:
+            start = parse_timecode(m.group(1))
+            end_text = m.group(2)
+            end = None if end_text in (None, "inf", "infinite") else parse_timecode(end_text)
+        except TimecodeError as exc:
+            out.warnings.append(f"section {_short(part)!r}: {exc}")
+            continue
+        out.ranges.append((start, end))
+
+
+def _is_risky_output(value: str) -> bool:
+    return any(s in value for s in ("/", "\\", "..", "~", "$")) or value.startswith(("-", "."))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+SECTION_ARG = re.compile(r"""--download-sections(?:=|\s+)(?P<q>["']?)\*(?P<body>[^"'\s]*)(?P=q)""")
+RANGE_IN_BODY = re.compile(r"(?P<start>[^-,\s]+)?\s*-\s*(?P<end>[^-,\s]+)?")

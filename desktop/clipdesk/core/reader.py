@@ -1,0 +1,47 @@
+"""Open a show-notes document of either format: detect, read, or refuse clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clipdesk.core.episode import Episode
+from clipdesk.core.errors import DocumentError
+from clipdesk.core.reader_segments import SegmentsReader, looks_like_segments
+from clipdesk.core.reader_show_notes import ShowNotesReader, looks_like_show_notes
+from clipdesk.core.source_text import SourceText, decode_document, read_source
+
+NOT_SHOW_NOTES = (
+    "not a show-notes document: expected Markdown with ## Highlights, ## Key Points or "
+    "## Transcript sections, or a Key Takeaways / Segments export"
+)
+
+
+def read_document(path: Path | str) -> Episode:
+    """Read a document from disk. Raises DocumentError (FILE:LINE: message)."""
+    return parse_source(read_source(path))
+
+
+def read_text(text: str | bytes, path: Path | str | None = None) -> Episode:
+    """Read a document held in memory (tests, fuzzing, drag and drop of text)."""
+    data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
+    return parse_source(decode_document(data, Path(path) if path else None))
+
+
+def parse_source(src: SourceText) -> Episode:
+    if looks_like_segments(src) and not _has_frontmatter(src):
+        ep = SegmentsReader(src).read()
+        if ep.clips:
+            return ep
+    if looks_like_show_notes(src):
+        ep = ShowNotesReader(src).read()
+        if ep.clips or ep.transcript:
+            return ep
+        raise DocumentError(
+            src.path, 1, "no highlights, key points, segments or transcript lines found"
+        )
+    raise DocumentError(src.path, 1, NOT_SHOW_NOTES)
+
+
+def _has_frontmatter(src: SourceText) -> bool:
+    first = next((src.stripped(i) for i in range(len(src.lines)) if src.stripped(i)), "")
+    return first == "---"
