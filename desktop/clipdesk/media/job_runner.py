@@ -20,6 +20,7 @@ from pathlib import Path
 
 from clipdesk.core.export_plan import JobSpec, SourceKind
 from clipdesk.core.naming import ConflictPolicy, with_suffix_number
+from clipdesk.core.timecode import format_clock
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv
 from clipdesk.media.probe import ProbeError, check_clip, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
@@ -124,9 +125,14 @@ class JobRunner:
         except (ToolMissing, ValueError) as exc:
             return self._fail(str(exc))
         tool = "yt-dlp" if spec.source_kind is SourceKind.REMOTE else "ffmpeg"
+        if spec.source_kind is SourceKind.LOCAL:
+            why = self._check_local_source()
+            if why:
+                return self._fail(why)
         self.on_log(f"[clipdesk] {tool}: {_quote_argv(argv)}")
         parser = ProgressParser(spec.duration_ms, self.on_progress)
         tail: list[str] = []
+        damage = ""
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
         with self._lock:
             if self._cancelled:
@@ -151,6 +157,8 @@ class JobRunner:
             if not line or parser.feed(line):
                 continue
             self.on_log(line)
+            if not damage and any(m in line.lower() for m in _DAMAGE_MARKERS):
+                damage = line.strip()
             tail.append(line)
             del tail[:-40]
         rc = proc.wait()
@@ -161,6 +169,9 @@ class JobRunner:
             return RunResult(Outcome.CANCELLED, "cancelled")
         if rc != 0:
             return self._fail(f"{tool} failed (exit {rc}): {_reason(tail)}")
+        if damage:
+            # ffmpeg goes on after a broken transfer and writes a damaged clip.
+            return self._fail(f"the source broke off or arrived damaged: {damage}")
         produced = tmp_out if spec.source_kind is SourceKind.LOCAL else _find_output(work)
         if produced is None or not produced.is_file():
             return self._fail(f"{tool} finished but wrote no file: {_reason(tail)}")
@@ -182,6 +193,25 @@ class JobRunner:
         self.on_progress(Progress(1.0, spec.duration_ms, speed, 0.0, True))
         self.on_log(f"[clipdesk] wrote {written}")
         return RunResult(Outcome.DONE, output=str(written))
+
+    def _check_local_source(self) -> str | None:
+        """A clip past the end of a local file: say so instead of 'no video'."""
+        spec = self.spec
+        assert self.tools.ffprobe is not None
+        try:
+            info = probe_media(self.tools.ffprobe, spec.source)
+        except ProbeError as exc:
+            return str(exc)
+        if info.duration_s is None:
+            return None
+        length_ms = round(info.duration_s * 1000)
+        frame_ms = 1000 / info.fps if info.fps else 40
+        if spec.start_ms >= length_ms or spec.end_ms > length_ms + frame_ms:
+            return (
+                f"the clip ({format_clock(spec.start_ms)}-{format_clock(spec.end_ms)}) runs past "
+                f"the end of the media ({format_clock(length_ms)})"
+            )
+        return None
 
     def _fail(self, message: str) -> RunResult:
         if self._cancelled:
@@ -228,6 +258,7 @@ def _move_into_place(src: Path, final: Path, policy: ConflictPolicy) -> Path | N
         return candidate
 
 
+_DAMAGE_MARKERS = ("stream ends prematurely", "corrupt input packet", "packet corrupt")
 _ERROR_MARKERS = ("error", "no space left", "permission denied", "read-only", "invalid", "failed")
 
 
