@@ -19,10 +19,9 @@ from clipdesk.core.naming import (
     DEFAULT_TEMPLATE,
     ConflictPolicy,
     NameFields,
+    claim_name,
     render_name,
-    resolve_conflict,
     sanitize_component,
-    unique_names,
     validate_template,
 )
 
@@ -293,23 +292,21 @@ def plan_export(
             problems.append(PlanProblem(clip.id, clip.title, f"cannot export: {why}"))
         else:
             ready.append((index, clip))
-    names = unique_names(
-        render_name(
-            settings.template,
-            NameFields(video_id, c.title, i, c.kind.value, c.start_ms, c.end_ms or 0),
-        )
-        for i, c in ready
-    )
     plan = ExportPlan(problems=problems)
-    taken: set[str] = {n.casefold() for n in names}
-    for (index, clip), name in zip(ready, names, strict=True):
-        final = resolve_conflict(out_dir, name, settings.conflict, taken)
+    taken: set[str] = set()
+    for index, clip in ready:
+        name = render_name(
+            settings.template,
+            NameFields(
+                video_id, clip.title, index, clip.kind.value, clip.start_ms, clip.end_ms or 0
+            ),
+        )
+        final = claim_name(out_dir, name, settings.conflict, taken)
         if final is None:
             plan.problems.append(
                 PlanProblem(clip.id, clip.title, f"{name} exists, skipped", error=False)
             )
             continue
-        taken.add(final.casefold())
         assert clip.end_ms is not None
         plan.jobs.append(
             JobSpec(

@@ -131,7 +131,7 @@ def sanitize_filename(name: str, max_bytes: int = MAX_NAME_BYTES) -> str:
     """A safe file name ending in .mp4: no separators, no leading dot or dash,
     at most max_bytes bytes of UTF-8."""
     stem = name[: -len(EXTENSION)] if name.lower().endswith(EXTENSION) else name
-    stem = sanitize_component(stem).lstrip(".- ").rstrip(". ")
+    stem = sanitize_component(stem).strip(".- ")
     if not stem or stem.lower() in _RESERVED:
         stem = f"clip-{stem}" if stem else "clip"
     budget = max_bytes - len(EXTENSION)
@@ -164,22 +164,21 @@ def unique_names(names: Iterable[str]) -> list[str]:
     return out
 
 
-def resolve_conflict(
-    folder: Path, name: str, policy: ConflictPolicy, taken: set[str] | None = None
-) -> str | None:
-    """The name to write in folder under policy, or None to skip.
-
-    taken holds names (casefolded) already claimed by this batch.
-    """
-    taken = taken if taken is not None else set()
-    exists = (folder / name).exists()
-    if not exists or policy is ConflictPolicy.OVERWRITE:
-        return name
-    if policy is ConflictPolicy.SKIP:
-        return None
-    n = 1
+def claim_name(folder: Path, name: str, policy: ConflictPolicy, taken: set[str]) -> str | None:
+    """The name to write in folder, unique within the batch (taken holds the
+    casefolded names already claimed, and is updated), or None to skip a file
+    that exists on disk."""
+    candidate, n = name, 1
     while True:
-        n += 1
-        candidate = with_suffix_number(name, n)
-        if candidate.casefold() not in taken and not (folder / candidate).exists():
-            return candidate
+        if candidate.casefold() in taken:
+            n += 1
+            candidate = with_suffix_number(name, n)
+            continue
+        if (folder / candidate).exists() and policy is not ConflictPolicy.OVERWRITE:
+            if policy is ConflictPolicy.SKIP:
+                return None
+            n += 1
+            candidate = with_suffix_number(name, n)
+            continue
+        taken.add(candidate.casefold())
+        return candidate

@@ -1,0 +1,131 @@
+from pathlib import Path
+
+import pytest
+
+from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus, SourceFormat
+from clipdesk.core.export_plan import (
+    ExportMode,
+    ExportSettings,
+    JobSpec,
+    MediaSource,
+    PlanError,
+    Selection,
+    SourceKind,
+    plan_export,
+    resolve_media,
+)
+from clipdesk.core.naming import ConflictPolicy
+
+URL = "https://www.example.org/watch?v=abc"
+REMOTE = MediaSource(SourceKind.REMOTE, URL)
+
+
+def episode() -> Episode:
+    clips = [
+        Clip("h1", ClipKind.HIGHLIGHT, "Opening line", 1_000, 5_000, line=10),
+        Clip("h2", ClipKind.HIGHLIGHT, "Opening line", 7_000, 9_000, line=20),
+        Clip("k1", ClipKind.KEY_POINT, "Point", 2_000, 4_000, line=30),
+        Clip("s1", ClipKind.SEGMENT, "Open end", 10_000, None, line=40),
+        Clip("h3", ClipKind.HIGHLIGHT, "Rejected", 1_000, 2_000, line=50),
+    ]
+    clips[1].review = ReviewStatus.APPROVED
+    clips[4].review = ReviewStatus.REJECTED
+    return Episode(None, SourceFormat.SHOW_NOTES, video_id="abc", url=URL, clips=clips)
+
+
+def settings(tmp_path: Path, **kw: object) -> ExportSettings:
+    return ExportSettings(out_dir=str(tmp_path), **kw)  # type: ignore[arg-type]
+
+
+def test_highlights_named_and_ordered(tmp_path: Path) -> None:
+    plan = plan_export(episode(), settings(tmp_path, only=Selection.HIGHLIGHTS), REMOTE)
+    names = [Path(j.output).name for j in plan.jobs]
+    assert names == ["abc-01-opening-line.mp4", "abc-02-opening-line.mp4"]
+    assert [(p.clip_id, p.error) for p in plan.problems] == [("h3", False)]
+    job = plan.jobs[0]
+    assert (job.start_ms, job.end_ms, job.source, job.source_kind) == (
+        1_000, 5_000, URL, SourceKind.REMOTE,
+    )  # fmt: skip
+    assert Path(job.output).parent == tmp_path
+
+
+def test_unknown_end_is_an_error(tmp_path: Path) -> None:
+    plan = plan_export(episode(), settings(tmp_path, only=Selection.SEGMENTS), REMOTE)
+    assert plan.jobs == []
+    assert plan.errors[0].clip_id == "s1"
+    assert "end time is unknown" in plan.errors[0].reason
+
+
+def test_selected_and_approved(tmp_path: Path) -> None:
+    ep = episode()
+    plan = plan_export(ep, settings(tmp_path, only=Selection.SELECTED), REMOTE, ["k1", "h1"])
+    assert [j.clip_id for j in plan.jobs] == ["h1", "k1"]  # document order
+    plan = plan_export(ep, settings(tmp_path, only=Selection.APPROVED), REMOTE)
+    assert [j.clip_id for j in plan.jobs] == ["h2"]
+
+
+def test_conflicts_at_plan_time(tmp_path: Path) -> None:
+    (tmp_path / "abc-01-opening-line.mp4").write_bytes(b"x")
+    s = settings(tmp_path, only=Selection.HIGHLIGHTS)
+    plan = plan_export(episode(), s, REMOTE)
+    assert [j.clip_id for j in plan.jobs] == ["h2"]
+    assert any("exists, skipped" in p.reason and not p.error for p in plan.problems)
+    s.conflict = ConflictPolicy.RENAME
+    plan = plan_export(episode(), s, REMOTE)
+    assert [Path(j.output).name for j in plan.jobs] == [
+        "abc-01-opening-line-2.mp4",
+        "abc-02-opening-line.mp4",
+    ]
+
+
+def test_same_names_made_unique(tmp_path: Path) -> None:
+    s = settings(tmp_path, only=Selection.HIGHLIGHTS, template="{video_id}-{slug}")
+    (tmp_path / "abc-opening-line-2.mp4").write_bytes(b"x")
+    s.conflict = ConflictPolicy.RENAME
+    names = [Path(j.output).name for j in plan_export(episode(), s, REMOTE).jobs]
+    # The second clip's batch name (-2) exists on disk, so it moves on to -3.
+    assert names == ["abc-opening-line.mp4", "abc-opening-line-3.mp4"]
+
+
+def test_settings_round_trip_and_validation() -> None:
+    s = ExportSettings(
+        "/out", "{slug}", ExportMode.FAST, 3, Selection.APPROVED, ConflictPolicy.RENAME
+    )
+    assert ExportSettings.from_dict(s.to_dict()) == s
+    assert ExportSettings.from_dict({}) == ExportSettings()
+    for bad in ({"mode": "slow"}, {"jobs": "2"}, {"jobs": True}, {"conflict": "ask"}):
+        with pytest.raises(ValueError, match="bad export settings"):
+            ExportSettings.from_dict(bad)
+    with pytest.raises(PlanError):
+        ExportSettings("/out", jobs=0).validate()
+    with pytest.raises(PlanError):
+        ExportSettings("").validate()
+
+
+def test_job_spec_round_trip_rejects_bad_urls(tmp_path: Path) -> None:
+    job = plan_export(episode(), settings(tmp_path), REMOTE).jobs[0]
+    assert JobSpec.from_dict(job.to_dict()) == job
+    bad = dict(job.to_dict(), source="file:///etc/passwd")
+    with pytest.raises(ValueError):
+        JobSpec.from_dict(bad)
+    with pytest.raises(ValueError, match="missing"):
+        JobSpec.from_dict({"job_id": "x"})
+
+
+def test_resolve_media(tmp_path: Path) -> None:
+    ep = episode()
+    assert resolve_media(None, ep) == REMOTE
+    assert resolve_media("http://127.0.0.1:8/v.mp4", ep).kind is SourceKind.REMOTE
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"x")
+    assert resolve_media(str(video), ep) == MediaSource(SourceKind.LOCAL, str(video))
+    assert resolve_media("v.mp4", ep, base=tmp_path).location == str(video)
+    for bad in ("ftp://host/v.mp4", str(tmp_path / "missing.mp4"), "javascript:alert(1)"):
+        with pytest.raises(PlanError):
+            resolve_media(bad, ep)
+    ep.url = ""
+    with pytest.raises(PlanError, match="no video URL"):
+        resolve_media(None, ep)
+    ep.url = "--exec=rm"
+    with pytest.raises(PlanError):
+        resolve_media(None, ep)
