@@ -1,0 +1,61 @@
+"""Smooth playhead from coarse clock reports.
+
+libvlc reports the time about every 250 ms. Between reports the position is
+extrapolated from the last report and the playback rate; a report slightly behind the
+extrapolated value (jitter) does not move the playhead backwards.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+JITTER_MS = 300  # reports this far behind the shown time count as jitter, not a seek
+
+
+class PlayheadClock:
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self._now = now
+        self._base_ms = 0
+        self._base_at = now()
+        self._running = False
+        self._rate = 1.0
+        self._shown = 0
+        self.length_ms = 0
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def _extrapolated(self) -> float:
+        if not self._running:
+            return float(self._base_ms)
+        return self._base_ms + (self._now() - self._base_at) * 1000.0 * self._rate
+
+    def report(self, ms: int) -> None:
+        """A time reported by the player."""
+        if self._running and 0 <= self._shown - ms <= JITTER_MS:
+            ms = self._shown  # keep the playhead from stepping back on jitter
+        self._base_ms, self._base_at = ms, self._now()
+
+    def jump(self, ms: int) -> None:
+        """A seek: the position changes at once, backwards included."""
+        self._base_ms, self._base_at = ms, self._now()
+        self._shown = ms
+
+    def set_running(self, running: bool) -> None:
+        if running == self._running:
+            return
+        self._base_ms, self._base_at = int(self._extrapolated()), self._now()
+        self._running = running
+
+    def set_rate(self, rate: float) -> None:
+        self._base_ms, self._base_at = int(self._extrapolated()), self._now()
+        self._rate = rate
+
+    def position(self) -> int:
+        ms = int(self._extrapolated())
+        if self.length_ms:
+            ms = min(ms, self.length_ms)
+        self._shown = max(0, ms)
+        return self._shown

@@ -1,0 +1,174 @@
+"""Keeps the clip table, the details panel, the transcript and the player in step.
+
+Selection -> seek (and details); "Play clip" plays one clip and stops at its end;
+"Loop clip" repeats it. Playhead -> the clip under it is highlighted in the table (the
+selection is left alone, so playback never seeks by itself) and the transcript follows.
+Transcript click -> seek.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView, QWidget
+
+from clipdesk.core.episode import Clip, ClipKind, Episode
+from clipdesk.ui.clip_table_model import CLIP_ID_ROLE, ClipFilterProxy, ClipTableModel
+from clipdesk.ui.details_panel import DetailsPanel
+from clipdesk.ui.player.player import Player
+from clipdesk.ui.seek_bar import OPEN_END_MS, SeekBar
+from clipdesk.ui.transcript_view import TranscriptView
+
+
+def clip_end(episode: Episode, clip: Clip) -> int:
+    """Where a clip stops playing: its end, else the next clip of its kind, else a default."""
+    if clip.end_ms is not None:
+        return clip.end_ms
+    later = [
+        c.start_ms for c in episode.clips if c.kind is clip.kind and c.start_ms > clip.start_ms
+    ]
+    return min(later) if later else clip.start_ms + OPEN_END_MS
+
+
+def clip_under(episode: Episode, ms: int, kinds: frozenset[ClipKind] | None = None) -> Clip | None:
+    """The clip being played at ms among the given kinds; clips without an end last
+    until the next clip of their kind starts."""
+    best: Clip | None = None
+    for c in episode.clips:
+        if kinds is not None and c.kind not in kinds:
+            continue
+        end = c.end_ms if c.end_ms is not None else clip_end(episode, c)
+        if c.start_ms <= ms < end and (best is None or c.start_ms >= best.start_ms):
+            best = c
+    return best
+
+
+class ReviewSync(QObject):
+    clip_selected = Signal(object)  # Clip | None
+
+    def __init__(
+        self,
+        player: Player,
+        table: QTableView,
+        proxy: ClipFilterProxy,
+        details: DetailsPanel,
+        transcript: TranscriptView,
+        seek_bar: SeekBar,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.player = player
+        self.table = table
+        self.proxy = proxy
+        self.details = details
+        self.transcript = transcript
+        self.seek_bar = seek_bar
+        self.episode: Episode | None = None
+        self.model: ClipTableModel | None = None
+        self._clips_by_id: dict[str, Clip] = {}
+
+        P = QStyle.StandardPixmap
+        style = parent.style()
+        self.act_play_clip = QAction(style.standardIcon(P.SP_MediaPlay), "Play clip", parent)
+        self.act_play_clip.setShortcut(QKeySequence("P"))
+        self.act_play_clip.setToolTip("Play the selected clip from start to end (P)")
+        self.act_play_clip.triggered.connect(self.play_clip)
+        self.act_loop_clip = QAction(style.standardIcon(P.SP_BrowserReload), "Loop clip", parent)
+        self.act_loop_clip.setShortcut(QKeySequence("Shift+P"))
+        self.act_loop_clip.setCheckable(True)
+        self.act_loop_clip.setToolTip("Repeat the selected clip until turned off (Shift+P)")
+        self.act_loop_clip.toggled.connect(self.set_loop)
+        for act in (self.act_play_clip, self.act_loop_clip):
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            parent.addAction(act)
+
+        table.selectionModel().selectionChanged.connect(self._on_selection)
+        player.position_changed.connect(self._on_position)
+        player.loop_changed.connect(self.act_loop_clip.setChecked)
+        transcript.seek_requested.connect(self._on_transcript_seek)
+
+    def set_episode(self, episode: Episode | None, model: ClipTableModel | None) -> None:
+        self.episode = episode
+        self.model = model
+        self.player.cancel_range()
+        self.act_loop_clip.setChecked(False)
+        self.details.show_episode(episode)
+        self.transcript.set_lines(episode.transcript if episode else [])
+        self.seek_bar.set_clips(episode.clips if episode else [])
+        self.seek_bar.set_selected(None)
+        self._on_position(self.player.position())
+
+    # -- selection -> player -----------------------------------------------------------
+    def selected_clip(self) -> Clip | None:
+        if self.episode is None:
+            return None
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        clip_id = rows[0].data(CLIP_ID_ROLE)
+        return self.episode.clip_by_id(clip_id) if clip_id else None
+
+    def select_clip(self, clip_id: str) -> bool:
+        """Select (and so seek to) a clip by id; False when it is filtered out."""
+        row = self.proxy.row_of(clip_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.proxy.index(row, 0))
+        return True
+
+    def _on_selection(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
+        clip = self.selected_clip()
+        self.details.show_clip(clip)
+        self.seek_bar.set_selected(clip.id if clip else None)
+        self.clip_selected.emit(clip)
+        if clip is None or self.episode is None:
+            return
+        if self.player.loop:
+            self.player.play_range(clip.start_ms, clip_end(self.episode, clip), loop=True)
+        else:
+            self.player.seek(clip.start_ms)
+
+    def play_clip(self) -> None:
+        clip = self.selected_clip() or self._highlighted_clip()
+        if clip is None or self.episode is None:
+            return
+        self.player.play_range(clip.start_ms, clip_end(self.episode, clip))
+
+    def set_loop(self, loop: bool) -> None:
+        self.player.set_loop(loop)
+        clip = self.selected_clip() or self._highlighted_clip()
+        if loop and clip is not None and self.episode is not None:
+            rng = self.player.active_range
+            if rng != (clip.start_ms, clip_end(self.episode, clip)) or not self.player.playing:
+                self.player.play_range(clip.start_ms, clip_end(self.episode, clip), loop=True)
+
+    def _highlighted_clip(self) -> Clip | None:
+        if self.episode is None or self.model is None or self.model.current_clip_id is None:
+            return None
+        return self.episode.clip_by_id(self.model.current_clip_id)
+
+    # -- player -> table and transcript ---------------------------------------------------
+    def _on_position(self, ms: int) -> None:
+        if self.episode is None or self.model is None:
+            return
+        clip = clip_under(self.episode, ms, self.proxy.kinds)
+        clip_id = clip.id if clip else None
+        if clip_id != self.model.current_clip_id:
+            self.model.set_current_clip(clip_id)
+            if clip_id and self.player.playing:
+                row = self.proxy.row_of(clip_id)
+                if row >= 0:
+                    self.table.scrollTo(
+                        self.proxy.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible
+                    )
+        self.transcript.set_current_row(self.episode.transcript_index_at(ms))
+
+    def _on_transcript_seek(self, ms: int) -> None:
+        self.player.seek(ms)
+
+    def current_row_index(self) -> QModelIndex:
+        if self.model is None or self.model.current_clip_id is None:
+            return QModelIndex()
+        row = self.proxy.row_of(self.model.current_clip_id)
+        return self.proxy.index(row, 0) if row >= 0 else QModelIndex()
