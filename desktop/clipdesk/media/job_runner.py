@@ -259,6 +259,7 @@ def _move_into_place(src: Path, final: Path, policy: ConflictPolicy) -> Path | N
 
 
 _DAMAGE_MARKERS = ("stream ends prematurely", "corrupt input packet", "packet corrupt")
+_OS_MARKERS = ("no space left", "permission denied", "read-only file system", "disk quota")
 _ERROR_MARKERS = ("error", "no space left", "permission denied", "read-only", "invalid", "failed")
 
 
@@ -269,10 +270,16 @@ def _has_error(tail: list[str]) -> bool:
 def _reason(tail: list[str]) -> str:
     """The most telling line of a tool's output."""
     for line in reversed(tail):
+        if any(m in line.lower() for m in _OS_MARKERS):
+            return line.strip()
+    for line in reversed(tail):
         if line.startswith("ERROR:"):
             return line[len("ERROR:") :].strip()
     for line in reversed(tail):
-        if any(m in line.lower() for m in _ERROR_MARKERS):
+        if (
+            any(m in line.lower() for m in _ERROR_MARKERS)
+            and "conversion failed" not in line.lower()
+        ):
             return line.strip()
     return tail[-1].strip() if tail else "no output"
 
