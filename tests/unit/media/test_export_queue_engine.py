@@ -1,0 +1,155 @@
+"""The worker-pool queue with real ffmpeg jobs: concurrency, order, cancel,
+retry and saving to plain records."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from export_frames import local_job
+
+from clipdesk.core.export_plan import ExportMode
+from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+from clipdesk.media.tools import find_tools
+
+TOOLS = find_tools()
+
+
+class Recorder:
+    def __init__(self, queue: ExportQueue) -> None:
+        self.events: list[tuple[str, str | None, str | None]] = []
+        self.max_running = 0
+        self.started: list[str] = []
+        self._lock = threading.Lock()
+        self.queue = queue
+        queue.subscribe(self)
+
+    def __call__(self, event: str, job: ExportJob | None) -> None:
+        with self._lock:
+            self.events.append((event, job and job.id, job and job.state.value))
+            running = sum(j.state is JobState.RUNNING for j in self.queue.jobs)
+            self.max_running = max(self.max_running, running)
+            if job and job.state is JobState.RUNNING and job.id not in self.started:
+                self.started.append(job.id)
+
+    def count(self, event: str) -> int:
+        return sum(e[0] == event for e in self.events)
+
+
+def fast_jobs(src: Path, out: Path, n: int, length_ms: int = 1_000):
+    return [
+        local_job(src, out / f"c{i}.mp4", i * 2_000, i * 2_000 + length_ms, ExportMode.FAST)
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pool_size_is_respected(demo_video: Path, tmp_path: Path, workers: int) -> None:
+    queue = ExportQueue(TOOLS, max_workers=workers)
+    rec = Recorder(queue)
+    # Exact jobs take long enough to overlap when the pool allows it.
+    specs = [local_job(demo_video, tmp_path / f"e{i}.mp4", i * 3_000, i * 3_000 + 2_000)
+             for i in range(3)]  # fmt: skip
+    queue.add(specs)
+    queue.start()
+    assert queue.wait(60)
+    assert [j.state for j in queue.jobs] == [JobState.DONE] * 3
+    assert rec.max_running == workers
+    assert rec.count("batch-finished") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e0.mp4", "e1.mp4", "e2.mp4"]
+
+
+def test_reorder_before_start(demo_video: Path, tmp_path: Path) -> None:
+    queue = ExportQueue(TOOLS, max_workers=1)
+    rec = Recorder(queue)
+    jobs = queue.add(fast_jobs(demo_video, tmp_path, 3))
+    assert not queue.started and all(j.state is JobState.QUEUED for j in jobs)
+    assert queue.move(jobs[2].id, 0)
+    assert queue.move_by(jobs[0].id, 1)
+    assert [j.id for j in queue.jobs] == [jobs[2].id, jobs[1].id, jobs[0].id]
+    queue.start()
+    assert queue.wait(30)
+    assert rec.started == [jobs[2].id, jobs[1].id, jobs[0].id]
+    assert not queue.move(jobs[0].id, 0)  # only queued jobs move
+
+
+def test_cancel_queued_and_all(demo_video: Path, tmp_path: Path) -> None:
+    queue = ExportQueue(TOOLS, max_workers=1)
+    rec = Recorder(queue)
+    long = local_job(demo_video, tmp_path / "long.mp4", 0, 50_000)
+    jobs = queue.add([long, *fast_jobs(demo_video, tmp_path, 2)])
+    assert queue.cancel(jobs[2].id)
+    assert jobs[2].state is JobState.CANCELLED
+    running = threading.Event()
+    queue.subscribe(lambda e, j: j is jobs[0] and j.progress > 0 and running.set())
+    queue.start()
+    assert running.wait(20)
+    queue.cancel_all()
+    assert queue.wait(5)
+    assert [j.state for j in jobs] == [JobState.CANCELLED] * 3
+    assert list(tmp_path.iterdir()) == []
+    assert rec.count("batch-finished") == 1
+    assert jobs[1].id not in rec.started
+
+
+def test_failed_job_does_not_stop_others_and_can_be_retried(
+    demo_video: Path, tmp_path: Path
+) -> None:
+    late = tmp_path / "late.mp4"
+    queue = ExportQueue(TOOLS, max_workers=2)
+    bad = local_job(late, tmp_path / "out" / "bad.mp4", 0, 1_000, ExportMode.FAST)
+    jobs = queue.add([bad, *fast_jobs(demo_video, tmp_path / "out", 2)])
+    queue.start()
+    assert queue.wait(30)
+    assert [j.state for j in jobs] == [JobState.FAILED, JobState.DONE, JobState.DONE]
+    assert "late.mp4" in jobs[0].error
+    assert jobs[0].log and "failed" in jobs[0].log_text()
+    late.symlink_to(demo_video)
+    assert queue.retry_failed() == 1
+    assert queue.wait(30)
+    assert jobs[0].state is JobState.DONE and jobs[0].error == ""
+    assert (tmp_path / "out" / "bad.mp4").is_file()
+    assert jobs[0].output == str(tmp_path / "out" / "bad.mp4")
+    assert any("[clipdesk] ffmpeg:" in line for line in jobs[0].log)
+
+
+def test_records_round_trip(demo_video: Path, tmp_path: Path) -> None:
+    queue = ExportQueue(TOOLS)
+    jobs = queue.add(fast_jobs(demo_video, tmp_path, 3))
+    jobs[0].state = JobState.DONE
+    jobs[1].state = JobState.RUNNING  # saved mid-run: offered again as queued
+    records = queue.to_records()
+    assert [r["state"] for r in records] == ["done", "queued", "queued"]
+    again = ExportQueue.from_records(records, TOOLS)
+    assert not again.started
+    assert [j.spec for j in again.jobs] == [j.spec for j in jobs]
+    assert [j.id for j in again.unfinished()] == [jobs[1].id, jobs[2].id]
+    again.start()
+    assert again.wait(30)
+    assert [j.state for j in again.jobs] == [JobState.DONE] * 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c1.mp4", "c2.mp4"]
+
+
+@pytest.mark.parametrize(
+    ("records", "message"),
+    [
+        ({"spec": {}}, "must be a list"),
+        ([{"state": "done"}], "export job 1: not a job record"),
+        ([{"spec": {"job_id": "x"}}], "export job 1: job spec is missing"),
+    ],
+)
+def test_bad_records(records: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ExportQueue.from_records(records, TOOLS)  # type: ignore[arg-type]
+
+
+def test_remove_and_clear(demo_video: Path, tmp_path: Path) -> None:
+    queue = ExportQueue(TOOLS)
+    rec = Recorder(queue)
+    jobs = queue.add(fast_jobs(demo_video, tmp_path, 2))
+    queue.start()
+    assert queue.wait(30)
+    assert queue.clear_finished() == 2 and queue.jobs == []
+    assert rec.count("removed") == 2
+    assert not queue.remove(jobs[0].id)
