@@ -167,6 +167,19 @@ def test_atomic_write_leaves_no_temporaries(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["a.yaml"]
 
 
+def test_load_removes_temporaries_of_a_killed_writer(doc: Path) -> None:
+    store, _, project = open_doc(doc)
+    store.update("hl-1", note="saved")
+    project.save()
+    stale = doc.parent / ".episode.md.clipdesk.yaml.k3j2_x.tmp"
+    stale.write_text("schema: 1\nclips: {hl-")  # cut short by the kill
+    other = doc.parent / ".notes.tmp"
+    other.write_text("not ours")
+    _, _, project2 = open_doc(doc)
+    assert project2.load().loaded
+    assert not stale.exists() and other.exists()
+
+
 def test_failed_write_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "a.yaml"
     write_atomic(target, "old\n")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as _dt
+import glob
 import os
 import tempfile
 from collections.abc import Callable
@@ -191,6 +192,7 @@ class Project:
         """Apply the project file, if there is one. Never raises for a bad file: it is
         moved aside, the document stays as read, and the result says what happened."""
         result = LoadResult()
+        remove_stale_temporaries(self.path)
         if not self.path.exists():
             return result
         try:
@@ -415,6 +417,13 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete temporaries a killed writer left behind (the rename never happened)."""
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def move_aside(path: Path) -> Path | None:

@@ -2,7 +2,8 @@
 
 A change starts two timers: an idle timer restarted by every change (save once the
 editor pauses) and a deadline timer that is not (save during a long run of edits too).
-With the defaults a SIGKILL loses at most the last ~1.5 s of edits.
+With the defaults a SIGKILL loses at most the last ~1 s of edits (the promise is 2 s:
+the margin absorbs a busy machine).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from PySide6.QtGui import QUndoStack
 from clipdesk.core.project_file import Project
 
 IDLE_MS = 500
-DEADLINE_MS = 1_500
+DEADLINE_MS = 1_000
 
 
 class Autosaver(QObject):

@@ -1,0 +1,85 @@
+"""Kill an editing session with SIGKILL mid-edit: the project file must be whole and
+hold the edits made up to 2 s before the kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from clipdesk.core.project_file import project_path, read_project
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_LOSS_S = 2.0
+
+
+def read_log(log: Path) -> dict[int, float]:
+    edits: dict[int, float] = {}
+    if not log.exists():
+        return edits
+    for line in log.read_text().splitlines():
+        first, _, rest = line.partition(" ")
+        if first.isdigit() and rest:
+            edits[int(first)] = float(rest.split()[0])
+    return edits
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)  # polling another process: there is no signal to wait on
+
+
+def run_and_kill(doc: Path, log: Path, kill_after_edits: int) -> tuple[float, dict[int, float]]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.autosave_child", str(doc), str(log)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for(lambda: len(read_log(log)) >= kill_after_edits, 30, "the child's edits")
+        proc.send_signal(signal.SIGKILL)
+        killed_at = time.monotonic()
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    return killed_at, read_log(log)
+
+
+def check_recent(doc: Path, killed_at: float, edits: dict[int, float], base_ms: int) -> int:
+    """The saved state is whole, one consistent moment, and at most 2 s old."""
+    data = read_project(project_path(doc))  # parses and validates
+    saved = data["clips"]["hl-1"]
+    n = int(saved["note"].removeprefix("edit "))
+    assert saved["start_ms"] == base_ms + 40 * n
+    age = killed_at - edits[n]
+    print(f"newest saved edit was {age:.3f} s old at the kill")
+    assert age <= MAX_LOSS_S, (n, age, max(edits))
+    return saved["start_ms"]
+
+
+def test_sigkill_mid_edit_loses_at_most_two_seconds(tmp_path: Path) -> None:
+    doc = tmp_path / "episode.md"
+    doc.write_text("# notes\n")
+    log = tmp_path / "edits.log"
+    killed_at, edits = run_and_kill(doc, log, 37)
+    start = check_recent(doc, killed_at, edits, 60_000)
+
+    # The next session opens the file, goes on from there, and is killed in turn.
+    log2 = tmp_path / "edits2.log"
+    killed_at, edits = run_and_kill(doc, log2, 45)
+    assert "loaded=True" in log2.read_text().splitlines()[0]
+    check_recent(doc, killed_at, edits, start)
