@@ -1,0 +1,189 @@
+"""`clipdesk export` as a user runs it: a child process, exit codes, --json."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clipdesk.media.demo_video import make_demo_video
+
+pytestmark = pytest.mark.network
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def clipdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "clipdesk", "export", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def show_notes(folder: Path, url: str) -> Path:
+    doc = folder / "notes.md"
+    doc.write_text(
+        f"""---
+video_id: demo1234567
+title: Demo
+duration: 60
+url: {url}
+---
+
+## Highlights
+
+### The first moment
+
+```bash
+yt-dlp --download-sections "*0:04-0:06" "{url}"
+```
+
+### A second moment
+
+```bash
+yt-dlp --download-sections "*0:21-0:23.500" "{url}"
+```
+
+## Key Points
+
+- **Opening** ([0:00]({url}&t=0s)) - the start
+- **Middle** ([0:30]({url}&t=30s)) - the middle
+""",
+        encoding="utf-8",
+    )
+    return doc
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def test_export_json_and_conflicts(range_server, tmp_path: Path) -> None:
+    doc = show_notes(tmp_path, range_server.url("demo.mp4"))
+    out = tmp_path / "out"
+    run = clipdesk(str(doc), "--out", str(out), "--only", "highlights", "--json")
+    assert run.returncode == 0, run.stderr
+    events = json_lines(run.stdout)
+    summary = events[-1]
+    assert summary["event"] == "summary" and summary["ok"] is True
+    assert summary["counts"] == {"queued": 0, "running": 0, "done": 2, "failed": 0, "cancelled": 0}
+    names = sorted(Path(j["file"]).name for j in summary["jobs"])
+    assert names == ["demo1234567-01-the-first-moment.mp4", "demo1234567-02-a-second-moment.mp4"]
+    assert sorted(p.name for p in out.iterdir()) == names
+    job_events = [e for e in events if e["event"] == "job"]
+    assert {"id", "n", "state", "progress", "speed", "eta_s", "file", "error"} <= set(job_events[0])
+    assert {e["state"] for e in job_events} == {"queued", "running", "done"}
+    assert summary["jobs"][1]["start_ms"] == 21_000 and summary["jobs"][1]["end_ms"] == 23_500
+
+    # Again: the files exist and are skipped, not overwritten.
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    run = clipdesk(str(doc), "--out", str(out), "--only", "highlights")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("exists, skipped") == 2
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    run = clipdesk(str(doc), "--out", str(out), "--only", "highlights", "--on-conflict",
+                   "rename", "--mode", "fast", "--jobs", "1")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "[1/2] done" in run.stdout and "[2/2] done" in run.stdout
+    assert len(list(out.iterdir())) == 4
+    assert (out / "demo1234567-01-the-first-moment-2.mp4").is_file()
+
+
+def test_failures_exit_1(range_server, tmp_path: Path) -> None:
+    doc = show_notes(tmp_path, range_server.url("missing.mp4"))
+    run = clipdesk(str(doc), "--out", str(tmp_path / "o"), "--only", "highlights", "--json")
+    assert run.returncode == 1
+    summary = json_lines(run.stdout)[-1]
+    assert summary["ok"] is False and summary["counts"]["failed"] == 2
+    assert all("HTTP Error 404" in j["error"] for j in summary["jobs"])
+    assert list((tmp_path / "o").iterdir()) == []
+
+
+def test_missing_ffmpeg(range_server, demo_video: Path, tmp_path: Path) -> None:
+    doc = show_notes(tmp_path, range_server.url("demo.mp4"))
+    env = dict(os.environ, PATH=str(tmp_path / "empty-bin"))
+    run = clipdesk(str(doc), "--out", str(tmp_path / "o"), "--media", str(demo_video), env=env)
+    assert run.returncode == 1
+    lines = [line for line in run.stdout.splitlines() if " failed " in line]
+    assert len(lines) == 4 and all("ffmpeg not found on PATH" in line for line in lines)
+    assert not (tmp_path / "o").exists() or list((tmp_path / "o").iterdir()) == []
+
+
+def test_unknown_end_is_reported_and_fails(tmp_path: Path, demo_video: Path) -> None:
+    doc = tmp_path / "segments.txt"
+    doc.write_text(
+        "Key Takeaways\n\n- One\n\nSegments\n\nStart\nCopied to clipboard!\n(00:00:00)\n"
+        "- Summary: the start\n\nLast\nCopied to clipboard!\n(00:00:02)\n- Summary: the end\n",
+        encoding="utf-8",
+    )
+    run = clipdesk(str(doc), "--out", str(tmp_path / "o"), "--media", str(demo_video),
+                   "--mode", "fast")  # fmt: skip
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "end time is unknown" in run.stdout
+    assert len(list((tmp_path / "o").iterdir())) == 1  # the other segment was exported
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope.md", "--out", "{tmp}/o"], "nope.md"),
+        (["tests/documents/not-show-notes.md", "--out", "{tmp}/o"], "not-show-notes.md:"),
+        (["{doc}", "--out", "{tmp}/o", "--jobs", "0"], "--jobs must be between 1 and 16"),
+        (["{doc}", "--out", "{doc}"], "is not a folder"),
+        (["{doc}", "--out", "{tmp}/o", "--media", "ftp://host/v.mp4"], "unsupported media"),
+        (["{doc}", "--out", "{tmp}/o", "--media", "{tmp}/none.mp4"], "media file not found"),
+        (["{doc}", "--out", "{tmp}/o", "--template", "{{nope}}"], "unknown field {nope}"),
+        (["{doc}", "--out", "{tmp}/o", "--mode", "slow"], "invalid choice: 'slow'"),
+    ],
+)
+def test_bad_input_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    doc = show_notes(tmp_path, "https://www.example.org/watch?v=demo1234567")
+    run = clipdesk(*(a.format(tmp=tmp_path, doc=doc) for a in args))
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr and run.stdout == ""
+    assert not (tmp_path / "o").exists()
+
+
+def test_hostile_commands_never_reach_ytdlp(range_server, media_dir: Path, tmp_path: Path) -> None:
+    """Only the media URL and each clip's range reach yt-dlp, whatever the document says."""
+    video = media_dir / "export-long.mp4"
+    if not video.exists():
+        make_demo_video(video, duration_s=125, width=160, height=90, fps=10)
+    record = tmp_path / "argv.jsonl"
+    spy = tmp_path / "yt-dlp-spy"
+    spy.write_text(
+        f"#!{sys.executable}\n"
+        "import json, runpy, sys\n"
+        f"with open({str(record)!r}, 'a') as f:\n"
+        "    f.write(json.dumps(sys.argv[1:]) + '\\n')\n"
+        "sys.argv = ['yt-dlp', *sys.argv[1:]]\n"
+        "runpy.run_module('yt_dlp', run_name='__main__')\n"
+    )
+    spy.chmod(0o755)
+    url = range_server.url("export-long.mp4")
+    env = dict(os.environ, CLIPDESK_YTDLP=str(spy))
+    out = tmp_path / "out"
+    run = clipdesk("tests/documents/hostile.md", "--out", str(out), "--media", url,
+                   "--mode", "fast", "--jobs", "3", "--json", env=env)  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    calls = [json.loads(line) for line in record.read_text().splitlines()]
+    assert len(calls) == 6 == len(list(out.iterdir()))
+    sections = set()
+    for argv in calls:
+        assert argv[-2:] == ["--", url]
+        assert argv.count(url) == 1
+        sections.add(argv[argv.index("--download-sections") + 1])
+        text = " ".join(argv)
+        for bad in ("exec", "rm -rf", "cron", "evil", "passwd", "batch-file", "curl", "touch",
+                    "example.org", "`id`", "$("):  # fmt: skip
+            assert bad not in text
+    assert sections == {f"*{s}.000-{s + 10}.000" for s in (10, 30, 50, 70, 90, 110)}
+    assert not Path("/tmp/clipdesk-pwned").exists()
