@@ -230,3 +230,28 @@ def test_shortcut_map_has_no_clashes() -> None:
     player_keys = {"Space", "Left", "Right", ",", ".", "Shift+Left", "Shift+Right"}
     assert not player_keys & set(texts)
     assert all(not s.isEmpty() for s in sequences) and keys
+
+
+def test_no_shortcut_clashes_inside_the_review_window(qtbot, tmp_path) -> None:
+    """Hosted by the real review window, every shortcut stays unambiguous (Qt fires
+    neither action of an ambiguous pair)."""
+    from PySide6.QtGui import QAction
+
+    from clipdesk.ui.main_window import MainWindow
+    from clipdesk.ui.settings import Settings
+
+    window = MainWindow(None, "No player in this test.", settings=Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(window)
+    episode = Episode(None, SourceFormat.SHOW_NOTES)
+    editor = ClipEditor(ClipStore(episode), QUndoStack(window), Timebase())
+    EditActions(
+        editor,
+        window,
+        playhead=window.player.position,
+        selected_clip=lambda: None,
+        seek=window.player.seek,
+        play_range=window.player.play_range,
+    )
+    seqs = [s.toString() for a in window.findChildren(QAction) for s in a.shortcuts()]
+    assert "I" in seqs and "Space" in seqs
+    assert sorted({s for s in seqs if seqs.count(s) > 1}) == []

@@ -200,3 +200,27 @@ def test_table_keeps_the_editor_open_on_garbage(qtbot, table) -> None:
         qtbot.keyClick(box, Qt.Key.Key_Return)
     assert "must be before the out point" in blocker.args[0]
     assert editor.store.get("a").start_ms == 10_000 and editor.stack.count() == 0
+
+
+def test_offset_edit_shows_and_takes_the_offset(qtbot) -> None:
+    from clipdesk.ui.time_edit import OffsetEdit
+
+    editor = ClipEditor(
+        ClipStore(Episode(None, SourceFormat.SEGMENTS)), QUndoStack(), Timebase(offset_ms=0)
+    )
+    field = OffsetEdit(editor)
+    qtbot.addWidget(field)
+    field.show()
+    assert field.text() == "+0:00:00.000"
+    field.selectAll()
+    qtbot.keyClicks(field, "-14:32")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert editor.timebase.offset_ms == -872_000 and field.text() == "-0:14:32.000"
+    editor.stack.undo()
+    assert field.text() == "+0:00:00.000"  # follows the timebase, undo included
+    field.selectAll()
+    qtbot.keyClicks(field, "soon")
+    with qtbot.waitSignal(editor.refused) as blocker:
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "is not a time" in blocker.args[0] and "d32f2f" in field.styleSheet()
+    assert editor.timebase.offset_ms == 0 and editor.stack.count() == 1

@@ -17,10 +17,17 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
-from clipdesk.core.bounds import EditRefused, parse_time
+from clipdesk.core.bounds import EditRefused, format_offset, parse_offset, parse_time
 from clipdesk.core.timecode import format_clock
+from clipdesk.ui.undo_commands import ClipEditor
 
 # What may be typed at all; anything else is rejected keystroke by keystroke.
 _TYPABLE = re.compile(r"^[\s\d:.,()]*$")
@@ -204,3 +211,44 @@ class TimeDelegate(QStyledItemDelegate):
                 editor.show_error(str(exc))
                 return True
         return super().eventFilter(editor, event)
+
+
+class OffsetEdit(QLineEdit):
+    """Shows the document's offset (media time = document time + offset) and takes a
+    typed one (-14:32, +1:57.250, -872.5) as an undoable edit through the ClipEditor."""
+
+    def __init__(self, editor: ClipEditor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.setToolTip(
+            "Offset of the document's times in the media: media time = document time + offset"
+        )
+        self.setPlaceholderText("+0:00:00.000")
+        self.editingFinished.connect(self.commit)
+        self.textEdited.connect(self._clear_error)
+        unsubscribe = editor.timebase.subscribe(self._timebase_changed)
+        self.destroyed.connect(lambda *_: unsubscribe())
+        self._show()
+
+    def _timebase_changed(self, name: str) -> None:
+        if name == "offset_ms":
+            self._show()
+
+    def _show(self) -> None:
+        self.setText(format_offset(self.editor.timebase.offset_ms))
+        self._clear_error()
+
+    def commit(self) -> bool:
+        try:
+            offset = parse_offset(self.text())
+        except EditRefused as exc:
+            self.setStyleSheet("QLineEdit { border: 2px solid #d32f2f; background: #fdecea; }")
+            self.setToolTip(str(exc))
+            self.editor.refused.emit(str(exc))
+            return False
+        self.editor.set_offset(offset)
+        self._show()
+        return True
+
+    def _clear_error(self) -> None:
+        self.setStyleSheet("")
