@@ -197,3 +197,44 @@ def test_export_state_must_be_plain(doc: Path) -> None:
     _, _, project = open_doc(doc)
     with pytest.raises(TypeError, match="plain data"):
         project.set_export_settings({"when": object()})
+
+
+@pytest.mark.parametrize("seed", ["000_6bff21266dae52fe.txt", "001_3baa9c223fab6a12.txt"])
+def test_round_trip_over_a_real_document(seeds_dir: Path, tmp_path: Path, seed: str) -> None:
+    import dataclasses
+    import shutil
+
+    from clipdesk.core.bounds import align_offset
+    from clipdesk.core.reader import read_document
+
+    doc = tmp_path / seed
+    shutil.copy(seeds_dir / seed, doc)
+    original = doc.read_bytes()
+
+    def open_real() -> tuple[ClipStore, Timebase, Project]:
+        episode = read_document(doc)
+        store = ClipStore(episode)
+        timebase = Timebase(duration_ms=episode.duration_ms)
+        return store, timebase, Project(doc, store, timebase)
+
+    store, tb, project = open_real()
+    first, second, third = store[0], store[1], store[2]
+    if seed.startswith("001"):
+        # Format B lists at 00:16:29 a topic the video has at 1:57.
+        topic = next(c for c in store if c.start_ms == 989_000)
+        tb.offset_ms = align_offset(117_000, topic)
+    store.update(first.id, start_ms=first.start_ms + 1_040, review=ReviewStatus.APPROVED)
+    store.update(second.id, note="ümlaut — and a: colon\nand a second line", title="Renamed")
+    store.remove(third.id)
+    store.insert(1, Clip("clip-1", ClipKind.CLIP, "Mine", 5_000, 9_000))
+    project.save()
+    expected = [dataclasses.asdict(c) for c in store]
+    assert doc.read_bytes() == original  # the document changes only on Save Document
+
+    store2, tb2, project2 = open_real()
+    result = project2.load()
+    assert result.loaded and result.messages == []
+    assert [dataclasses.asdict(c) for c in store2] == expected
+    assert tb2.offset_ms == tb.offset_ms
+    if seed.startswith("001"):
+        assert tb2.offset_ms == -872_000
