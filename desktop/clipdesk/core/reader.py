@@ -28,7 +28,7 @@ def read_text(text: str | bytes, path: Path | str | None = None) -> Episode:
 
 
 def parse_source(src: SourceText) -> Episode:
-    if looks_like_segments(src) and not _has_frontmatter(src):
+    if not _has_frontmatter(src) and looks_like_segments(src):
         ep = SegmentsReader(src).read()
         if ep.clips:
             return ep

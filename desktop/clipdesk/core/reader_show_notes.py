@@ -25,8 +25,24 @@ from clipdesk.core.source_text import SourceText, Span
 from clipdesk.core.timecode import TimecodeError, detect_style, format_clock, parse_timecode
 
 TIME = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+class _Prefiltered:
+    """A pattern tried only on lines that start with one of its possible first characters:
+    most lines are prose, and a str test is far cheaper than a regex match."""
+
+    def __init__(self, pattern: re.Pattern[str], starts: tuple[str, ...], strip: bool) -> None:
+        self.pattern, self.starts, self.strip = pattern, starts, strip
+
+    def match(self, text: str) -> re.Match[str] | None:
+        head = text.lstrip() if self.strip else text
+        return self.pattern.match(text) if head.startswith(self.starts) else None
+
+
+HEADING = _Prefiltered(_HEADING, ("#",), strip=False)
+FENCE = _Prefiltered(_FENCE, ("```", "~~~"), strip=True)
 # [label](url) where label is a time: the label and the link's t= value.
 TIME_LINK = re.compile(rf"\[(?P<label>{TIME})\]\((?P<url>[^)\s]*)\)")
 T_PARAM = re.compile(r"[?&#]t=(?P<val>\d+(?:\.\d+)?)s?(?=$|[&#)])")
@@ -35,6 +51,16 @@ BARE_TIME = re.compile(rf"(?<![\w:.])\(?\[?(?P<label>{TIME})\]?\)?(?![\w:])")
 BULLET = re.compile(r"^\s*[-*+]\s+(?P<body>.*)$")
 BOLD = re.compile(r"\*\*(?P<t>.+?)\*\*|__(?P<u>.+?)__")
 ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|-|~)\s*(?P<rest>.*)$")
+
+_MARKUP = re.compile(r"[*_`]")
+_LEADING_SYMBOLS = re.compile(r"^[^\w]+")
+TRANSCRIPT_LINE = re.compile(
+    rf"^\s*(?:\*\*)?\[?(?P<label>{TIME})\]?(?:\((?P<url>[^)\s]*)\))?(?:\*\*)?\s*[-–—:]?\s*(?P<text>.*)$"
+)
+SPEAKER = re.compile(r"(?P<who>[A-Z][\w.' -]{0,40}):\s")
+ITEM_LEAD = re.compile(r"^[\s()\[\]]*[-–—:]?\s*")
+VIDEO_PARAM = re.compile(r"[?&]v=([\w-]+)")
+SHORT_LINK = re.compile(r"youtu\.be/([\w-]+)")
 
 SECTION_NAMES = {
     "summary": "summary",
@@ -56,8 +82,8 @@ QUOTE_CHARS = "\"'“”‘’«»"
 
 
 def section_key(heading: str) -> str | None:
-    text = re.sub(r"[*_`]", "", heading).strip().rstrip(":").lower()
-    text = re.sub(r"^[^\w]+", "", text)  # leading emoji or punctuation
+    text = _MARKUP.sub("", heading).strip().rstrip(":").lower()
+    text = _LEADING_SYMBOLS.sub("", text)  # leading emoji or punctuation
     return SECTION_NAMES.get(text)
 
 
@@ -85,6 +111,9 @@ class ShowNotesReader:
         self.src = src
         self.ep = Episode(path=src.path, source_format=SourceFormat.SHOW_NOTES, source=src)
         self.counters: dict[ClipKind, int] = {}
+        self.text = [
+            ln.rstrip() for ln in src.lines
+        ]  # lines as parsed: no ending, no trailing space
 
     # -- helpers -----------------------------------------------------------
     def warn(self, index: int, message: str) -> None:
@@ -96,7 +125,7 @@ class ShowNotesReader:
         return f"{kind.value}-{n}"
 
     def line(self, i: int) -> str:
-        return self.src.stripped(i)
+        return self.text[i]
 
     # -- reading -----------------------------------------------------------
     def read(self) -> Episode:
@@ -179,8 +208,13 @@ class ShowNotesReader:
         current: _Block | None = None
         in_fence = False
         self.h1_title = ""
-        for i in range(start, len(self.src.lines)):
-            text = self.line(i)
+        lines = self.text
+        for i in range(start, len(lines)):
+            text = lines[i]
+            if not text or text[0] not in "#`~ \t":  # prose: neither heading nor fence
+                if current is not None:
+                    current.lines.append(i)
+                continue
             if FENCE.match(text):
                 in_fence = not in_fence
             m = None if in_fence else HEADING.match(text)
@@ -247,8 +281,10 @@ class ShowNotesReader:
                     rest = am.group("rest")
                     tm = TIME_LINK.search(text)
                     speaker = rest[: rest.find("[")].strip().rstrip(",").strip() if tm else rest
-                    if tm:
+                    if tm and _is_time(tm.group("label")):
                         time_refs.append((i, tm))
+                    elif tm:
+                        self.warn(i, f"{tm.group('label')!r} is not a time")
                 elif content:
                     quote_lines.append(content)
         quote = _unquote(" ".join(quote_lines))
@@ -485,10 +521,7 @@ class ShowNotesReader:
             text = self.line(i)
             if not text.strip():
                 continue
-            m = re.match(
-                rf"^\s*(?:\*\*)?\[?(?P<label>{TIME})\]?(?:\((?P<url>[^)\s]*)\))?(?:\*\*)?\s*[-–—:]?\s*(?P<text>.*)$",
-                text,
-            )
+            m = TRANSCRIPT_LINE.match(text)
             if not m:
                 if lines:
                     lines[-1].text = (lines[-1].text + " " + text.strip()).strip()
@@ -510,10 +543,18 @@ class ShowNotesReader:
                 start = t_ms
             body = m.group("text").strip()
             speaker = ""
-            sm = re.match(r"^(?P<who>[A-Z][\w.' -]{0,40}):\s+(?P<rest>.*)$", body)
+            sm = SPEAKER.match(body)
             if sm:
                 speaker = sm.group("who")
             lines.append(TranscriptLine(start, body, i + 1, speaker))
+
+
+def _is_time(text: str) -> bool:
+    try:
+        parse_timecode(text)
+    except TimecodeError:
+        return False
+    return True
 
 
 def _unquote(text: str) -> str:
@@ -538,10 +579,10 @@ def _title_and_text(before: str, after: str) -> tuple[str, str]:
             text = after[am.end() :]
         elif not title:
             title, _, text = after.strip(" ()-–—:").partition(" - ")
-    text = re.sub(r"^[\s()\[\]]*[-–—:]?\s*", "", text).strip()
+    text = ITEM_LEAD.sub("", text).strip()
     return _unquote(title.strip().rstrip(":")), text
 
 
 def _video_key(url: str) -> str:
-    m = re.search(r"[?&]v=([\w-]+)", url) or re.search(r"youtu\.be/([\w-]+)", url)
+    m = VIDEO_PARAM.search(url) or SHORT_LINK.search(url)
     return m.group(1) if m else url.split("#")[0].split("&t=")[0]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 _CLOCK = re.compile(
     r"""^\(?\s*
-        (?P<a>\d{1,3})(?::(?P<b>\d{1,2}))?(?::(?P<c>\d{1,2}))?
+        (?P<a>\d{1,4})(?::(?P<b>\d{1,2}))?(?::(?P<c>\d{1,2}))?
         (?:[.,](?P<frac>\d{1,3}))?
         \s*\)?$""",
     re.VERBOSE,
@@ -18,6 +18,11 @@ _CLOCK = re.compile(
 _T_PARAM = re.compile(
     r"^(?:.*[?&#])?t=(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+(?:\.\d+)?)s?)?$"
 )
+
+
+_SIMPLE_CLOCK = re.compile(r"(\d{1,4}):([0-5]\d)(?::([0-5]\d))?")
+_UNITS = re.compile(r"(?:\d+h)?(?:\d+m)?(?:\d+(?:\.\d+)?s)")
+_SECONDS = re.compile(r"(\d{1,7})(?:\.(\d{1,3})\d*)?")
 
 
 class TimecodeError(ValueError):
@@ -57,19 +62,21 @@ def parse_timecode(text: str) -> int:
     s = text.strip()
     if not s:
         raise TimecodeError("empty timecode")
-    if "t=" in s or re.fullmatch(r"(?:\d+h)?(?:\d+m)?(?:\d+(?:\.\d+)?s)", s):
+    if "t=" in s or _UNITS.fullmatch(s):
         return _parse_t_param(s if "t=" in s else "t=" + s)
-    try:
+    if ":" not in s:
         return _seconds_to_ms(s)
-    except TimecodeError:
-        pass
+    m = _SIMPLE_CLOCK.fullmatch(s)
+    if m:  # the common M:SS / H:MM:SS form, without the general pattern's cost
+        a, b, c = m.groups()
+        return ((int(a) * 60 + int(b)) * 60 + int(c)) * 1000 if c else (int(a) * 60 + int(b)) * 1000
     m = _CLOCK.match(s)
     if not m or m.group("b") is None:
         raise TimecodeError(f"not a timecode: {text!r}")
     parts = [int(p) for p in (m.group("a"), m.group("b"), m.group("c")) if p is not None]
     if any(p > 59 for p in parts[1:]):
         raise TimecodeError(f"minutes or seconds above 59 in {text!r}")
-    if len(parts) == 3 and len(m.group("a")) > 2:
+    if len(parts) == 3 and len(m.group("a")) > 3:
         raise TimecodeError(f"too many hours in {text!r}")
     total = 0
     for p in parts:
@@ -79,7 +86,7 @@ def parse_timecode(text: str) -> int:
 
 
 def _seconds_to_ms(s: str) -> int:
-    m = re.fullmatch(r"(\d{1,7})(?:\.(\d{1,3})\d*)?", s)
+    m = _SECONDS.fullmatch(s)
     if not m:
         raise TimecodeError(f"not a number of seconds: {s!r}")
     frac = m.group(2) or ""

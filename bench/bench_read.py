@@ -1,0 +1,58 @@
+"""How long reading a 6-hour document takes (200 highlights, 3,000 transcript lines).
+
+Target: at most 50 ms. The baseline is the same bytes read, decoded and split
+into lines, measured in the same run, so the ratio says what parsing costs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from clipdesk.core.reader import read_document
+from clipdesk.core.writer import render_document
+from make_long_document import long_document
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    """Median and best CPU time in ms: CPU time, not wall time, so that other
+    work on a shared 2-core machine disturbs the figure less."""
+    samples = []
+    for _ in range(runs):
+        t0 = time.process_time()
+        fn()
+        samples.append(time.process_time() - t0)
+    return statistics.median(samples) * 1000, min(samples) * 1000
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "six-hours.md"
+        path.write_text(long_document())
+        ep = read_document(path)
+        counts = ep.counts()
+        assert counts["highlight"] == 200 and counts["transcript_lines"] == 3000, counts
+        runs = 40
+        base, base_min = timed(lambda: path.read_bytes().decode().split("\n"), runs)
+        read, read_min = timed(lambda: read_document(path), runs)
+        write, _ = timed(lambda: render_document(ep), runs)
+        size = path.stat().st_size
+    print(
+        f"document: {size / 1024:.0f} KiB, {counts['highlight']} highlights, "
+        f"{counts['key-point']} key points, {counts['transcript_lines']} transcript lines"
+    )
+    print(
+        f"read_document    median {read:6.1f} ms  best {read_min:6.1f} ms  (target <= 50 ms)  "
+        f"{read / base:5.1f}x baseline"
+    )
+    print(f"render_document  median {write:6.1f} ms")
+    print(f"baseline (read, decode, split lines) median {base:.1f} ms  best {base_min:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

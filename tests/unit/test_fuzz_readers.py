@@ -1,0 +1,58 @@
+"""Any text gives an Episode or a DocumentError, never another exception."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clipdesk.core.errors import DocumentError
+from clipdesk.core.reader import read_text
+from clipdesk.core.writer import render_document
+
+FRAGMENTS = [
+    "---\n", "title: x\n", "duration: 60\n", "duration: -1\n", "url: https://a.example/v\n",
+    "tags: [a, b\n", "## Highlights\n", "## Key Points\n", "## Transcript\n", "## Mentions\n",
+    "### People\n", "### \"Quote title\"\n", "```bash\n", "```\n", "Segments\n", "Key Takeaways\n",
+    "Copied to clipboard!\n", "(00:16:29)\n", "(99:99:99)\n", "- Key Takeaway: k\n", "- Summary: s\n",
+    'yt-dlp --download-sections "*1:57-3:00" https://a.example/v\n',
+    "yt-dlp --download-sections *9:99-1:00 'unterminated\n", "yt-dlp --download-sections *-\n",
+    "yt-dlp --exec 'rm -rf /' ; $(id) `id`\n",
+    "> \"quote\"\n", "> — Someone, [1:57](https://a.example/v&t=117s)\n", "> -- X, [1:61](u&t=9s)\n",
+    "- **KP** ([0:10](https://a.example/v&t=10s)) - text\n", "- **KP** (0:20) - text\n",
+    "[0:00](https://a.example/v&t=0s) hello\n", "[12:34:56.789] spoken\n", "plain words\n",
+    "  indented continuation\n", "\r\n", "\ufeff", "\u2028", "\x0c", "#\n", "- \n", ">\n", "[\n",
+]  # fmt: skip
+
+
+def _check(text: str) -> None:
+    try:
+        ep = read_text(text, "fuzz.md")
+    except DocumentError as exc:
+        assert str(exc).startswith("fuzz.md")
+        return
+    assert ep.clips or ep.transcript
+    for c in ep.clips:
+        assert isinstance(c.start_ms, int) and c.start_ms >= 0
+    data = text.encode("utf-8", "surrogateescape")
+    if not data.startswith(b"\xef\xbb\xbf") or text.count("\ufeff") == 1:
+        assert render_document(ep) == data
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_structured_fragments(parts: list[str]) -> None:
+    _check("".join(parts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text(text: str) -> None:
+    _check(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes(data: bytes) -> None:
+    try:
+        ep = read_text(data, "fuzz.bin")
+    except DocumentError:
+        return
+    assert render_document(ep) == data
