@@ -44,7 +44,10 @@ def create_app(argv: list[str] | None = None):
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from clipdesk.ui.qt_workarounds import protect_true_refcount
+
     prefer_xcb()
+    protect_true_refcount()
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Clipdesk")
     app.setOrganizationName("Clipdesk")

@@ -19,7 +19,7 @@ from clipdesk.core.episode import Episode
 from clipdesk.media.stream_resolver import ResolvedStream, StreamResolver
 from clipdesk.ui import messages
 from clipdesk.ui.background import Background
-from clipdesk.ui.player.backend import MediaSource, PlayerState
+from clipdesk.ui.player.backend import MediaSource
 from clipdesk.ui.player.player import Player
 from clipdesk.ui.player_widget import PlayerWidget
 from clipdesk.ui.resources import EXAMPLE_DURATION_S, example_document, example_video
@@ -83,7 +83,7 @@ class MediaBinding(QObject):
         self.choice: MediaChoice | None = None
         self._generation = 0  # stale background results are ignored
         self._retried_expired = False
-        player.state_changed.connect(self._on_state)
+        player.error.connect(self._on_player_error)
 
     # -- choosing ------------------------------------------------------------------------
     def choose(
@@ -207,8 +207,8 @@ class MediaBinding(QObject):
 
         self.background.run(lambda: make_demo_video(path, EXAMPLE_DURATION_S), done, failed)
 
-    def _on_state(self, state: PlayerState) -> None:
-        if state is not PlayerState.ERROR or self.choice is None:
+    def _on_player_error(self, message: str) -> None:
+        if self.choice is None:
             return
         loc = self.choice.location
         if is_url(loc) and not self._retried_expired:
@@ -217,7 +217,7 @@ class MediaBinding(QObject):
             self.resolver.invalidate(loc)
             self._resolve(loc, self._generation, force=True)
             return
-        self._fail(f"The player could not play {loc}.")
+        self._fail(f"Could not play {loc}.\n{message}")
 
     def _say(self, text: str) -> None:
         self.view.show_notice(text)

@@ -122,7 +122,6 @@ class PlayerWidget(QWidget):
         player.rate_changed.connect(self._on_rate)
         player.volume_changed.connect(self.volume_slider.setValue)
         player.mute_changed.connect(self._on_mute)
-        player.error.connect(self.show_notice)
         self.seek_bar.seek_requested.connect(player.seek)
         self.rate_box.activated.connect(lambda i: player.set_rate(self.rate_box.itemData(i)))
         self.volume_slider.valueChanged.connect(player.set_volume)

@@ -202,8 +202,10 @@ class Player(QObject):
             self.backend.pause()
         frame = self.backend.frame_ms()
         if forward:
+            before = self.clock.position()
             self.backend.next_frame()
-            self.clock.jump(self.clock.position() + frame)
+            if self.clock.position() == before:  # no report yet: show where it will be
+                self.clock.jump(before + frame)
             self.position_changed.emit(self.clock.position())
         else:
             self.seek(self.clock.position() - frame)

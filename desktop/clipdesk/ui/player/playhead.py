@@ -46,15 +46,15 @@ class PlayheadClock:
     def set_running(self, running: bool) -> None:
         if running == self._running:
             return
-        self._base_ms, self._base_at = int(self._extrapolated()), self._now()
+        self._base_ms, self._base_at = round(self._extrapolated()), self._now()
         self._running = running
 
     def set_rate(self, rate: float) -> None:
-        self._base_ms, self._base_at = int(self._extrapolated()), self._now()
+        self._base_ms, self._base_at = round(self._extrapolated()), self._now()
         self._rate = rate
 
     def position(self) -> int:
-        ms = int(self._extrapolated())
+        ms = round(self._extrapolated())
         if self.length_ms:
             ms = min(ms, self.length_ms)
         self._shown = max(0, ms)

@@ -132,7 +132,7 @@ class VlcBackend(PlayerBackend):
                 self._apply_pending()
             if state is PlayerState.ERROR:
                 where = self._source.label or self._source.location if self._source else ""
-                self.error.emit(f"The player could not open {where}.")
+                self.error.emit(f"libvlc could not open or decode {where}.")
             self._set_state(state)
 
     def _apply_pending(self) -> None:

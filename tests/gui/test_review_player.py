@@ -1,0 +1,152 @@
+"""The player logic over the fake backend: playhead, clip ranges, loop, frames, shuttle."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from tests.gui import review_support  # noqa: F401  (applies the PySide6 guard)
+
+from clipdesk.ui.player.backend import MediaSource, PlayerState
+from clipdesk.ui.player.fake_backend import FakePlayerBackend
+from clipdesk.ui.player.player import Player
+from clipdesk.ui.player.playhead import PlayheadClock
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_playhead_interpolates_between_reports() -> None:
+    now = FakeClock()
+    clock = PlayheadClock(now)
+    clock.report(1_000)
+    clock.set_running(True)
+    now.t += 0.1
+    assert clock.position() == 1_100
+    now.t += 0.1
+    assert clock.position() == 1_200
+    clock.report(1_150)  # a late report (jitter) must not pull the playhead back
+    assert clock.position() == 1_200
+    now.t += 0.05
+    assert clock.position() == 1_250
+    clock.jump(500)  # a seek moves it back at once
+    assert clock.position() == 500
+    clock.set_rate(2.0)
+    now.t += 0.1
+    assert clock.position() == 700
+    clock.set_running(False)
+    now.t += 1.0
+    assert clock.position() == 700
+    clock.length_ms = 600
+    assert clock.position() == 600
+
+
+@pytest.fixture()
+def player(qtbot):
+    backend = FakePlayerBackend(length_ms=20_000)
+    p = Player(backend)
+    with qtbot.waitSignal(p.length_changed):
+        p.open(MediaSource("fake://clip"))
+    yield p
+    p.shutdown()
+    assert backend.released
+
+
+def test_seek_moves_the_playhead_at_once(player: Player, qtbot) -> None:
+    with qtbot.waitSignal(player.position_changed) as blocker:
+        player.seek(7_000)
+    assert blocker.args == [7_000]
+    assert ("set_time", 7_000) in player.backend.calls
+    player.skip(-10_000)
+    assert player.position() == 0
+    player.seek(99_000)
+    assert player.position() == 20_000  # clamped to the length
+
+
+def test_playhead_moves_smoothly_while_playing(player: Player, qtbot) -> None:
+    seen: list[int] = []
+    reports: list[int] = []
+    player.position_changed.connect(seen.append)
+    player.play()
+    player.backend.time_reported.connect(reports.append)
+    qtbot.waitUntil(lambda: len(reports) >= 3, timeout=3_000)
+    player.pause()
+    # The backend reports every 250 ms; the playhead moves many times in between,
+    # and never backwards.
+    moves = [b - a for a, b in itertools.pairwise(seen) if b != a]
+    assert len(moves) >= 3 * len(reports)
+    assert all(m > 0 for m in moves)
+
+
+def test_play_clip_stops_at_its_end(player: Player, qtbot) -> None:
+    with qtbot.waitSignal(player.range_finished, timeout=3_000):
+        player.play_range(1_000, 1_400)
+    assert player.state is PlayerState.PAUSED
+    assert player.position() == 1_400
+    assert player.active_range is None
+
+
+def test_loop_clip_repeats_until_turned_off(player: Player, qtbot) -> None:
+    starts: list[int] = []
+    player.position_changed.connect(lambda ms: starts.append(ms) if ms == 2_000 else None)
+    player.play_range(2_000, 2_300, loop=True)
+    qtbot.waitUntil(lambda: len(starts) >= 3, timeout=3_000)  # first start + two loops
+    assert player.playing
+    with qtbot.waitSignal(player.range_finished, timeout=3_000):
+        player.set_loop(False)
+    assert not player.playing
+
+
+def test_frame_steps(player: Player) -> None:
+    player.seek(1_000)
+    player.step_frame(True)
+    assert ("next_frame", None) in player.backend.calls
+    assert player.position() == 1_040
+    player.step_frame(False)
+    player.step_frame(False)
+    assert player.position() == 960
+
+
+def test_jkl_shuttle(player: Player, qtbot) -> None:
+    player.shuttle_forward()
+    qtbot.waitUntil(lambda: player.playing)
+    assert player.rate == 1.0
+    player.shuttle_forward()
+    player.shuttle_forward()
+    assert player.rate == 4.0
+    player.shuttle_stop()
+    assert not player.playing and player.rate == 1.0
+    player.seek(10_000)
+    player.shuttle_back()
+    player.shuttle_back()  # 2x backwards: 400 ms per 200 ms step
+    assert player.shuttle_speed() == -2.0
+    qtbot.waitUntil(lambda: player.position() <= 9_000, timeout=2_000)
+    assert not player.playing
+    player.shuttle_stop()
+    stopped_at = player.position()
+    qtbot.wait(300)  # no timer may keep seeking after K (a check of absence needs time)
+    assert player.position() == stopped_at
+
+
+def test_rate_volume_mute_reach_the_backend(player: Player, qtbot) -> None:
+    with qtbot.waitSignal(player.rate_changed):
+        player.set_rate(1.5)
+    player.set_volume(130)
+    player.set_muted(True)
+    b = player.backend
+    assert (b.rate, b.volume, b.muted) == (1.5, 100, True)
+
+
+def test_player_without_backend_still_navigates(qtbot) -> None:
+    p = Player(None)
+    assert not p.available
+    with qtbot.waitSignal(p.position_changed):
+        p.seek(3_000)
+    p.play()  # nothing to play: no error, no crash
+    p.step_frame(True)
+    assert p.position() == 3_000

@@ -1,0 +1,302 @@
+"""The review window with the fake player: layout, sync, files, media, failures."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from tests.gui.review_support import make_episode, make_window
+
+from clipdesk.core.episode import ClipKind
+from clipdesk.ui import messages
+from clipdesk.ui.clip_table_model import Column
+from clipdesk.ui.media_binding import example_video_target
+from clipdesk.ui.player.backend import MediaSource, PlayerState, PlayerUnavailable
+from clipdesk.ui.player.fake_backend import FakePlayerBackend
+from clipdesk.ui.resources import example_document
+
+
+@pytest.fixture()
+def backend() -> FakePlayerBackend:
+    return FakePlayerBackend(length_ms=60_000)
+
+
+@pytest.fixture()
+def window(qtbot, tmp_path, backend):
+    w = make_window(qtbot, tmp_path, backend)
+    w.set_episode(make_episode())
+    w.player.open(MediaSource("fake://demo"))
+    qtbot.waitUntil(lambda: w.player.length == 60_000)
+    w.show()
+    w.activateWindow()  # window shortcuts need the active window
+    qtbot.waitActive(w)
+    return w
+
+
+def _select(window, clip_id: str) -> None:
+    assert window.sync.select_clip(clip_id)
+
+
+def test_selecting_a_clip_seeks_and_shows_details(window, backend, qtbot) -> None:
+    with qtbot.waitSignal(window.player.position_changed):
+        _select(window, "h2")
+    assert backend.calls[-1] == ("set_time", 5_000)
+    text = window.details.plain_text()
+    assert "Second highlight" in text and "Review with sound." in text and "Bo" in text
+    assert "Listen first" in text
+    assert window.player_view.seek_bar.position == 5_000
+    assert window.player_view.time_text().startswith("0:00:05.000 / 0:01:00.000")
+
+
+def test_playhead_highlights_the_clip_under_it_and_the_transcript_line(window, qtbot) -> None:
+    model = window.clip_panel.model
+    window.player.seek(4_900)
+    assert model.current_clip_id == "h1"
+    assert window.transcript.model.current_row == 2  # the line at 4 s
+    window.player.play()
+    qtbot.waitUntil(lambda: model.current_clip_id == "h2", timeout=2_000)
+    qtbot.waitUntil(lambda: window.transcript.model.current_row == 3, timeout=2_000)
+    assert window.sync.selected_clip() is None  # highlighting never changes the selection
+    window.player.pause()
+    window.player.seek(25_000)  # the key point has no end: it lasts until the next one
+    assert model.current_clip_id == "k1"
+    window.player.seek(15_000)
+    assert model.current_clip_id is None
+
+
+def test_hidden_kinds_are_not_highlighted(window) -> None:
+    window.clip_panel.kind_buttons[ClipKind.SEGMENT].setChecked(False)
+    window.player.seek(38_000)  # inside the segment, after the key point's 15 s
+    assert window.clip_panel.model.current_clip_id is None
+    assert window.clip_panel.proxy.rowCount() == 3
+
+
+def test_transcript_click_seeks(window, backend, qtbot) -> None:
+    view = window.transcript.table
+    index = window.transcript.model.index(5, 1)
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    with qtbot.waitSignal(window.transcript.seek_requested) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == [10_000]
+    assert backend.calls[-1] == ("set_time", 10_000)
+
+
+def test_play_clip_action_plays_the_selection_and_stops_at_its_end(window, qtbot) -> None:
+    _select(window, "h1")
+    window.player.seek(4_600)  # near the end so the test is short
+    window.sync.act_play_clip.trigger()
+    assert window.player.active_range == (2_000, 5_000)
+    assert window.player.position() == 2_000
+
+
+def test_loop_clip_toggle(window, qtbot) -> None:
+    _select(window, "h1")
+    window.sync.act_loop_clip.setChecked(True)
+    assert window.player.loop and window.player.active_range == (2_000, 5_000)
+    qtbot.waitUntil(lambda: window.player.playing)
+    _select(window, "h2")  # while looping, choosing another clip loops that one
+    assert window.player.active_range == (5_000, 9_000)
+    window.sync.act_loop_clip.setChecked(False)
+    assert not window.player.loop
+
+
+def test_keyboard_shortcuts_drive_the_player(window, backend, qtbot) -> None:
+    window.clip_panel.table.setFocus()
+    window.player.seek(10_000)
+    qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_Right)
+    assert window.player.position() == 15_000
+    qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_Left)
+    assert window.player.position() == 10_000
+    with qtbot.waitSignal(window.player.state_changed):
+        qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_Space)
+    assert window.player.state is PlayerState.PLAYING
+    qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_K)
+    assert window.player.state is PlayerState.PAUSED
+    qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_Period)
+    assert ("next_frame", None) in backend.calls
+    qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_M)
+    assert backend.muted and window.player_view.act_mute.isChecked()
+    qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_BracketRight)
+    assert backend.rate == 1.25 and window.player_view.rate_box.currentText() == "1.25×"
+    # Typing in the filter box types; it does not drive the player.
+    window.focus_filter()
+    qtbot.keyClicks(window.clip_panel.filter_edit, "k ")
+    assert window.clip_panel.filter_edit.text() == "k " and not window.player.playing
+
+
+def test_filter_box_and_kind_buttons(window, qtbot) -> None:
+    panel = window.clip_panel
+    qtbot.keyClicks(panel.filter_edit, "highlight")
+    assert panel.proxy.rowCount() == 2
+    assert panel.count_label.text() == "2 of 4"
+    panel.filter_edit.clear()
+    panel.kind_buttons[ClipKind.HIGHLIGHT].click()
+    assert [panel.proxy.clip_id_at(r) for r in range(panel.proxy.rowCount())] == ["k1", "s1"]
+    assert panel.kind_buttons[ClipKind.CLIP].isHidden()  # no clips of that kind
+
+
+def test_shortcuts_dialog_lists_the_keys(window) -> None:
+    dialog = window.show_shortcuts()
+    keys = {name: k for _g, name, k in dialog.rows}
+    assert keys["Play/Pause"] == "Space"
+    assert keys["Back 5 s"] == "Left" and keys["Next frame"] == "."
+    assert {"Shuttle backwards", "Shuttle stop", "Shuttle forwards", "Play clip"} <= set(keys)
+    dialog.close()
+
+
+def test_example_document_opens_and_binds_its_video(qtbot, tmp_path, backend) -> None:
+    w = make_window(qtbot, tmp_path, backend)
+    assert w.open_example()
+    assert w.clip_panel.model.rowCount() == 7
+    assert w.transcript.model.rowCount() > 20
+    # Beside the example (setup generates it) or generated on demand.
+    assert w.media.choice is not None and w.media.choice.origin in ("sidecar", "example")
+    assert w.media.choice.location == str(example_video_target())
+    assert w.windowTitle().startswith("The Cutting Room")
+
+
+def test_real_documents_load(qtbot, tmp_path, backend, seeds_dir) -> None:
+    w = make_window(qtbot, tmp_path, backend)
+    assert w.open_document(seeds_dir / "000_6bff21266dae52fe.txt")
+    assert w.clip_panel.model.rowCount() == 32
+    assert w.media.choice.origin == "document url"
+    assert w.open_document(seeds_dir / "001_3baa9c223fab6a12.txt")
+    assert w.clip_panel.proxy.rowCount() == 34
+    assert not w.clip_panel.kind_buttons[ClipKind.HIGHLIGHT].isVisible()
+    assert w.transcript.empty.isVisibleTo(w.transcript)
+
+
+def test_bad_document_gives_a_message_not_a_traceback(qtbot, tmp_path, backend) -> None:
+    bad = tmp_path / "notes.md"
+    bad.write_text("just some words\nnothing else\n")
+    w = make_window(qtbot, tmp_path, backend)
+    w.show()
+    with qtbot.waitSignal(messages.bus().posted) as blocker:
+        assert not w.open_document(bad)
+    assert blocker.args[0].level is messages.Level.ERROR
+    assert f"{bad}:1:" in w.banner.text()
+    assert not w.open_document(tmp_path / "missing.md")
+    assert "missing.md" in w.banner.text()
+
+
+def test_dropping_a_document_opens_it(qtbot, tmp_path, backend) -> None:
+    doc = tmp_path / "dropped.md"
+    shutil.copy(example_document(), doc)
+    w = make_window(qtbot, tmp_path, backend)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(doc))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    w.dropEvent(event)
+    assert w.document == doc and w.clip_panel.model.rowCount() == 7
+    assert w.settings.recent_files()[0] == str(doc.resolve())
+
+
+def test_media_choice_is_remembered_per_document(qtbot, tmp_path, backend) -> None:
+    doc = tmp_path / "episode.md"
+    shutil.copy(example_document(), doc)
+    video = tmp_path / "other.mp4"
+    video.write_bytes(b"not really a video; the fake player does not read it")
+    w = make_window(qtbot, tmp_path, backend)
+    w.open_document(doc)
+    assert w.media.choice.origin == "document url"  # no video beside it, no example
+    w.media.attach(str(video))
+    assert backend.source.location == str(video)
+    w.open_document(doc)
+    assert w.media.choice.origin == "remembered" and backend.source.location == str(video)
+    # --media overrides and becomes the remembered choice.
+    other = tmp_path / "episode.mp4"
+    other.write_bytes(b"x")
+    w.open_document(doc, media=str(other))
+    assert backend.source.location == str(other)
+    assert w.settings.media_for(doc) == str(other)
+
+
+def test_video_beside_the_document_is_found(qtbot, tmp_path, backend) -> None:
+    doc = tmp_path / "episode.md"
+    shutil.copy(example_document(), doc)
+    (tmp_path / "example.mp4").write_bytes(b"x")  # named after the document's video_id
+    w = make_window(qtbot, tmp_path, backend)
+    w.open_document(doc)
+    assert w.media.choice.origin == "sidecar"
+    assert backend.source.location == str(tmp_path / "example.mp4")
+
+
+def test_missing_media_file_says_so(qtbot, tmp_path, backend) -> None:
+    w = make_window(qtbot, tmp_path, backend)
+    w.show()
+    w.open_document(example_document(), media=str(tmp_path / "gone.mp4"))
+    assert w.player_view.notice_visible
+    assert "gone.mp4 does not exist" in w.player_view.notice.text()
+    assert "gone.mp4" in w.banner.text()
+
+
+def test_player_error_is_shown_in_the_window(window, backend, qtbot) -> None:
+    backend.fail_next_open = "cannot decode"
+    window.media.attach(str(Path(__file__)))
+    qtbot.waitUntil(lambda: "Could not play" in window.player_view.notice.text())
+    assert "cannot decode" in window.player_view.notice.text()
+    assert window.player_view.notice_visible
+
+
+def test_window_without_libvlc_still_works(qtbot, tmp_path, monkeypatch) -> None:
+    from clipdesk.ui.player.vlc_backend import load_vlc
+
+    monkeypatch.setitem(sys.modules, "vlc", None)  # import vlc now raises ImportError
+    with pytest.raises(PlayerUnavailable) as info:
+        load_vlc()
+    reason = str(info.value)
+    assert "libvlc5" in reason and "vlc-plugin-video-output" in reason
+    w = make_window(qtbot, tmp_path, None, reason)
+    w.show()
+    assert w.open_example()
+    assert w.player_view.notice_visible and "libvlc5" in w.player_view.notice.text()
+    assert not w.player_view.act_play.isEnabled()
+    _select(w, "highlight-2")  # the list, details and transcript still work
+    assert "Mark the breath" in w.details.plain_text()
+    assert w.clip_panel.model.current_clip_id == "highlight-2"
+    assert w.player_view.notice_visible  # media binding did not hide the reason
+
+
+def test_libvlc_that_fails_to_start_is_reported(monkeypatch) -> None:
+    from clipdesk.ui.player.backend import create_backend
+
+    monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--no-such-libvlc-option")
+    with pytest.raises(PlayerUnavailable, match="libvlc failed to start"):
+        create_backend()
+
+
+def test_excepthook_reports_instead_of_dying(qtbot, monkeypatch) -> None:
+    from clipdesk.app import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_excepthook()
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        with qtbot.waitSignal(messages.bus().posted) as blocker:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    msg = blocker.args[0]
+    assert msg.text == "Internal error: boom" and "RuntimeError" in msg.detail
+
+
+def test_seek_bar_click_seeks(window, backend, qtbot) -> None:
+    bar = window.player_view.seek_bar
+    x = round(bar.x_for(30_000))
+    with qtbot.waitSignal(bar.seek_requested) as blocker:
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(x, bar.height() // 2))
+    assert abs(blocker.args[0] - 30_000) < 200
+    assert backend.calls[-1][0] == "set_time"
+
+
+def test_table_columns(window) -> None:
+    model = window.clip_panel.proxy
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
+    assert headers == ["Kind", "#", "Title", "Start", "End", "Duration", "Review", "Export"]
