@@ -10,6 +10,7 @@ thread before touching widgets. Events: "added", "removed", "moved",
 from __future__ import annotations
 
 import enum
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from clipdesk.media.progress import Progress
 from clipdesk.media.tools import Tools, find_tools
 
 MAX_LOG_LINES = 5000
+logger = logging.getLogger(__name__)
 
 
 class JobState(str, enum.Enum):
@@ -114,7 +116,10 @@ class ExportQueue:
 
     def _emit(self, event: str, job: ExportJob | None) -> None:
         for listener in list(self._listeners):
-            listener(event, job)
+            try:
+                listener(event, job)
+            except Exception:  # a broken listener must not stop the jobs
+                logger.exception("export queue listener failed on %r", event)
 
     # -- reading ---------------------------------------------------------------
     @property

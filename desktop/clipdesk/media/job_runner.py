@@ -198,6 +198,8 @@ class JobRunner:
         """A clip past the end of a local file: say so instead of 'no video'."""
         spec = self.spec
         assert self.tools.ffprobe is not None
+        if not Path(spec.source).is_file():
+            return f"media file not found: {spec.source}"
         try:
             info = probe_media(self.tools.ffprobe, spec.source)
         except ProbeError as exc:

@@ -103,7 +103,7 @@ def test_failed_job_does_not_stop_others_and_can_be_retried(
     queue.start()
     assert queue.wait(30)
     assert [j.state for j in jobs] == [JobState.FAILED, JobState.DONE, JobState.DONE]
-    assert "late.mp4" in jobs[0].error
+    assert jobs[0].error == f"media file not found: {late}"
     assert jobs[0].log and "failed" in jobs[0].log_text()
     late.symlink_to(demo_video)
     assert queue.retry_failed() == 1

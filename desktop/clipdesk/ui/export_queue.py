@@ -1,0 +1,83 @@
+"""The Qt face of the export queue: engine callbacks (often from worker
+threads) turned into Qt signals delivered on the GUI thread.
+
+The queue never waits for the GUI and the GUI never waits for a job: the
+listener only posts a queued signal carrying the job's id.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+
+
+class ExportQueueBridge(QObject):
+    """Signals, all delivered on the thread this object lives in (the GUI's)."""
+
+    jobAdded = Signal(str)
+    jobRemoved = Signal(str)
+    jobMoved = Signal(str)
+    jobChanged = Signal(str)
+    structureChanged = Signal()  # added, removed or moved: the model re-reads the order
+    batchFinished = Signal(str)  # a one-line summary for a notification
+
+    _posted = Signal(str, str)  # event, job id (empty for batch events)
+
+    def __init__(self, queue: ExportQueue, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.queue = queue
+        # Queued even when posted from the GUI thread: listeners must not re-enter
+        # views from inside a queue call.
+        self._posted.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        queue.subscribe(self._listen)
+        # Stop hearing from worker threads once this object is gone.
+        self.destroyed.connect(partial(queue.unsubscribe, self._listen))
+
+    def detach(self) -> None:
+        self.queue.unsubscribe(self._listen)
+
+    def _listen(self, event: str, job: ExportJob | None) -> None:
+        # Any thread: only emit, never touch Qt objects' state here.
+        self._posted.emit(event, job.id if job is not None else "")
+
+    def _deliver(self, event: str, job_id: str) -> None:
+        if event == "changed":
+            self.jobChanged.emit(job_id)
+            return
+        if event == "batch-finished":
+            self.batchFinished.emit(summary_text(self.queue))
+            return
+        {"added": self.jobAdded, "removed": self.jobRemoved, "moved": self.jobMoved}[event].emit(
+            job_id
+        )
+        self.structureChanged.emit()
+
+
+def summary_text(queue: ExportQueue) -> str:
+    c = queue.counts()
+    parts = [f"{c['done']} done"]
+    if c["failed"]:
+        parts.append(f"{c['failed']} failed")
+    if c["cancelled"]:
+        parts.append(f"{c['cancelled']} cancelled")
+    return "Export finished: " + ", ".join(parts)
+
+
+def totals_text(queue: ExportQueue) -> str:
+    """For the status bar: counts and the overall progress of the batch."""
+    jobs = queue.jobs
+    if not jobs:
+        return ""
+    c = queue.counts()
+    active = [j for j in jobs if j.state is not JobState.CANCELLED]
+    overall = sum(j.progress for j in active) / len(active) if active else 0.0
+    parts = []
+    for state in (JobState.RUNNING, JobState.QUEUED, JobState.DONE, JobState.FAILED):
+        if c[state.value]:
+            parts.append(f"{c[state.value]} {state.value}")
+    if c["running"] or c["queued"]:
+        parts.append(f"{overall * 100:.0f}%")
+    return "Export: " + ", ".join(parts) if parts else "Export: cancelled"
