@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +188,29 @@ def test_hostile_commands_never_reach_ytdlp(range_server, media_dir: Path, tmp_p
             assert bad not in text
     assert sections == {f"*{s}.000-{s + 10}.000" for s in (10, 30, 50, 70, 90, 110)}
     assert not Path("/tmp/clipdesk-pwned").exists()
+
+
+def test_ctrl_c_cancels_and_cleans_up(demo_video: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "long.md"
+    doc.write_text(
+        "---\nvideo_id: long\nurl: https://www.example.org/watch?v=long\n---\n\n"
+        "## Highlights\n\n### Most of it\n\n```bash\n"
+        'yt-dlp --download-sections "*0:01-0:55" "https://www.example.org/watch?v=long"\n```\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clipdesk", "export", str(doc), "--out", str(out),
+         "--media", str(demo_video)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "running" in line and " 0.0%" not in line:
+            break
+    proc.send_signal(signal.SIGINT)
+    rest, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert "interrupted: 0 done, 0 failed, 1 cancelled" in rest
+    assert "Traceback" not in err
+    assert list(out.iterdir()) == []
