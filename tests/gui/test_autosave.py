@@ -44,7 +44,7 @@ def test_saves_shortly_after_an_edit(setup, qtbot) -> None:
         editor.set_bound_at("hl-1", Bound.START, 12_000)
     elapsed = time.monotonic() - began
     assert blocker.args == [project.path]
-    assert saved_start(project) == 12_000 and not saver.dirty
+    assert saved_start(project) == 12_000 and not saver.dirty and not saver.writing
     assert 0.4 < elapsed < 1.2  # the idle delay, not the deadline
 
     # Undo is a change too.
@@ -65,7 +65,7 @@ def test_a_long_run_of_edits_is_saved_by_the_deadline(setup, qtbot) -> None:
         qtbot.wait(50)  # the editor's pace; the timers run meanwhile
     assert saves, "no save during a run of edits"
     assert saves[0] - began < 0.9
-    qtbot.waitUntil(lambda: not saver.dirty, timeout=2_000)
+    qtbot.waitUntil(lambda: not saver.dirty and not saver.writing, timeout=2_000)
     assert saved_start(project) == 10_000 + 30 * 40
 
 
@@ -100,7 +100,7 @@ def test_failures_are_reported_once_and_retried(setup, qtbot, monkeypatch) -> No
     real_save = project.save
     attempts: list[int] = []
 
-    def failing_save() -> Path:
+    def failing_save(data: object = None) -> Path:
         attempts.append(1)
         raise PermissionError(13, "Permission denied")
 
@@ -114,3 +114,28 @@ def test_failures_are_reported_once_and_retried(setup, qtbot, monkeypatch) -> No
     with qtbot.waitSignal(saver.saved, timeout=2_000):
         pass
     assert read_project(project.path)["clips"]["hl-1"] == {"note": "x"}
+
+
+def test_writes_run_off_the_gui_thread_and_close_waits(setup, qtbot, monkeypatch) -> None:
+    import threading
+
+    project, stack, editor = setup
+    saver = Autosaver(project, stack, idle_ms=10, deadline_ms=50)
+    real_save = project.save
+    release = threading.Event()
+    threads: list[str] = []
+
+    def slow_save(data: object = None) -> Path:
+        threads.append(threading.current_thread().name)
+        release.wait(5)  # a slow disk
+        return real_save(data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project, "save", slow_save)
+    editor.set_note("hl-1", "first")
+    qtbot.waitUntil(lambda: saver.writing)
+    editor.set_note("hl-1", "second")  # the GUI goes on while the disk is busy
+    assert threads and threads[0].startswith("autosave")
+    threading.Timer(0.2, release.set).start()
+    assert saver.close()  # waits for the slow write, then writes the last state
+    assert read_project(project.path)["clips"]["hl-1"] == {"note": "second"}
+    assert all(name.startswith("autosave") for name in threads)

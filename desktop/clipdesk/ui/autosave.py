@@ -4,10 +4,15 @@ A change starts two timers: an idle timer restarted by every change (save once t
 editor pauses) and a deadline timer that is not (save during a long run of edits too).
 With the defaults a SIGKILL loses at most the last ~1 s of edits (the promise is 2 s:
 the margin absorbs a busy machine).
+
+The GUI thread only takes a snapshot of the state (plain data, copied); rendering the
+YAML and the atomic write run on one worker thread, in order, so a large project never
+stalls a drag. The worker touches no widget: it reports back through a signal.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -28,6 +33,7 @@ class Autosaver(QObject):
 
     saved = Signal(Path)
     failed = Signal(str)
+    _finished = Signal(object)  # the worker's Future, delivered on the GUI thread
     # A class default: a QUndoStack destroyed together with an unclosed Autosaver (one
     # garbage cycle) emits indexChanged after Python cleared this object's attributes.
     _listening = False
@@ -44,6 +50,9 @@ class Autosaver(QObject):
         self.project = project
         self._dirty = False
         self._failing = False
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
+        self._writes: list[Future[Path]] = []
+        self._finished.connect(self._on_finished)
         self._idle = QTimer(self, singleShot=True, interval=idle_ms)
         self._deadline = QTimer(self, singleShot=True, interval=deadline_ms)
         self._idle.timeout.connect(self.flush)
@@ -62,7 +71,12 @@ class Autosaver(QObject):
 
     @property
     def dirty(self) -> bool:
+        """Changes not yet handed to the writer."""
         return self._dirty
+
+    @property
+    def writing(self) -> bool:
+        return bool(self._writes)
 
     def _timebase_changed(self, name: str) -> None:
         if name == "offset_ms":
@@ -79,29 +93,44 @@ class Autosaver(QObject):
         if not self._deadline.isActive():
             self._deadline.start()
 
-    def flush(self) -> bool:
-        """Write now if there is anything unsaved; True when the file is up to date."""
+    def flush(self) -> None:
+        """Hand the current state to the writer now, if anything is unsaved."""
         self._idle.stop()
         self._deadline.stop()
-        if not self._dirty:
-            return True
-        try:
-            path = self.project.save()
-        except OSError as exc:
-            if not self._failing:
-                self.failed.emit(f"Could not save {self.project.path}: {exc.strerror or exc}")
-            self._failing = True
-            # Keep trying: the folder may come back (a remounted disk, freed space).
-            self._deadline.start()
-            return False
+        if not self._dirty or not self._listening:
+            return
+        data = self.project.to_data()
         self._dirty = False
-        self._failing = False
-        self.saved.emit(path)
-        return True
+        future = self._pool.submit(self.project.save, data)
+        self._writes.append(future)
+        future.add_done_callback(self._finished.emit)
+
+    @Slot(object)
+    def _on_finished(self, future: Future[Path]) -> None:
+        if future not in self._writes:
+            return  # close() waited for it and reported it already
+        self._writes.remove(future)
+        self._report(future)
+
+    def _report(self, future: Future[Path]) -> bool:
+        error = future.exception()
+        if error is None:
+            self._failing = False
+            self.saved.emit(future.result())
+            return True
+        if not self._failing:
+            reason = getattr(error, "strerror", None) or str(error)
+            self.failed.emit(f"Could not save {self.project.path}: {reason}")
+        self._failing = True
+        # Keep trying: the folder may come back (a remounted disk, freed space).
+        if self._listening:
+            self._dirty = True
+            self._deadline.start()
+        return False
 
     def close(self) -> bool:
-        """Write what is unsaved and stop listening (the document is closing)."""
-        ok = self.flush()
+        """Write what is unsaved, wait for it, and stop listening (the document is
+        closing). True when the project file holds the last state."""
         self._listening = False
         for unsubscribe in self._unsubscribe:
             unsubscribe()
@@ -111,4 +140,15 @@ class Autosaver(QObject):
             self._stack = None
         self._idle.stop()
         self._deadline.stop()
+        dirty, self._dirty = self._dirty, False
+        pending = list(self._writes)
+        self._writes.clear()
+        ok = all(self._wait(f) for f in pending)
+        if dirty:
+            ok = self._wait(self._pool.submit(self.project.save, self.project.to_data()))
+        self._pool.shutdown(wait=True)
         return ok
+
+    def _wait(self, future: Future[Path]) -> bool:
+        future.exception()  # blocks until the write is done; _report looks at the outcome
+        return self._report(future)
