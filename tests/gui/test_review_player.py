@@ -26,6 +26,9 @@ def test_playhead_interpolates_between_reports() -> None:
     clock = PlayheadClock(now)
     clock.report(1_000)
     clock.set_running(True)
+    now.t += 0.2
+    assert clock.position() == 1_000  # waits for the player's first report after starting
+    clock.report(1_000)
     now.t += 0.1
     assert clock.position() == 1_100
     now.t += 0.1
@@ -33,9 +36,12 @@ def test_playhead_interpolates_between_reports() -> None:
     clock.report(1_150)  # a late report (jitter) must not pull the playhead back
     assert clock.position() == 1_200
     now.t += 0.05
-    assert clock.position() == 1_250
+    assert clock.position() == 1_200  # holds still until the clock catches up
+    now.t += 0.1
+    assert clock.position() == 1_300
     clock.jump(500)  # a seek moves it back at once
     assert clock.position() == 500
+    clock.report(500)
     clock.set_rate(2.0)
     now.t += 0.1
     assert clock.position() == 700

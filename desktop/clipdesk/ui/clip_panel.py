@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -76,24 +77,9 @@ class ClipPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        # Fixed widths from the font: ResizeToContents measures every row on each change.
-        fm = self.table.fontMetrics()
-        samples = {
-            Column.KIND: "Key point",
-            Column.NUMBER: "999",
-            Column.START: "0:00:00.000",
-            Column.END: "0:00:00.000",
-            Column.DURATION: "0:00:00.000",
-            Column.REVIEW: "Unreviewed",
-            Column.EXPORT: "Exported",
-        }
-        header.setMinimumSectionSize(fm.horizontalAdvance("99") + 12)
-        for col in Column:
-            if col == Column.TITLE:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                self.table.setColumnWidth(col, fm.horizontalAdvance(samples[col]) + 18)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        self._hidden_columns = {Column.EXPORT}  # empty until clips are exported
         self.table.sortByColumn(Column.START, Qt.SortOrder.AscendingOrder)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
@@ -108,10 +94,51 @@ class ClipPanel(QWidget):
         layout.addWidget(self.table, 1)
         self._update_count()
 
+    def _apply_columns(self) -> None:
+        # Widths from the font: ResizeToContents would measure every row on each change.
+        header = self.table.horizontalHeader()
+        fm = self.table.fontMetrics()
+        samples = {
+            Column.KIND: "Key point",
+            Column.NUMBER: "99",
+            Column.START: "0:00:00.000",
+            Column.END: "0:00:00.000",
+            Column.DURATION: "0:00:00.000",
+            Column.REVIEW: "Unreviewed",
+            Column.EXPORT: "Exported",
+        }
+        header.setMinimumSectionSize(fm.horizontalAdvance("99") + 12)
+        for col in Column:
+            if col == Column.TITLE:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(col, fm.horizontalAdvance(samples[col]) + 14)
+            self.table.setColumnHidden(col, col in self._hidden_columns)
+
+    def set_column_visible(self, column: Column, visible: bool) -> None:
+        if visible:
+            self._hidden_columns.discard(column)
+        else:
+            self._hidden_columns.add(column)
+        self.table.setColumnHidden(column, not visible)
+
+    def _column_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for col in Column:
+            if col == Column.TITLE:
+                continue
+            act = menu.addAction(col.header if col != Column.NUMBER else "Number")
+            act.setCheckable(True)
+            act.setChecked(col not in self._hidden_columns)
+            act.toggled.connect(lambda on, c=col: self.set_column_visible(c, on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
     def set_model(self, model: ClipTableModel | None) -> None:
         old = self.model
         self.model = model
         self.proxy.setSourceModel(model)
+        self._apply_columns()
         if old is not None:
             old.detach()
             old.deleteLater()

@@ -6,7 +6,7 @@ and their shortcuts.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QFont, QFontDatabase, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QFont, QFontDatabase, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -37,15 +37,18 @@ class VideoSurface(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
         self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setAutoFillBackground(True)
-        pal = self.palette()
-        pal.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
-        self.setPalette(pal)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 180)
 
     def sizeHint(self) -> QSize:
         return QSize(854, 480)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # libvlc's window covers only the picture; the bars around it are ours to paint,
+        # or they show whatever was on screen there before.
+        p = QPainter(self)
+        p.fillRect(event.rect(), Qt.GlobalColor.black)
+        p.end()
 
 
 class PlayerWidget(QWidget):

@@ -101,6 +101,7 @@ class FakePlayerBackend(PlayerBackend):
         self._since = time.monotonic()
         self._set_state(PlayerState.PLAYING)
         self._timer.start()
+        QTimer.singleShot(0, self._tick)  # libvlc reports soon after starting, too
 
     def pause(self) -> None:
         self.calls.append(("pause", None))

@@ -11,7 +11,7 @@ import shlex
 import sys
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from clipdesk.ui.player.backend import MediaSource, PlayerBackend, PlayerState, PlayerUnavailable
@@ -112,6 +112,12 @@ class VlcBackend(PlayerBackend):
         ]
         for event_type, callback in self._attached:
             self._events.event_attach(event_type, callback)
+        # libvlc sends no TimeChanged for a seek or frame step while paused: poll briefly.
+        self._settle = QTimer(self)
+        self._settle.setInterval(15)
+        self._settle.timeout.connect(self._poll_settled)
+        self._settle_clock = QElapsedTimer()
+        self._settle_from = -1
         self._released = False
 
     # -- events (GUI thread) ------------------------------------------------------
@@ -134,6 +140,20 @@ class VlcBackend(PlayerBackend):
                 where = self._source.label or self._source.location if self._source else ""
                 self.error.emit(f"libvlc could not open or decode {where}.")
             self._set_state(state)
+
+    def _watch_paused_time(self) -> None:
+        if self._state is not PlayerState.PLAYING:
+            self._settle_from = int(self._player.get_time())
+            self._settle_clock.start()
+            self._settle.start()
+
+    def _poll_settled(self) -> None:
+        now = int(self._player.get_time())
+        if now != self._settle_from:
+            self._settle.stop()
+            self.time_reported.emit(max(0, now))
+        elif self._settle_clock.elapsed() > 1500 or self._state is PlayerState.PLAYING:
+            self._settle.stop()
 
     def _apply_pending(self) -> None:
         if self._pending_seek is not None:
@@ -212,6 +232,7 @@ class VlcBackend(PlayerBackend):
         if length > 0:
             ms = min(ms, max(0, length - 1))
         if self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
+            self._watch_paused_time()
             self._player.set_time(ms)
             return
         # Not seekable until its input runs (opening, ended, stopped): seek on Playing.
@@ -240,6 +261,7 @@ class VlcBackend(PlayerBackend):
         self._player.audio_set_mute(bool(mute))
 
     def next_frame(self) -> None:
+        self._watch_paused_time()
         self._player.next_frame()
 
     def frame_ms(self) -> int:
@@ -251,6 +273,7 @@ class VlcBackend(PlayerBackend):
         if self._released:
             return
         self._released = True
+        self._settle.stop()
         for event_type, _callback in self._attached:
             self._events.event_detach(event_type)
         self._attached.clear()

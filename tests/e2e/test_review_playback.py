@@ -1,0 +1,149 @@
+"""The review window with real libvlc under Xvfb, playing a generated video."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from tests.gui.review_support import make_episode, make_window
+
+from clipdesk.ui.player.backend import PlayerState, create_backend
+
+pytestmark = pytest.mark.xvfb
+
+
+@pytest.fixture()
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--aout=dummy")  # no sound device on CI
+    w = make_window(qtbot, tmp_path, create_backend())
+    w.set_episode(make_episode())
+    w.resize(1400, 820)
+    w.show()
+    w.activateWindow()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _open(window, qtbot, location: str) -> None:
+    window.media.attach(location)
+    qtbot.waitUntil(
+        lambda: window.player.state is PlayerState.PAUSED and window.player.length > 0,
+        timeout=15_000,
+    )
+
+
+def _reported_near(window, qtbot, target: int, tolerance: int = 100) -> None:
+    """Wait until libvlc itself (not the interpolated playhead) is near target."""
+    qtbot.waitUntil(lambda: abs(window.player.backend.time() - target) <= tolerance, timeout=5_000)
+
+
+def test_selecting_a_clip_puts_libvlc_at_its_start(window, qtbot, demo_video: Path) -> None:
+    _open(window, qtbot, str(demo_video))
+    assert abs(window.player.length - 60_000) < 200
+    reports: list[int] = []
+    window.player.backend.time_reported.connect(reports.append)
+    window.sync.select_clip("h2")
+    qtbot.waitUntil(lambda: any(abs(t - 5_000) <= 100 for t in reports), timeout=5_000)
+    _reported_near(window, qtbot, 5_000)
+    assert window.player.state is PlayerState.PAUSED
+    window.sync.select_clip("s1")
+    _reported_near(window, qtbot, 30_000)
+
+
+def test_playing_past_a_boundary_moves_the_highlight(window, qtbot, demo_video: Path) -> None:
+    _open(window, qtbot, str(demo_video))
+    model = window.clip_panel.model
+    window.player.seek(4_300)
+    _reported_near(window, qtbot, 4_300)
+    assert model.current_clip_id == "h1"
+    window.player.play()
+    qtbot.waitUntil(lambda: model.current_clip_id == "h2", timeout=5_000)
+    assert window.player.backend.time() >= 4_800
+    window.player.pause()
+    row = window.clip_panel.proxy.row_of("h2")
+    assert window.clip_panel.proxy.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_clicking_a_transcript_line_seeks(window, qtbot, demo_video: Path) -> None:
+    _open(window, qtbot, str(demo_video))
+    view = window.transcript.table
+    index = window.transcript.model.index(8, 1)  # the line at 16 s
+    view.scrollTo(index)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+    )
+    _reported_near(window, qtbot, 16_000)
+    assert window.transcript.model.current_row == 8
+
+
+def test_play_clip_stops_at_the_clip_end(window, qtbot, demo_video: Path) -> None:
+    _open(window, qtbot, str(demo_video))
+    with qtbot.waitSignal(window.player.range_finished, timeout=5_000):
+        window.player.play_range(8_000, 8_700)
+    qtbot.waitUntil(lambda: window.player.state is PlayerState.PAUSED, timeout=3_000)
+    _reported_near(window, qtbot, 8_700, tolerance=120)
+
+
+def _video_pixels_ok(image: QImage) -> bool:
+    """Real frames of the test pattern: mostly bright, many colours, not a black box."""
+    colours = set()
+    bright = 0
+    samples = 0
+    for y in range(image.height() // 4, image.height() * 3 // 4, 12):
+        for x in range(image.width() // 8, image.width() * 7 // 8, 12):
+            c = QColor(image.pixel(x, y))
+            colours.add((c.red() // 32, c.green() // 32, c.blue() // 32))
+            bright += c.value() > 60
+            samples += 1
+    return samples > 0 and bright / samples > 0.5 and len(colours) >= 6
+
+
+def test_window_screenshot_shows_video(window, qtbot, demo_video: Path, artifacts_dir) -> None:
+    _open(window, qtbot, str(demo_video))
+    window.sync.select_clip("h2")
+    _reported_near(window, qtbot, 5_000)
+    surface = window.player_view.surface
+    screen = window.screen()
+
+    def grab_surface() -> QImage:
+        return screen.grabWindow(int(surface.winId())).toImage()
+
+    # libvlc draws into its own X child window: read the screen, not Qt's backing store.
+    qtbot.waitUntil(lambda: _video_pixels_ok(grab_surface()), timeout=5_000)
+    shot = screen.grabWindow(int(window.winId()))
+    path = artifacts_dir / "review_window.png"
+    assert shot.save(str(path))
+    assert path.stat().st_size > 20_000
+
+
+def test_url_source_plays_through_ytdlp(window, qtbot, range_server) -> None:
+    url = range_server.url("demo.mp4")
+    _open(window, qtbot, url)
+    assert window.media.resolver.extractions == 1
+    assert window.player.source.label and window.player.source.location == url
+    window.sync.select_clip("s1")
+    _reported_near(window, qtbot, 30_000)
+    ranged = [r for name, r in range_server.requests if name == "demo.mp4" and r]
+    assert ranged  # libvlc fetched byte ranges to seek
+    # Opening the same URL again uses the cached resolution.
+    _open(window, qtbot, url)
+    assert window.media.resolver.extractions == 1
+
+
+def test_unresolvable_url_gives_a_message(window, qtbot, range_server) -> None:
+    range_server.faults["gone.mp4"] = "404"
+    window.media.attach(range_server.url("gone.mp4"))
+    qtbot.waitUntil(lambda: "Could not open" in window.player_view.notice.text(), timeout=15_000)
+    assert "404" in window.player_view.notice.text()
+    assert window.player_view.notice_visible and "gone.mp4" in window.banner.text()
+
+
+def test_closing_releases_libvlc(window, qtbot, demo_video: Path) -> None:
+    _open(window, qtbot, str(demo_video))
+    window.player.play()
+    qtbot.waitUntil(lambda: window.player.playing)
+    backend = window.player.backend
+    window.close()
+    assert backend._released and window.player.backend is None
