@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
 from tests.gui.review_support import make_episode, make_window
 
 from clipdesk.ui.player.backend import PlayerState, create_backend
+from clipdesk.ui.resources import example_document
 
 pytestmark = pytest.mark.xvfb
 
@@ -19,7 +21,7 @@ def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--aout=dummy")  # no sound device on CI
     w = make_window(qtbot, tmp_path, create_backend())
     w.set_episode(make_episode())
-    w.resize(1400, 820)
+    w.resize(1600, 900)
     w.show()
     w.activateWindow()
     qtbot.waitExposed(w)
@@ -101,9 +103,16 @@ def _video_pixels_ok(image: QImage) -> bool:
 
 
 def test_window_screenshot_shows_video(window, qtbot, demo_video: Path, artifacts_dir) -> None:
-    _open(window, qtbot, str(demo_video))
-    window.sync.select_clip("h2")
-    _reported_near(window, qtbot, 5_000)
+    assert window.open_document(example_document(), media=str(demo_video))
+    qtbot.waitUntil(
+        lambda: window.player.state is PlayerState.PAUSED and window.player.length > 0,
+        timeout=15_000,
+    )
+    window.sync.select_clip("highlight-1")
+    _reported_near(window, qtbot, 12_000)
+    QApplication.processEvents()
+    window.repaint()  # flush the selection and time label before reading the screen
+    assert window.player_view.time_text().startswith("0:00:12.000")
     surface = window.player_view.surface
     screen = window.screen()
 

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 4)
         self.main_split.setStretchFactor(2, 2)
-        self.main_split.setSizes([600, 660, 340])
+        self.main_split.setSizes([660, 640, 300])
         self.main_split.setChildrenCollapsible(False)
         central = QWidget(self)
         layout = QVBoxLayout(central)
