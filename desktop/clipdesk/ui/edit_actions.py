@@ -141,6 +141,17 @@ class EditActions(QObject):
             host.addAction(action)
             self.actions[spec.name] = action
 
+    def detach(self) -> None:
+        """Take the actions off the host (the document is closing): a next document's
+        actions would otherwise make every shortcut ambiguous."""
+        for action in self.actions.values():
+            self.host.removeAction(action)
+            for widget in action.associatedObjects():
+                if isinstance(widget, QMenu):
+                    widget.removeAction(action)
+            action.deleteLater()
+        self.actions.clear()
+
     def action(self, name: str) -> QAction:
         return self.actions[name]
 

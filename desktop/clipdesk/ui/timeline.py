@@ -36,6 +36,7 @@ from clipdesk.ui.undo_commands import ClipEditor
 
 RULER_H = 22
 LANE_H = 22
+MIN_LANE_H = 8  # lanes shrink to this when many overlap and the widget is short
 LANE_GAP = 4
 SCROLL_H = 14
 HANDLE_PX = 6  # grab distance either side of a band edge
@@ -204,8 +205,13 @@ class Timeline(QWidget):
     def ms_at(self, x: float) -> float:
         return self._view_start + x * self._ms_per_px
 
+    def lane_height(self) -> float:
+        room = self.height() - RULER_H - SCROLL_H - LANE_GAP
+        return min(float(LANE_H), max(MIN_LANE_H, room / self._lane_count - LANE_GAP))
+
     def lane_rect(self, lane: int) -> QRectF:
-        return QRectF(0, RULER_H + LANE_GAP + lane * (LANE_H + LANE_GAP), self.width(), LANE_H)
+        h = self.lane_height()
+        return QRectF(0, RULER_H + LANE_GAP + lane * (h + LANE_GAP), self.width(), h)
 
     def band_rect(self, clip_id: str | None) -> QRectF | None:
         if clip_id is None or clip_id not in self._lanes:
@@ -275,6 +281,8 @@ class Timeline(QWidget):
                 lane_ends.append(self._media_end(clip))
         if max(1, len(lane_ends)) != self._lane_count:
             self._lane_count = max(1, len(lane_ends))
+            lanes = min(self._lane_count, 3)
+            self.setMinimumHeight(RULER_H + LANE_GAP + lanes * (LANE_H + LANE_GAP) + SCROLL_H)
             self.updateGeometry()
         if self._fitted:
             self._ms_per_px = self._max_ms_per_px()
@@ -487,7 +495,7 @@ class Timeline(QWidget):
             edges.append(rect.right() - w)
         for x in edges:
             p.fillRect(QRectF(x, rect.top() + 3, w, rect.height() - 6), grip)
-        if rect.width() > 30:
+        if rect.width() > 30 and rect.height() >= 14:
             p.setPen(QColor("white"))
             fm = QFontMetrics(self.font())
             text_rect = rect.adjusted(8, 0, -8, 0)
