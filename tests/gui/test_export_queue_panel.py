@@ -58,6 +58,15 @@ def test_job_model(qtbot, qtmodeltester, demo_video: Path, tmp_path: Path) -> No
     qtmodeltester.check(model)
 
 
+def test_bridge_stops_listening_when_deleted(qtbot) -> None:
+    queue = ExportQueue(TOOLS)
+    bridge = ExportQueueBridge(queue)
+    assert len(queue._listeners) == 1
+    with qtbot.waitSignal(bridge.destroyed):
+        bridge.deleteLater()
+    assert queue._listeners == []
+
+
 def test_panel_drives_a_real_queue(qtbot, demo_video: Path, tmp_path: Path) -> None:
     queue = ExportQueue(TOOLS, max_workers=1)
     opened: list[QUrl] = []

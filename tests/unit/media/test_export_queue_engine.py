@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 from export_frames import local_job
 
 from clipdesk.core.export_plan import ExportMode
@@ -121,6 +122,8 @@ def test_records_round_trip(demo_video: Path, tmp_path: Path) -> None:
     jobs[1].state = JobState.RUNNING  # saved mid-run: offered again as queued
     records = queue.to_records()
     assert [r["state"] for r in records] == ["done", "queued", "queued"]
+    # Plain data: the project file stores it as YAML.
+    assert yaml.safe_load(yaml.safe_dump(records)) == records
     again = ExportQueue.from_records(records, TOOLS)
     assert not again.started
     assert [j.spec for j in again.jobs] == [j.spec for j in jobs]
