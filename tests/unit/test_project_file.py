@@ -65,10 +65,22 @@ def test_round_trip_restores_everything(doc: Path) -> None:
     data = yaml.safe_load(text)
     assert data["schema"] == 1
     assert data["clips"] == {
-        "hl-1": {"start_ms": 11_040, "end_ms": 19_500, "title": "Open", "note": "tighter"},
-        "hl-2": {"review": "rejected"},
+        "hl-1": {
+            "match": {"kind": "highlight", "title": "Opening", "start_ms": 10_000},
+            "start_ms": 11_040,
+            "end_ms": 19_500,
+            "title": "Open",
+            "note": "tighter",
+        },
+        "hl-2": {
+            "match": {"kind": "highlight", "title": "Second", "start_ms": 30_000},
+            "review": "rejected",
+        },
     }
-    assert data["deleted"] == ["seg-1"] and data["order"] == ["clip-1", "hl-1", "hl-2"]
+    assert data["deleted"] == [
+        {"id": "seg-1", "kind": "segment", "title": "Segment", "start_ms": 50_000}
+    ]
+    assert data["order"] == ["clip-1", "hl-1", "hl-2"]
 
     store2, tb2, project2 = open_doc(doc)
     heard: list[str] = []
@@ -105,7 +117,7 @@ def test_document_changed_since_warns_and_keeps_the_rest(doc: Path) -> None:
     project.save()
     data = yaml.safe_load(project.path.read_text())
     data["clips"]["gone-1"] = {"note": "orphan"}
-    data["deleted"].append("gone-2")
+    data["deleted"].append("gone-2")  # a bare id, as a hand-written file may have it
     data["clips"]["hl-2"] = {"start_ms": 50_000, "note": "bounds bad"}  # past its end
     project.path.write_text(yaml.safe_dump(data))
     store2, _, project2 = open_doc(doc)
@@ -165,6 +177,61 @@ def test_atomic_write_leaves_no_temporaries(tmp_path: Path) -> None:
     write_atomic(target, "two\n")
     assert target.read_text() == "two\n"
     assert os.listdir(tmp_path) == ["a.yaml"]
+
+
+def test_edits_follow_their_clips_when_the_document_shifts_ids(doc: Path) -> None:
+    store, _, project = open_doc(doc)
+    store.update("hl-2", note="second's note", start_ms=31_000)
+    store.update("hl-1", review=ReviewStatus.APPROVED)
+    store.remove("seg-1")
+    project.save()
+
+    # The document gained a highlight at the top: the reader numbers it hl-1.
+    clips = [
+        Clip("hl-1", ClipKind.HIGHLIGHT, "Cold open", 1_000, 5_000, line=2),
+        Clip("hl-2", ClipKind.HIGHLIGHT, "Opening", 10_000, 20_000, line=5),
+        Clip("hl-3", ClipKind.HIGHLIGHT, "Second", 30_000, 45_000, line=9),
+        Clip("seg-1", ClipKind.SEGMENT, "Segment", 50_000, None, line=12),
+    ]
+    store2 = ClipStore(Episode(doc, SourceFormat.SHOW_NOTES, clips=clips))
+    result = Project(doc, store2, Timebase()).load()
+    assert result.messages == []
+    assert [c.id for c in store2] == ["hl-2", "hl-3", "hl-1"]  # the saved order, then new
+    assert store2.get("hl-1").review is ReviewStatus.UNREVIEWED
+    assert store2.get("hl-2").review is ReviewStatus.APPROVED
+    assert (store2.get("hl-3").note, store2.get("hl-3").start_ms) == ("second's note", 31_000)
+
+    # A clip whose title changed in the document no longer matches: its edits drop.
+    clips = [
+        Clip("hl-1", ClipKind.HIGHLIGHT, "Opening", 10_000, 20_000, line=5),
+        Clip("hl-2", ClipKind.HIGHLIGHT, "Second, retitled", 30_000, 45_000, line=9),
+    ]
+    store3 = ClipStore(Episode(doc, SourceFormat.SHOW_NOTES, clips=clips))
+    result = Project(doc, store3, Timebase()).load()
+    assert store3.get("hl-2").note == "" and store3.get("hl-1").review is ReviewStatus.APPROVED
+    assert any("'hl-2' is no longer in the document" in m for m in result.messages)
+
+
+def test_document_saved_rebases_the_edits(doc: Path) -> None:
+    store, _, project = open_doc(doc)
+    store.update("hl-1", start_ms=12_000, note="kept")
+    store.update("hl-2", title="Renamed")
+    store.remove("seg-1")
+    store.insert(0, Clip("clip-1", ClipKind.CLIP, "Mine", 1_000, 4_000))
+    project.document_saved()  # the document now says 12 s; nothing else of this
+    data = project.to_data()
+    assert data["clips"] == {
+        "hl-1": {
+            "match": {"kind": "highlight", "title": "Opening", "start_ms": 12_000},
+            "note": "kept",
+        },
+        "hl-2": {
+            "match": {"kind": "highlight", "title": "Second", "start_ms": 30_000},
+            "title": "Renamed",
+        },
+    }
+    assert [d["id"] for d in data["deleted"]] == ["seg-1"]
+    assert [a["id"] for a in data["added"]] == ["clip-1"]
 
 
 def test_load_removes_temporaries_of_a_killed_writer(doc: Path) -> None:

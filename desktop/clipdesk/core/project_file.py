@@ -91,11 +91,17 @@ class LoadResult:
 class _Baseline:
     """A document clip as the document has it, to record only what the editor changed."""
 
+    kind: ClipKind
     start_ms: int
     end_ms: int | None
     title: str
     review: ReviewStatus
     note: str
+
+    def match(self) -> dict[str, Any]:
+        """What identifies the clip in the document besides its id. Ids are positional
+        (highlight-3): a clip added to or removed from the document shifts them."""
+        return {"kind": self.kind.value, "title": self.title, "start_ms": self.start_ms}
 
 
 class Project:
@@ -113,9 +119,7 @@ class Project:
         self.media: MediaBinding | None = None
         self.export_settings: dict[str, Any] = {}
         self.export_queue: list[dict[str, Any]] = []
-        self._baseline = {
-            c.id: _Baseline(c.start_ms, c.end_ms, c.title, c.review, c.note) for c in store
-        }
+        self._baseline = _baseline(store)
         self._listeners: list[Callable[[str], None]] = []
 
     # -- state the store does not hold -------------------------------------------
@@ -150,6 +154,18 @@ class Project:
     def is_document_clip(self, clip_id: str) -> bool:
         return clip_id in self._baseline
 
+    def document_saved(self) -> None:
+        """Save Document wrote the clips' bounds into the document: bounds are recorded
+        relative to that from now on. Titles, review, notes, deletions and added clips
+        are not in the document, so they stay recorded here. Save the project file next."""
+        present = {c.id: c for c in self.store}
+        for cid, base in self._baseline.items():
+            clip = present.get(cid)
+            if clip is not None:
+                self._baseline[cid] = dataclasses.replace(
+                    base, start_ms=clip.start_ms, end_ms=clip.end_ms
+                )
+
     # -- saving --------------------------------------------------------------------
     def to_data(self) -> dict[str, Any]:
         edits: dict[str, dict[str, Any]] = {}
@@ -165,7 +181,7 @@ class Project:
                 if getattr(clip, k) != getattr(base, k)
             }
             if changed:
-                edits[clip.id] = changed
+                edits[clip.id] = {"match": base.match(), **changed}
         present = {c.id for c in self.store}
         media = None
         if self.media is not None:
@@ -178,7 +194,11 @@ class Project:
             "offset_ms": self.timebase.offset_ms,
             "clips": edits,
             "added": added,
-            "deleted": [cid for cid in self._baseline if cid not in present],
+            "deleted": [
+                {"id": cid, **base.match()}
+                for cid, base in self._baseline.items()
+                if cid not in present
+            ],
             "order": [c.id for c in self.store],
             # Copies: a snapshot may be written on another thread while editing goes on.
             "export_settings": copy.deepcopy(self.export_settings),
@@ -223,14 +243,21 @@ class Project:
         messages: list[str] = []
         name = self.path.name
         by_id = {c.id: dataclasses.replace(c) for c in self.store}
-        for cid in data["deleted"]:
-            if by_id.pop(cid, None) is None:
-                messages.append(f"{name}: deleted clip {cid!r} is no longer in the document.")
-        for cid, changes in data["clips"].items():
-            clip = by_id.get(cid)
-            if clip is None or cid not in self._baseline:
+        resolve = _Resolver(self._baseline)
+        for entry in data["deleted"]:
+            cid = resolve(entry["id"], entry.get("match"))
+            if cid is None or by_id.pop(cid, None) is None:
                 messages.append(
-                    f"{name}: clip {cid!r} is no longer in the document; its edits were dropped."
+                    f"{name}: deleted clip {entry['id']!r} is no longer in the document."
+                )
+        for saved_id, changes in data["clips"].items():
+            changes = dict(changes)
+            cid = resolve(saved_id, changes.pop("match", None))
+            clip = by_id.get(cid) if cid is not None else None
+            if clip is None:
+                messages.append(
+                    f"{name}: clip {saved_id!r} is no longer in the document; "
+                    "its edits were dropped."
                 )
                 continue
             start = changes.get("start_ms", clip.start_ms)
@@ -238,7 +265,7 @@ class Project:
             try:
                 check_bounds(start, end)
             except EditRefused as exc:
-                messages.append(f"{name}: clip {cid!r}: {exc} Its bounds were not restored.")
+                messages.append(f"{name}: clip {saved_id!r}: {exc} Its bounds were not restored.")
                 changes = {k: v for k, v in changes.items() if k not in ("start_ms", "end_ms")}
             for k, v in changes.items():
                 setattr(clip, k, v)
@@ -252,7 +279,8 @@ class Project:
                 messages.append(f"{name}: added clip {entry['id']!r}: {exc} It was dropped.")
                 continue
             by_id[entry["id"]] = Clip(**entry)
-        ordered = [by_id.pop(cid) for cid in data["order"] if cid in by_id]
+        order = [resolve.moved.get(cid, cid) for cid in data["order"]]
+        ordered = [by_id.pop(cid) for cid in order if cid in by_id]
         # Clips the project does not place (new in the document) keep the document's order.
         ordered += [c for c in by_id.values()]
         self.store.reset(ordered)
@@ -262,6 +290,44 @@ class Project:
         self.export_settings = data["export_settings"]
         self.export_queue = data["export_queue"]
         return messages
+
+
+def _baseline(store: ClipStore) -> dict[str, _Baseline]:
+    return {c.id: _Baseline(c.kind, c.start_ms, c.end_ms, c.title, c.review, c.note) for c in store}
+
+
+class _Resolver:
+    """Finds the document clip a saved id meant: the same id when the document still has
+    that clip there, else the clip with the same kind, title and start (the document
+    gained or lost clips before it), else none. Each document clip is claimed once."""
+
+    def __init__(self, baseline: dict[str, _Baseline]) -> None:
+        self.baseline = baseline
+        self.by_match: dict[tuple[Any, ...], list[str]] = {}
+        for cid, base in baseline.items():
+            self.by_match.setdefault(_key(base.match()), []).append(cid)
+        self.claimed: set[str] = set()
+        self.moved: dict[str, str] = {}  # saved id -> document id, where they differ
+
+    def __call__(self, saved_id: str, match: dict[str, Any] | None) -> str | None:
+        base = self.baseline.get(saved_id)
+        found: str | None = None
+        if base is not None and (match is None or _key(base.match()) == _key(match)):
+            found = saved_id
+        elif match is not None:
+            found = next(
+                (c for c in self.by_match.get(_key(match), []) if c not in self.claimed), None
+            )
+        if found is None or found in self.claimed:
+            return None
+        self.claimed.add(found)
+        if found != saved_id:
+            self.moved[saved_id] = found
+        return found
+
+
+def _key(match: dict[str, Any]) -> tuple[Any, ...]:
+    return (match.get("kind"), match.get("title"), match.get("start_ms"))
 
 
 # -- reading and validating --------------------------------------------------------
@@ -310,7 +376,9 @@ class _Validator:
         out["added"] = [
             self.added(v, f"added[{i}]") for i, v in enumerate(self.listof(raw, "added"))
         ]
-        out["deleted"] = [self.string(v, "deleted id") for v in self.listof(raw, "deleted")]
+        out["deleted"] = [
+            self.deleted(v, f"deleted[{i}]") for i, v in enumerate(self.listof(raw, "deleted"))
+        ]
         out["order"] = [self.string(v, "order id") for v in self.listof(raw, "order")]
         settings = raw.get("export_settings") or {}
         if not isinstance(settings, dict):
@@ -361,10 +429,30 @@ class _Validator:
             "fps": float(fps) if fps is not None else None,
         }
 
+    def match(self, v: Any, where: str) -> dict[str, Any]:
+        if not isinstance(v, dict) or set(v) - {"kind", "title", "start_ms"}:
+            raise self.fail(f"{where} must be a mapping of kind, title and start_ms")
+        return {
+            "kind": self.string(v.get("kind", ""), f"{where}.kind"),
+            "title": self.string(v.get("title", ""), f"{where}.title"),
+            "start_ms": self.integer(v.get("start_ms"), f"{where}.start_ms", optional=True),
+        }
+
+    def deleted(self, v: Any, where: str) -> dict[str, Any]:
+        if isinstance(v, str):
+            return {"id": v, "match": None}
+        if not isinstance(v, dict) or "id" not in v:
+            raise self.fail(f"{where} must be a clip id or a mapping with an id")
+        rest = {k: x for k, x in v.items() if k != "id"}
+        return {
+            "id": self.string(v["id"], f"{where}.id"),
+            "match": self.match(rest, where) if rest else None,
+        }
+
     def edits(self, v: Any, where: str) -> dict[str, Any]:
         if not isinstance(v, dict):
             raise self.fail(f"{where} must be a mapping")
-        unknown = set(v) - set(EDIT_FIELDS)
+        unknown = set(v) - set(EDIT_FIELDS) - {"match"}
         if unknown:
             raise self.fail(f"{where} has unknown fields {sorted(unknown)}")
         out: dict[str, Any] = {}
@@ -375,6 +463,8 @@ class _Validator:
                 out[k] = self.integer(value, f"{where}.end_ms", optional=True)
             elif k == "review":
                 out[k] = self.review(value, f"{where}.review")
+            elif k == "match":
+                out[k] = self.match(value, f"{where}.match")
             else:
                 out[k] = self.string(value, f"{where}.{k}")
         return out
