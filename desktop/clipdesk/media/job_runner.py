@@ -103,6 +103,10 @@ class JobRunner:
             return self._fail(str(exc))
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
+            # A run of this job killed with the app (restored from the project) left
+            # its temporary folder behind; one job never runs twice at once.
+            for stale in out_dir.glob(f"{TEMP_PREFIX}{spec.job_id}-*"):
+                shutil.rmtree(stale, ignore_errors=True)
             work = out_dir / f"{TEMP_PREFIX}{spec.job_id}-{uuid.uuid4().hex[:6]}"
             work.mkdir()
         except OSError as exc:

@@ -191,6 +191,18 @@ def test_file_appearing_meanwhile_is_not_overwritten(demo_video: Path, tmp_path:
     assert only_files(tmp_path) == ["x-2.mp4", "x.mp4"]
 
 
+def test_stale_temporaries_of_the_job_are_removed(demo_video: Path, tmp_path: Path) -> None:
+    job = local_job(demo_video, tmp_path / "x.mp4", 0, 1_000, ExportMode.FAST)
+    stale = tmp_path / f".clipdesk-part-{job.job_id}-dead00"
+    stale.mkdir()
+    (stale / "clip.mp4").write_bytes(b"half")
+    other = tmp_path / ".clipdesk-part-someotherjob-dead00"  # another job's: left alone
+    other.mkdir()
+    outcome, detail, _, _ = run(job)
+    assert outcome is Outcome.DONE, detail
+    assert only_files(tmp_path) == [other.name, "x.mp4"]
+
+
 def test_clip_past_the_end(demo_video: Path, tmp_path: Path) -> None:
     outcome, detail, _, _ = run(local_job(demo_video, tmp_path / "x.mp4", 58_000, 65_000))
     assert outcome is Outcome.FAILED
