@@ -89,7 +89,7 @@ def test_close_writes_at_once_and_stops_listening(setup, qtbot) -> None:
     editor.set_note("hl-1", "last words")
     assert saver.dirty and not project.path.exists()
     assert saver.close()
-    assert read_project(project.path)["clips"]["hl-1"] == {"note": "last words"}
+    assert read_project(project.path)["clips"]["hl-1"]["note"] == "last words"
     editor.set_note("hl-1", "after close")
     assert not saver.dirty
 
@@ -113,7 +113,7 @@ def test_failures_are_reported_once_and_retried(setup, qtbot, monkeypatch) -> No
     monkeypatch.setattr(project, "save", real_save)
     with qtbot.waitSignal(saver.saved, timeout=2_000):
         pass
-    assert read_project(project.path)["clips"]["hl-1"] == {"note": "x"}
+    assert read_project(project.path)["clips"]["hl-1"]["note"] == "x"
 
 
 def test_writes_run_off_the_gui_thread_and_close_waits(setup, qtbot, monkeypatch) -> None:
@@ -137,5 +137,5 @@ def test_writes_run_off_the_gui_thread_and_close_waits(setup, qtbot, monkeypatch
     assert threads and threads[0].startswith("autosave")
     threading.Timer(0.2, release.set).start()
     assert saver.close()  # waits for the slow write, then writes the last state
-    assert read_project(project.path)["clips"]["hl-1"] == {"note": "second"}
+    assert read_project(project.path)["clips"]["hl-1"]["note"] == "second"
     assert all(name.startswith("autosave") for name in threads)
