@@ -62,7 +62,8 @@ def test_playing_past_a_boundary_moves_the_highlight(window, qtbot, demo_video: 
     assert model.current_clip_id == "h1"
     window.player.play()
     qtbot.waitUntil(lambda: model.current_clip_id == "h2", timeout=5_000)
-    assert window.player.backend.time() >= 4_800
+    # libvlc's own clock is itself only updated every ~250 ms, so it may trail a little.
+    assert window.player.backend.time() >= 5_000 - 400
     window.player.pause()
     row = window.clip_panel.proxy.row_of("h2")
     assert window.clip_panel.proxy.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
@@ -70,11 +71,10 @@ def test_playing_past_a_boundary_moves_the_highlight(window, qtbot, demo_video: 
 
 def test_clicking_a_transcript_line_seeks(window, qtbot, demo_video: Path) -> None:
     _open(window, qtbot, str(demo_video))
-    view = window.transcript.table
-    index = window.transcript.model.index(8, 1)  # the line at 16 s
-    view.scrollTo(index)
+    view = window.transcript
+    view.scroll_to_line(8)  # the line at 16 s
     qtbot.mouseClick(
-        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+        view.text.viewport(), Qt.MouseButton.LeftButton, pos=view.line_rect(8).center()
     )
     _reported_near(window, qtbot, 16_000)
     assert window.transcript.model.current_row == 8

@@ -76,14 +76,15 @@ def test_hidden_kinds_are_not_highlighted(window) -> None:
 
 
 def test_transcript_click_seeks(window, backend, qtbot) -> None:
-    view = window.transcript.table
-    index = window.transcript.model.index(5, 1)
-    view.scrollTo(index)
-    rect = view.visualRect(index)
-    with qtbot.waitSignal(window.transcript.seek_requested) as blocker:
-        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    view = window.transcript
+    view.scroll_to_line(5)
+    with qtbot.waitSignal(view.seek_requested) as blocker:
+        qtbot.mouseClick(
+            view.text.viewport(), Qt.MouseButton.LeftButton, pos=view.line_rect(5).center()
+        )
     assert blocker.args == [10_000]
     assert backend.calls[-1] == ("set_time", 10_000)
+    assert view.current_line_text() == "0:00:10  Line at 10 seconds"
 
 
 def test_play_clip_action_plays_the_selection_and_stops_at_its_end(window, qtbot) -> None:

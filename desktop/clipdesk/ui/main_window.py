@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
             view_menu, "Clip &list", "Ctrl+1", self.clip_panel.table.setFocus
         )
         self.act_focus_transcript = self._add(
-            view_menu, "&Transcript", "Ctrl+2", self.transcript.table.setFocus
+            view_menu, "&Transcript", "Ctrl+2", self.transcript.text.setFocus
         )
         self.act_follow = self.transcript.follow
         help_menu = mb.addMenu("&Help")
