@@ -3,6 +3,9 @@
 Figures, all measured in this run:
 - remote (yt-dlp + ffmpeg), exact and fast mode, with 1 and 2 workers; the ratio
   is against exact mode with 1 worker;
+- the same with every job doing its own yt-dlp extraction instead of sharing one
+  reading of the source (on loopback extraction is nearly free; on video sites it
+  costs seconds per clip, which this cannot show);
 - the same clips cut by ffmpeg from a local copy, plus the time to fetch that copy
   once: what "fetch the source once, cut locally" would cost instead.
 """
@@ -37,7 +40,9 @@ CLIPS = 6
 CLIP_MS = 4_000
 
 
-def export(media: MediaSource, out: Path, mode: ExportMode, workers: int) -> float:
+def export(
+    media: MediaSource, out: Path, mode: ExportMode, workers: int, share: bool = True
+) -> float:
     clips = [
         Clip(f"c{i}", ClipKind.HIGHLIGHT, f"Clip {i}", 5_000 + i * 9_000,
              5_000 + i * 9_000 + CLIP_MS, line=i + 1)
@@ -46,7 +51,7 @@ def export(media: MediaSource, out: Path, mode: ExportMode, workers: int) -> flo
     episode = Episode(None, SourceFormat.SHOW_NOTES, video_id="bench", clips=clips)
     settings = ExportSettings(out_dir=str(out), mode=mode, jobs=workers)
     plan = plan_export(episode, settings, media)
-    queue = ExportQueue(find_tools(), max_workers=workers)
+    queue = ExportQueue(find_tools(), max_workers=workers, share_source_info=share)
     queue.add(plan.jobs)
     t0 = time.perf_counter()
     queue.start()
@@ -72,6 +77,8 @@ def main() -> None:
                 for workers in (1, 2):
                     t = export(remote, folder / "out", mode, workers)
                     rows.append((f"remote {mode.value}, {workers} worker(s)", t))
+                t = export(remote, folder / "out", mode, 2, share=False)
+                rows.append((f"remote {mode.value}, 2, no shared reading", t))
             t0 = time.perf_counter()
             local_copy = folder / "copy.mp4"
             with urllib.request.urlopen(server.url("demo.mp4")) as r, open(local_copy, "wb") as f:

@@ -176,12 +176,18 @@ def test_hostile_commands_never_reach_ytdlp(range_server, media_dir: Path, tmp_p
                    "--mode", "fast", "--jobs", "3", "--json", env=env)  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     calls = [json.loads(line) for line in record.read_text().splitlines()]
-    assert len(calls) == 6 == len(list(out.iterdir()))
+    # The source is read once (yt-dlp -J), then each clip is cut from that reading.
+    [info] = [argv for argv in calls if "-J" in argv]
+    cuts = [argv for argv in calls if "-J" not in argv]
+    assert info[-2:] == ["--", url] and info.count(url) == 1
+    assert len(cuts) == 6 == len(list(out.iterdir()))
     sections = set()
-    for argv in calls:
-        assert argv[-2:] == ["--", url]
-        assert argv.count(url) == 1
-        sections.add(argv[argv.index("--download-sections") + 1])
+    for argv in [info, *cuts]:
+        if argv is not info:
+            i = argv.index("--load-info-json")
+            assert argv[i + 1].endswith(".info.json") and "clipdesk-sources-" in argv[i + 1]
+            assert url not in argv
+            sections.add(argv[argv.index("--download-sections") + 1])
         text = " ".join(argv)
         for bad in ("exec", "rm -rf", "cron", "evil", "passwd", "batch-file", "curl", "touch",
                     "example.org", "`id`", "$("):  # fmt: skip

@@ -3,7 +3,10 @@ against the demo video on the loopback Range server."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -19,6 +22,7 @@ from clipdesk.core.export_plan import (
     SourceKind,
     plan_export,
 )
+from clipdesk.media.cut_commands import ytdlp_info_argv
 from clipdesk.media.export_queue import ExportQueue, JobState
 from clipdesk.media.probe import probe_media
 from clipdesk.media.tools import Tools, find_tools
@@ -126,3 +130,70 @@ def test_faults_fail_per_job_and_others_go_on(faulty, tmp_path: Path) -> None:
     [job] = again.jobs
     assert job.state is JobState.FAILED and job.error == "ffmpeg not found on PATH"
     assert not (tmp_path / "nf").exists()
+
+
+def test_stale_shared_information_falls_back_to_the_url(faulty, tmp_path: Path) -> None:
+    """Expired stream URLs in the shared reading: the job asks yt-dlp afresh."""
+    url = faulty.url("demo.mp4")
+    queue = ExportQueue(TOOLS)
+
+    def stale(path: Path) -> str:
+        argv = ytdlp_info_argv(TOOLS, url)
+        info = json.loads(subprocess.run(argv, capture_output=True, check=True).stdout)
+        text = json.dumps(info).replace("/demo.mp4", "/export-gone.mp4")
+        path.write_text(text)
+        return "ok"
+
+    assert queue.source_info is not None
+    stale_path = queue.source_info.get(url, stale, lambda: False)
+    assert stale_path is not None and "export-gone.mp4" in stale_path.read_text()
+    [job] = queue.add(jobs_for(url, tmp_path, ExportMode.FAST, (2_000, 4_000)))
+    queue.start()
+    assert queue.wait(60)
+    assert job.state is JobState.DONE, job.error
+    log = job.log_text()
+    assert "--load-info-json" in log and "trying again with the URL" in log
+    assert [p.name for p in tmp_path.iterdir()] == ["demo-01-clip-1.mp4"]
+
+
+def test_cancel_while_reading_the_source(tmp_path: Path) -> None:
+    """A server that accepts and never answers: cancel still ends the job at once."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/silent.mp4"
+        queue = ExportQueue(TOOLS)
+        [job] = queue.add(jobs_for(url, tmp_path / "out", ExportMode.EXACT, (0, 2_000)))
+        queue.start()
+        deadline = time.monotonic() + 15
+        while not held and time.monotonic() < deadline:
+            time.sleep(0.05)  # until yt-dlp has connected and is waiting for an answer
+        assert held, job.log_text()
+        assert "reading the source once" in job.log_text()
+        pgid = queue._runners[job.id].pgid
+        t0 = time.monotonic()
+        queue.cancel(job.id)
+        assert queue.wait(5)
+        assert time.monotonic() - t0 < 2.0
+        assert job.state is JobState.CANCELLED
+        assert list((tmp_path / "out").iterdir()) == []
+        with pytest.raises(ProcessLookupError):
+            os.killpg(pgid, 0)
+    finally:
+        stop.set()
+        for conn in held:
+            conn.close()
+        server.close()

@@ -39,9 +39,20 @@ def ffmpeg_cut_argv(tools: Tools, spec: JobSpec, out_path: str) -> list[str]:
     return argv
 
 
-def ytdlp_cut_argv(tools: Tools, spec: JobSpec) -> list[str]:
+def ytdlp_info_argv(tools: Tools, url: str) -> list[str]:
+    """yt-dlp printing the source's information as JSON (read once per batch)."""
+    tools.need("ytdlp")
+    assert tools.ytdlp is not None
+    return [
+        *tools.ytdlp, "--ignore-config", "--no-playlist", "--no-cache-dir",
+        "--socket-timeout", "20", "-S", "ext:mp4:m4a", "-J", "--", check_url(url),
+    ]  # fmt: skip
+
+
+def ytdlp_cut_argv(tools: Tools, spec: JobSpec, info_json: str | None = None) -> list[str]:
     """yt-dlp downloading just the clip's range. Run it in the job's temporary
-    folder: the result lands there as clip.<ext>."""
+    folder: the result lands there as clip.<ext>. With info_json (our own file
+    from ytdlp_info_argv for this URL) yt-dlp skips the extraction."""
     tools.need("ytdlp", "ffmpeg")
     assert tools.ytdlp is not None and tools.ffmpeg is not None
     url = check_url(spec.source)
@@ -62,11 +73,12 @@ def ytdlp_cut_argv(tools: Tools, spec: JobSpec) -> list[str]:
     if spec.mode is ExportMode.EXACT:
         argv.append("--force-keyframes-at-cuts")
     argv += ["--downloader-args", "ffmpeg_o:" + shlex.join(out_args)]
-    argv += ["-o", YTDLP_OUTPUT, "--", url]
+    argv += ["-o", YTDLP_OUTPUT]
+    argv += ["--load-info-json", info_json] if info_json else ["--", url]
     return argv
 
 
-def cut_argv(tools: Tools, spec: JobSpec, out_path: str) -> list[str]:
+def cut_argv(tools: Tools, spec: JobSpec, out_path: str, info_json: str | None = None) -> list[str]:
     if spec.source_kind is SourceKind.REMOTE:
-        return ytdlp_cut_argv(tools, spec)
+        return ytdlp_cut_argv(tools, spec, info_json)
     return ffmpeg_cut_argv(tools, spec, out_path)

@@ -20,6 +20,7 @@ from typing import Any
 from clipdesk.core.export_plan import JobSpec
 from clipdesk.media.job_runner import CANCEL_GRACE_S, JobRunner, Outcome
 from clipdesk.media.progress import Progress
+from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.tools import Tools, find_tools
 
 MAX_LOG_LINES = 5000
@@ -94,8 +95,11 @@ class ExportQueue:
         tools: Tools | None = None,
         max_workers: int = 2,
         grace_s: float = CANCEL_GRACE_S,
+        share_source_info: bool = True,
     ) -> None:
         self._tools = tools
+        # One yt-dlp extraction per remote source instead of one per clip.
+        self.source_info = SourceInfoCache() if share_source_info else None
         self._max = max(1, int(max_workers))
         self.grace_s = grace_s
         self._jobs: list[ExportJob] = []
@@ -296,6 +300,7 @@ class ExportQueue:
                     on_progress=lambda p, j=job: self._on_progress(j, p),
                     on_log=lambda line, j=job: self._on_log(j, line),
                     grace_s=self.grace_s,
+                    source_info=self.source_info,
                 )
                 self._reset(job)
                 job.state = JobState.RUNNING

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -17,13 +18,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from clipdesk.core.export_plan import JobSpec, SourceKind
 from clipdesk.core.naming import ConflictPolicy, with_suffix_number
 from clipdesk.core.timecode import format_clock
-from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv
+from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
 from clipdesk.media.probe import ProbeError, check_clip, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
+from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.tools import ToolMissing, Tools
 
 TEMP_PREFIX = ".clipdesk-part-"
@@ -55,12 +58,14 @@ class JobRunner:
         on_progress: Callable[[Progress], None] | None = None,
         on_log: Callable[[str], None] | None = None,
         grace_s: float = CANCEL_GRACE_S,
+        source_info: SourceInfoCache | None = None,
     ) -> None:
         self.spec = spec
         self.tools = tools
         self.on_progress = on_progress or (lambda p: None)
         self.on_log = on_log or (lambda line: None)
         self.grace_s = grace_s
+        self.source_info = source_info  # shared by the jobs of a queue; None: no sharing
         self._lock = threading.Lock()
         self._cancelled = False
         self._proc: subprocess.Popen[bytes] | None = None
@@ -72,17 +77,18 @@ class JobRunner:
         with self._lock:
             self._cancelled = True
             proc = self._proc
-        if proc is None or self._exited.is_set():
+            exited = self._exited
+        if proc is None or exited.is_set():
             return
         self._signal_group(signal.SIGINT)
-        threading.Thread(target=self._kill_after_grace, daemon=True).start()
+        threading.Thread(target=self._kill_after_grace, args=(exited,), daemon=True).start()
 
     @property
     def cancelled(self) -> bool:
         return self._cancelled
 
-    def _kill_after_grace(self) -> None:
-        if not self._exited.wait(self.grace_s):
+    def _kill_after_grace(self, exited: threading.Event) -> None:
+        if not exited.wait(self.grace_s):
             self.on_log(f"[clipdesk] no exit {self.grace_s:g} s after SIGINT: killing the job")
             self._signal_group(signal.SIGKILL)
 
@@ -91,6 +97,41 @@ class JobRunner:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pgid, sig)
+
+    def _child(
+        self,
+        argv: list[str],
+        cwd: Path,
+        on_line: Callable[[str], None],
+        stdout: IO[bytes] | None = None,
+    ) -> int | None:
+        """Run one child process in its own group and hand each output line to
+        on_line; its exit status, or None when cancelled before it started.
+        With stdout given, that gets the standard output and lines are stderr's."""
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+        with self._lock:
+            if self._cancelled:
+                return None
+            exited = threading.Event()
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout if stdout is not None else subprocess.PIPE,
+                stderr=subprocess.PIPE if stdout is not None else subprocess.STDOUT,
+                start_new_session=True,  # own process group: cancel reaches ffmpeg too
+                env=env,
+            )
+            self._proc, self._exited, self.pgid = proc, exited, proc.pid
+        stream = proc.stderr if stdout is not None else proc.stdout
+        assert stream is not None
+        for raw in stream:
+            on_line(raw.decode("utf-8", "replace").rstrip("\r\n"))
+        rc = proc.wait()
+        exited.set()
+        # yt-dlp may be gone while its ffmpeg lives on: sweep the whole group.
+        self._signal_group(signal.SIGKILL)
+        return rc
 
     # -- the run -------------------------------------------------------------
     def run(self) -> RunResult:
@@ -123,80 +164,109 @@ class JobRunner:
 
     def _run_in(self, work: Path, final: Path) -> RunResult:
         spec = self.spec
-        tmp_out = work / "clip.mp4"
-        try:
-            argv = cut_argv(self.tools, spec, str(tmp_out))
-        except (ToolMissing, ValueError) as exc:
-            return self._fail(str(exc))
-        tool = "yt-dlp" if spec.source_kind is SourceKind.REMOTE else "ffmpeg"
         if spec.source_kind is SourceKind.LOCAL:
             why = self._check_local_source()
             if why:
                 return self._fail(why)
-        self.on_log(f"[clipdesk] {tool}: {_quote_argv(argv)}")
+            return self._cut(work, final, None)[0]
+        info: Path | None = None
+        if self.source_info is not None:
+            info = self.source_info.get(
+                spec.source, self._read_source_info, lambda: self._cancelled
+            )
+            if self._cancelled:
+                return RunResult(Outcome.CANCELLED, "cancelled")
+        result, tool_failed = self._cut(work, final, info)
+        if info is not None and tool_failed and self.source_info is not None:
+            # Stream URLs in the shared information may have expired: ask afresh.
+            self.source_info.forget(spec.source, info)
+            self.on_log("[clipdesk] trying again with the URL instead of the shared information")
+            for leftover in work.iterdir():
+                leftover.unlink(missing_ok=True)
+            result, _ = self._cut(work, final, None)
+        return result
+
+    def _read_source_info(self, path: Path) -> str:
+        """Write yt-dlp's JSON for the source to path: "ok", "failed" or "cancelled"."""
+        argv = ytdlp_info_argv(self.tools, self.spec.source)
+        self.on_log(f"[clipdesk] yt-dlp, reading the source once for the batch: {shlex.join(argv)}")
+        tail: list[str] = []
+
+        def line(text: str) -> None:
+            if text:
+                self.on_log(text)
+                tail.append(text)
+
+        try:
+            with open(path, "wb") as out:
+                rc = self._child(argv, path.parent, line, stdout=out)
+        except OSError as exc:
+            self.on_log(f"[clipdesk] could not read the source information: {_os_reason(exc)}")
+            return "failed"
+        if rc is None or self._cancelled:
+            return "cancelled"
+        if rc != 0:
+            self.on_log(f"[clipdesk] could not read the source information: {_reason(tail)}")
+            return "failed"
+        return "ok"
+
+    def _cut(self, work: Path, final: Path, info: Path | None) -> tuple[RunResult, bool]:
+        """Cut, check and move into place. The flag: the tool itself exited with an error."""
+        spec = self.spec
+        tmp_out = work / "clip.mp4"
+        try:
+            argv = cut_argv(self.tools, spec, str(tmp_out), str(info) if info else None)
+        except (ToolMissing, ValueError) as exc:
+            return self._fail(str(exc)), False
+        tool = "yt-dlp" if spec.source_kind is SourceKind.REMOTE else "ffmpeg"
+        self.on_log(f"[clipdesk] {tool}: {shlex.join(argv)}")
         parser = ProgressParser(spec.duration_ms, self.on_progress)
         tail: list[str] = []
         damage = ""
-        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
-        with self._lock:
-            if self._cancelled:
-                return RunResult(Outcome.CANCELLED, "cancelled")
-            try:
-                proc = subprocess.Popen(
-                    argv,
-                    cwd=work,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # own process group: cancel reaches ffmpeg too
-                    env=env,
-                )
-            except OSError as exc:
-                return self._fail(f"{tool} could not start: {_os_reason(exc)}")
-            self._proc = proc
-            self.pgid = proc.pid
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            if not line or parser.feed(line):
-                continue
-            self.on_log(line)
-            if not damage and any(m in line.lower() for m in _DAMAGE_MARKERS):
-                damage = line.strip()
-            tail.append(line)
+
+        def line(text: str) -> None:
+            nonlocal damage
+            if not text or parser.feed(text):
+                return
+            self.on_log(text)
+            if not damage and any(m in text.lower() for m in _DAMAGE_MARKERS):
+                damage = text.strip()
+            tail.append(text)
             del tail[:-40]
-        rc = proc.wait()
-        self._exited.set()
-        # yt-dlp may be gone while its ffmpeg lives on: sweep the whole group.
-        self._signal_group(signal.SIGKILL)
-        if self._cancelled:
-            return RunResult(Outcome.CANCELLED, "cancelled")
+
+        try:
+            rc = self._child(argv, work, line)
+        except OSError as exc:
+            return self._fail(f"{tool} could not start: {_os_reason(exc)}"), False
+        if rc is None or self._cancelled:
+            return RunResult(Outcome.CANCELLED, "cancelled"), False
         if rc != 0:
-            return self._fail(f"{tool} failed (exit {rc}): {_reason(tail)}")
+            return self._fail(f"{tool} failed (exit {rc}): {_reason(tail)}"), True
         if damage:
             # ffmpeg goes on after a broken transfer and writes a damaged clip.
-            return self._fail(f"the source broke off or arrived damaged: {damage}")
+            return self._fail(f"the source broke off or arrived damaged: {damage}"), False
         produced = tmp_out if spec.source_kind is SourceKind.LOCAL else _find_output(work)
         if produced is None or not produced.is_file():
-            return self._fail(f"{tool} finished but wrote no file: {_reason(tail)}")
+            return self._fail(f"{tool} finished but wrote no file: {_reason(tail)}"), False
         assert self.tools.ffprobe is not None
         try:
-            info = probe_media(self.tools.ffprobe, produced)
+            probed = probe_media(self.tools.ffprobe, produced)
         except ProbeError as exc:
-            return self._fail(str(exc))
-        why = check_clip(info, spec.duration_ms)
+            return self._fail(str(exc)), False
+        why = check_clip(probed, spec.duration_ms)
         if why:
-            return self._fail(f"{why}: {_reason(tail)}" if _has_error(tail) else why)
+            return self._fail(f"{why}: {_reason(tail)}" if _has_error(tail) else why), False
         try:
             written = _move_into_place(produced, final, spec.conflict)
         except OSError as exc:
-            return self._fail(f"cannot write {final}: {_os_reason(exc)}")
+            return self._fail(f"cannot write {final}: {_os_reason(exc)}"), False
         if written is None:
-            return self._fail(f"{final.name} appeared in the output folder meanwhile; not replaced")
+            message = f"{final.name} appeared in the output folder meanwhile; not replaced"
+            return self._fail(message), False
         speed = parser.last.speed if parser.last else None
         self.on_progress(Progress(1.0, spec.duration_ms, speed, 0.0, True))
         self.on_log(f"[clipdesk] wrote {written}")
-        return RunResult(Outcome.DONE, output=str(written))
+        return RunResult(Outcome.DONE, output=str(written)), False
 
     def _check_local_source(self) -> str | None:
         """A clip past the end of a local file: say so instead of 'no video'."""
@@ -292,9 +362,3 @@ def _reason(tail: list[str]) -> str:
 
 def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
-
-
-def _quote_argv(argv: list[str]) -> str:
-    import shlex
-
-    return shlex.join(argv)
