@@ -78,6 +78,7 @@ SECTION_NAMES = {
     "transcript": "transcript",
 }
 COMMAND_STARTS = ("yt-dlp", "yt_dlp", "youtube-dl", "python -m yt_dlp", "python3 -m yt_dlp")
+QUOTE_STARTS = tuple("\"'“”‘’«»")
 QUOTE_CHARS = "\"'“”‘’«»"
 
 
@@ -265,19 +266,19 @@ class ShowNotesReader:
         continued = False  # the previous command line ended with a backslash
         for i in lines:
             text = self.line(i)
-            if FENCE.match(text):
+            if not text or FENCE.match(text):
                 continue
             bare = text.strip().strip("`").lstrip("$ ")
             if continued or bare.startswith(COMMAND_STARTS):
                 command_lines.append(i)
                 continued = text.endswith("\\")
                 continue
-            for lm in LINK_WITH_T.finditer(text):
-                t_links.append((i, lm))
+            if "t=" in text:
+                t_links.extend((i, lm) for lm in LINK_WITH_T.finditer(text))
             if text.startswith(">"):
                 content = text.lstrip(">").strip()
                 am = ATTRIBUTION.match(content)
-                if am and not content.startswith(tuple(QUOTE_CHARS)):
+                if am and not content.startswith(QUOTE_STARTS):
                     rest = am.group("rest")
                     tm = TIME_LINK.search(text)
                     speaker = rest[: rest.find("[")].strip().rstrip(",").strip() if tm else rest
@@ -508,7 +509,7 @@ class ShowNotesReader:
             text = (
                 self.line(i).lstrip(">").strip() if i >= 0 and self.line(i).startswith(">") else ""
             )
-            if text and not (ATTRIBUTION.match(text) and not text.startswith(tuple(QUOTE_CHARS))):
+            if text and not (ATTRIBUTION.match(text) and not text.startswith(QUOTE_STARTS)):
                 current.append(text)
                 continue
             if current:
@@ -519,7 +520,7 @@ class ShowNotesReader:
         lines = self.ep.transcript
         for i in block.lines:
             text = self.line(i)
-            if not text.strip():
+            if not text:
                 continue
             m = TRANSCRIPT_LINE.match(text)
             if not m:
