@@ -22,9 +22,8 @@ def window(qtbot, tmp_path, monkeypatch):
     w = make_window(qtbot, tmp_path, create_backend())
     w.set_episode(make_episode())
     w.resize(1600, 900)
-    w.show()
-    w.activateWindow()
-    qtbot.waitExposed(w)
+    with qtbot.waitExposed(w):
+        w.show()
     return w
 
 

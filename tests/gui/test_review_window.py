@@ -19,6 +19,10 @@ from clipdesk.ui.player.backend import MediaSource, PlayerState, PlayerUnavailab
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
 from clipdesk.ui.resources import example_document
 
+# Qt's headless "offscreen" platform (used when Xvfb is missing) warns about every
+# main window it shows; that says nothing about the window.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
 
 @pytest.fixture()
 def backend() -> FakePlayerBackend:
@@ -31,9 +35,10 @@ def window(qtbot, tmp_path, backend):
     w.set_episode(make_episode())
     w.player.open(MediaSource("fake://demo"))
     qtbot.waitUntil(lambda: w.player.length == 60_000)
-    w.show()
+    with qtbot.waitExposed(w):
+        w.show()
     w.activateWindow()  # window shortcuts need the active window
-    qtbot.waitActive(w)
+    qtbot.waitUntil(w.isActiveWindow)
     return w
 
 
