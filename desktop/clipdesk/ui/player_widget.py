@@ -8,9 +8,9 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import (
     QAction,
-    QGuiApplication,
     QFont,
     QFontDatabase,
+    QGuiApplication,
     QKeySequence,
     QPainter,
     QPaintEvent,
