@@ -1,7 +1,7 @@
 """The desktop entry and AppStream file are well formed and name the real entry point."""
 
 import configparser
-import tomllib
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -13,8 +13,9 @@ def test_desktop_entry_runs_the_console_script() -> None:
     parser.optionxform = str
     parser.read(ROOT / "packaging" / "clipdesk.desktop")
     entry = parser["Desktop Entry"]
-    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert entry["Exec"].split()[0] in scripts
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    scripts = re.search(r"\[project\.scripts\]\n(.*?)\n\n", pyproject, re.S).group(1)
+    assert re.search(rf'^{entry["Exec"].split()[0]} = "clipdesk.cli:main"$', scripts, re.M)
     assert (ROOT / "resources" / "icons" / f"{entry['Icon']}.svg").is_file()
 
 
