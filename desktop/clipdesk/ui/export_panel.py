@@ -263,4 +263,5 @@ class ExportQueuePanel(QWidget):
         self.down_button.setEnabled(state is JobState.QUEUED and 0 <= row < len(jobs) - 1)
         self.clear_button.setEnabled(any(j.state.finished for j in jobs))
         self.log_button.setEnabled(job is not None)
-        self.folder_button.setEnabled(bool(jobs))
+        folder = self.output_folder()
+        self.folder_button.setEnabled(folder is not None and folder.is_dir())
