@@ -155,3 +155,17 @@ def test_closing_releases_libvlc(window, qtbot, demo_video: Path) -> None:
     backend = window.player.backend
     window.close()
     assert backend._released and window.player.backend is None
+
+
+def test_loop_clip_repeats_with_libvlc(window, qtbot, demo_video: Path) -> None:
+    _open(window, qtbot, str(demo_video))
+    returns: list[int] = []
+    window.player.backend.time_reported.connect(
+        lambda ms: returns.append(ms) if abs(ms - 20_000) <= 100 else None
+    )
+    window.player.play_range(20_000, 20_600, loop=True)
+    qtbot.waitUntil(lambda: len(returns) >= 3, timeout=8_000)  # the start and two loops
+    assert window.player.playing and window.player.backend.time() < 20_800
+    window.sync.act_loop_clip.setChecked(False)
+    qtbot.waitUntil(lambda: window.player.state is PlayerState.PAUSED, timeout=3_000)
+    _reported_near(window, qtbot, 20_600, tolerance=120)

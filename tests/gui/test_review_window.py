@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -89,7 +90,7 @@ def test_transcript_click_seeks(window, backend, qtbot) -> None:
         )
     assert blocker.args == [10_000]
     assert backend.calls[-1] == ("set_time", 10_000)
-    assert view.current_line_text() == "0:00:10  Line at 10 seconds"
+    assert view.current_line_text() == "0:00:10\tLine at 10 seconds"
 
 
 def test_play_clip_action_plays_the_selection_and_stops_at_its_end(window, qtbot) -> None:
@@ -306,3 +307,46 @@ def test_table_columns(window) -> None:
     model = window.clip_panel.proxy
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
     assert headers == ["Kind", "#", "Title", "Start", "End", "Duration", "Review", "Export"]
+
+
+def test_url_is_resolved_in_the_background_and_again_when_it_fails(
+    qtbot, tmp_path, backend
+) -> None:
+    from clipdesk.media.stream_resolver import StreamResolver
+
+    calls: list[str] = []
+
+    def extract(url: str) -> dict:
+        calls.append(url)
+        return {"url": f"https://cdn.example/v{len(calls)}.mp4", "title": "Remote"}
+
+    w = make_window(qtbot, tmp_path, backend)
+    w.media.resolver = StreamResolver(extract=extract)
+    w.media.attach("https://video.example/watch?v=1")
+    qtbot.waitUntil(lambda: backend.source is not None, timeout=5_000)
+    assert backend.source.location == "https://cdn.example/v1.mp4"
+    assert backend.source.label == "Remote"
+    # A signed stream URL that stopped working: resolved once more, then opened again.
+    backend.fail_next_open = "HTTP 403"
+    w.media.reload()
+    qtbot.waitUntil(lambda: len(calls) == 3, timeout=5_000)
+    qtbot.waitUntil(lambda: backend.source.location == "https://cdn.example/v3.mp4")
+    assert not w.banner.text()
+    # Failing again after the fresh resolution is reported, not retried forever.
+    backend.fail_next_open = "HTTP 403"
+    w.player.open(backend.source)
+    qtbot.waitUntil(lambda: "HTTP 403" in w.player_view.notice.text(), timeout=5_000)
+    assert len(calls) == 3
+
+
+def test_wayland_sessions_use_xcb_for_libvlc(monkeypatch) -> None:
+    from clipdesk.app import prefer_xcb
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    prefer_xcb()
+    assert os.environ["QT_QPA_PLATFORM"] == "xcb"
+    monkeypatch.setenv("QT_QPA_PLATFORM", "wayland")  # an explicit choice is respected
+    prefer_xcb()
+    assert os.environ["QT_QPA_PLATFORM"] == "wayland"

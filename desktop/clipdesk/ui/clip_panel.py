@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -97,7 +98,9 @@ class ClipPanel(QWidget):
     def _apply_columns(self) -> None:
         # Widths from the font: ResizeToContents would measure every row on each change.
         header = self.table.horizontalHeader()
-        fm = self.table.fontMetrics()
+        bold = self.table.font()
+        bold.setBold(True)  # the row under the playhead is drawn bold
+        fm = QFontMetrics(bold)
         samples = {
             Column.KIND: "Key point",
             Column.NUMBER: "99",

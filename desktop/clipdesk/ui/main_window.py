@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 4)
         self.main_split.setStretchFactor(2, 2)
-        self.main_split.setSizes([660, 640, 300])
+        self.main_split.setSizes([720, 580, 300])
         self.main_split.setChildrenCollapsible(False)
         central = QWidget(self)
         layout = QVBoxLayout(central)

@@ -224,7 +224,8 @@ class MediaBinding(QObject):
         self.status_changed.emit(text.splitlines()[0])
 
     def _fail(self, text: str) -> None:
-        self.view.show_notice(text)
+        self.view.show_notice(f"{text}\n\nUse Media › Attach to choose a file or another URL.")
+        self.status_changed.emit("Media: not available")
         messages.error(text)
 
 

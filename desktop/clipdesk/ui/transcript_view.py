@@ -97,7 +97,10 @@ class TranscriptView(QWidget):
         time_fmt.setForeground(QColor("#6a7380"))
         time_fmt.setFontWeight(QFont.Weight.DemiBold)
         text_fmt = QTextCharFormat()
-        width = self.text.fontMetrics().horizontalAdvance("0:00:00  ")
+        width = self.text.fontMetrics().horizontalAdvance("0:00:00   ")
+        option = doc.defaultTextOption()
+        option.setTabStopDistance(width)  # the text after the time starts at the indent
+        doc.setDefaultTextOption(option)
         block_fmt = QTextBlockFormat()
         block_fmt.setBottomMargin(4)
         block_fmt.setLeftMargin(width)  # hanging indent: wrapped text clears the time
@@ -111,9 +114,12 @@ class TranscriptView(QWidget):
                 cursor.setBlockFormat(block_fmt)
             stamp = self.model.index(row, 0).data()
             words = str(self.model.index(row, 1).data()).replace("\n", " ")
-            cursor.insertText(f"{stamp}  ", time_fmt)
+            cursor.insertText(f"{stamp}\t", time_fmt)
             cursor.insertText(words, text_fmt)
         cursor.endEditBlock()
+        # The view's own cursor was pushed to the end by the inserts; a text edit keeps
+        # its cursor in view, so put it back at the top.
+        self.text.moveCursor(QTextCursor.MoveOperation.Start)
         self.text.setExtraSelections([])
         self.text.verticalScrollBar().setValue(0)
 
