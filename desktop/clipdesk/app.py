@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -80,8 +81,15 @@ def create_window(document: Path | None, media: str | None):
 
 
 def run_gui(document: Path | None, media: str | None) -> int:
+    from PySide6.QtCore import QTimer
+
     app = create_app()
     install_excepthook()
     window = create_window(document, media)
     window.show()
+    # Ctrl+C in the terminal closes the window (saving settings, releasing libvlc).
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    wake = QTimer(window)  # Python handles signals only when it gets to run
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
     return app.exec()

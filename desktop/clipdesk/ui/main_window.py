@@ -93,9 +93,7 @@ class MainWindow(QMainWindow):
             self.player_view.seek_bar,
             self,
         )
-        self.clip_panel.kinds_changed.connect(
-            lambda _k: self.sync._on_position(self.player.position())
-        )
+        self.clip_panel.kinds_changed.connect(lambda _kinds: self.sync.refresh())
         self.player_view.add_clip_action(self.sync.act_play_clip)
         self.player_view.add_clip_action(self.sync.act_loop_clip)
         self.media = MediaBinding(

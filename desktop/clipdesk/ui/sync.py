@@ -30,17 +30,33 @@ def clip_end(episode: Episode, clip: Clip) -> int:
     return min(later) if later else clip.start_ms + OPEN_END_MS
 
 
-def clip_under(episode: Episode, ms: int, kinds: frozenset[ClipKind] | None = None) -> Clip | None:
-    """The clip being played at ms among the given kinds; clips without an end last
-    until the next clip of their kind starts."""
-    best: Clip | None = None
-    for c in episode.clips:
-        if kinds is not None and c.kind not in kinds:
-            continue
-        end = c.end_ms if c.end_ms is not None else clip_end(episode, c)
-        if c.start_ms <= ms < end and (best is None or c.start_ms >= best.start_ms):
-            best = c
-    return best
+class ClipSpans:
+    """Each clip's playing span, recomputed only when some clip's times change: the
+    playhead asks about 30 times a second."""
+
+    def __init__(self) -> None:
+        self._key: tuple = ()
+        self._spans: list[tuple[int, int, Clip]] = []
+
+    def spans(self, episode: Episode) -> list[tuple[int, int, Clip]]:
+        key = tuple((c.id, c.kind, c.start_ms, c.end_ms) for c in episode.clips)
+        if key != self._key:
+            self._key = key
+            self._spans = [(c.start_ms, clip_end(episode, c), c) for c in episode.clips]
+        return self._spans
+
+    def clip_under(
+        self, episode: Episode, ms: int, kinds: frozenset[ClipKind] | None = None
+    ) -> Clip | None:
+        """The clip being played at ms among the given kinds; clips without an end
+        last until the next clip of their kind starts."""
+        best: Clip | None = None
+        for start, end, c in self.spans(episode):
+            if kinds is not None and c.kind not in kinds:
+                continue
+            if start <= ms < end and (best is None or start >= best.start_ms):
+                best = c
+        return best
 
 
 class ReviewSync(QObject):
@@ -65,7 +81,7 @@ class ReviewSync(QObject):
         self.seek_bar = seek_bar
         self.episode: Episode | None = None
         self.model: ClipTableModel | None = None
-        self._clips_by_id: dict[str, Clip] = {}
+        self._spans = ClipSpans()
 
         P = QStyle.StandardPixmap
         style = parent.style()
@@ -96,6 +112,10 @@ class ReviewSync(QObject):
         self.transcript.set_lines(episode.transcript if episode else [])
         self.seek_bar.set_clips(episode.clips if episode else [])
         self.seek_bar.set_selected(None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the highlighted clip and transcript line (e.g. after a filter change)."""
         self._on_position(self.player.position())
 
     # -- selection -> player -----------------------------------------------------------
@@ -152,7 +172,7 @@ class ReviewSync(QObject):
     def _on_position(self, ms: int) -> None:
         if self.episode is None or self.model is None:
             return
-        clip = clip_under(self.episode, ms, self.proxy.kinds)
+        clip = self._spans.clip_under(self.episode, ms, self.proxy.kinds)
         clip_id = clip.id if clip else None
         if clip_id != self.model.current_clip_id:
             self.model.set_current_clip(clip_id)
