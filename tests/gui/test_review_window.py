@@ -350,3 +350,26 @@ def test_wayland_sessions_use_xcb_for_libvlc(monkeypatch) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "wayland")  # an explicit choice is respected
     prefer_xcb()
     assert os.environ["QT_QPA_PLATFORM"] == "wayland"
+
+
+def test_recent_files_menu(qtbot, tmp_path, backend) -> None:
+    docs = []
+    for name in ("one.md", "two.md"):
+        doc = tmp_path / name
+        shutil.copy(example_document(), doc)
+        docs.append(doc)
+    w = make_window(qtbot, tmp_path, backend)
+    for doc in docs:
+        w.open_document(doc)
+    w._fill_recent()
+    names = [a.text() for a in w.recent_menu.actions() if a.text()]
+    assert names[:2] == ["two.md", "one.md"]
+    next(a for a in w.recent_menu.actions() if a.text() == "one.md").trigger()
+    assert w.document == docs[0]
+    assert w.settings.recent_files()[0] == str(docs[0].resolve())
+
+
+def test_shortcuts_dialog_screenshot(window, artifacts_dir) -> None:
+    dialog = window.show_shortcuts()
+    assert dialog.grab().save(str(artifacts_dir / "review_shortcuts.png"))
+    dialog.close()
