@@ -75,6 +75,7 @@ def create_window(document: Path | None, media: str | None):
     except PlayerUnavailable as exc:
         reason = str(exc)
     window = MainWindow(backend, reason)
+    window.media.hold_until_shown()
     # A document that cannot be read leaves an empty window with the reason in its banner.
     window.open_document(document if document is not None else example_document(), media)
     return window

@@ -390,3 +390,15 @@ def test_missing_example_video_is_generated(qtbot, tmp_path, backend, monkeypatc
     target = resources / "example" / "example.mp4"
     qtbot.waitUntil(lambda: backend.source is not None, timeout=20_000)
     assert backend.source.location == str(target) and target.stat().st_size > 10_000
+
+
+def test_media_opens_once_the_window_is_shown(qtbot, tmp_path, backend) -> None:
+    w = make_window(qtbot, tmp_path, backend)
+    w.media.hold_until_shown()  # as the application does at start-up
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"x")
+    w.open_document(example_document(), media=str(video))
+    assert w.media.choice.location == str(video) and backend.source is None
+    w.show()
+    qtbot.waitUntil(lambda: backend.source is not None, timeout=3_000)
+    assert backend.source.location == str(video)

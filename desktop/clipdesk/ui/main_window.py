@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QIcon,
     QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -345,6 +346,10 @@ class MainWindow(QMainWindow):
             saved = self.settings.splitter_state(name)
             if saved is not None:
                 splitter.restoreState(saved)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.media.window_shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_window_state(self.saveGeometry(), self.saveState())

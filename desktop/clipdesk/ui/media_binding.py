@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from clipdesk.core.episode import Episode
 from clipdesk.media.stream_resolver import ResolvedStream, StreamResolver
@@ -27,6 +28,7 @@ from clipdesk.ui.settings import Settings, cache_dir
 
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".mov", ".m4v", ".avi", ".mp3", ".m4a", ".opus")
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+SHOWN_GRACE_MS = 300
 
 
 def is_url(location: str) -> bool:
@@ -83,7 +85,24 @@ class MediaBinding(QObject):
         self.choice: MediaChoice | None = None
         self._generation = 0  # stale background results are ignored
         self._retried_expired = False
+        self._held: list[Callable[[], None]] | None = None
         player.error.connect(self._on_player_error)
+
+    # -- start-up -------------------------------------------------------------------------
+    def hold_until_shown(self) -> None:
+        """Open media only once the window is up: libvlc starting its decoders and
+        yt-dlp's import compete with the window's first paint for two cores."""
+        if self._held is None:
+            self._held = []
+
+    def window_shown(self) -> None:
+        if self._held is not None:
+            QTimer.singleShot(SHOWN_GRACE_MS, self._release_held)
+
+    def _release_held(self) -> None:
+        held, self._held = self._held or [], None
+        for job in held:
+            job()
 
     # -- choosing ------------------------------------------------------------------------
     def choose(
@@ -127,6 +146,10 @@ class MediaBinding(QObject):
 
     # -- opening ---------------------------------------------------------------------------
     def _open_choice(self, choice: MediaChoice | None) -> None:
+        if self._held is not None:
+            self.choice = choice
+            self._held.append(lambda: self._open_choice(choice))
+            return
         self._generation += 1
         self._retried_expired = False
         self.choice = choice

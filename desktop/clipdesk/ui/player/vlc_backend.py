@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QWidget
 from clipdesk.ui.player.backend import MediaSource, PlayerBackend, PlayerState, PlayerUnavailable
 
 INSTALL_HINT = {
-    "linux": "Debian/Ubuntu: sudo apt-get install libvlc5 vlc-plugin-base "
+    # libvlc-bin builds libvlc's plugin cache: without it every start scans all plugins.
+    "linux": "Debian/Ubuntu: sudo apt-get install libvlc5 libvlc-bin vlc-plugin-base "
     "vlc-plugin-video-output\nFedora: sudo dnf install vlc-libs",
     "darwin": "Install VLC from https://www.videolan.org (libvlc ships inside VLC.app).",
     "win32": "Install the 64-bit VLC from https://www.videolan.org.",
