@@ -113,7 +113,7 @@ def test_loop_clip_toggle(window, qtbot) -> None:
 
 
 def test_keyboard_shortcuts_drive_the_player(window, backend, qtbot) -> None:
-    window.clip_panel.table.setFocus()
+    assert window.clip_panel.table.hasFocus()  # the list has the keys from the start
     window.player.seek(10_000)
     qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_Right)
     assert window.player.position() == 15_000
@@ -134,6 +134,9 @@ def test_keyboard_shortcuts_drive_the_player(window, backend, qtbot) -> None:
     window.focus_filter()
     qtbot.keyClicks(window.clip_panel.filter_edit, "k ")
     assert window.clip_panel.filter_edit.text() == "k " and not window.player.playing
+    qtbot.keyClick(window.clip_panel.filter_edit, Qt.Key.Key_Escape)
+    assert window.clip_panel.filter_edit.text() == ""
+    assert window.clip_panel.table.hasFocus()
 
 
 def test_filter_box_and_kind_buttons(window, qtbot) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -62,6 +62,11 @@ class ClipPanel(QWidget):
         self.filter_edit.setPlaceholderText("Filter clips by text (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._on_text)
+        clear = QAction("Clear filter", self.filter_edit)
+        clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.triggered.connect(self._leave_filter)
+        self.filter_edit.addAction(clear)
 
         self.table = QTableView(self)
         self.table.setObjectName("clipTable")
@@ -163,6 +168,11 @@ class ClipPanel(QWidget):
     def _on_text(self, text: str) -> None:
         self.proxy.set_text(text)
         self._update_count()
+
+    def _leave_filter(self) -> None:
+        """Escape in the filter box: clear it and go back to the list (and its keys)."""
+        self.filter_edit.clear()
+        self.table.setFocus()
 
     def _update_count(self) -> None:
         total = self.model.rowCount() if self.model else 0

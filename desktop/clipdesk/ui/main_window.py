@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.media.status_changed.connect(self.status_media.setText)
         messages.bus().posted.connect(self._on_message)
         self._restore_state()
+        self.clip_panel.table.setFocus()  # so Space, J/K/L drive the player from the start
 
     # -- layout ------------------------------------------------------------------------
     def _build_layout(self) -> None:
