@@ -101,25 +101,48 @@ def _video_pixels_ok(image: QImage) -> bool:
     return samples > 0 and bright / samples > 0.5 and len(colours) >= 6
 
 
+def _picture_fills(image: QImage) -> bool:
+    """The picture spans the surface's full width or height (letterboxed, not stuck at
+    an old size in a corner)."""
+
+    def extent(points: list[tuple[int, int]]) -> int:
+        lit = [i for i, (x, y) in enumerate(points) if QColor(image.pixel(x, y)).value() > 40]
+        return (lit[-1] - lit[0] + 1) if lit else 0
+
+    w, h = image.width(), image.height()
+    across = extent([(x, h // 2) for x in range(w)])
+    down = extent([(w // 3, y) for y in range(h)])
+    return across >= 0.95 * w or down >= 0.95 * h
+
+
 def test_window_screenshot_shows_video(window, qtbot, demo_video: Path, artifacts_dir) -> None:
     assert window.open_document(example_document(), media=str(demo_video))
     qtbot.waitUntil(
         lambda: window.player.state is PlayerState.PAUSED and window.player.length > 0,
         timeout=15_000,
     )
-    window.sync.select_clip("highlight-1")
-    _reported_near(window, qtbot, 12_000)
-    QApplication.processEvents()
-    window.repaint()  # flush the selection and time label before reading the screen
-    assert window.player_view.time_text().startswith("0:00:12.000")
     surface = window.player_view.surface
     screen = window.screen()
 
     def grab_surface() -> QImage:
+        # libvlc draws into its own X child window: read the screen, not Qt's backing store.
         return screen.grabWindow(int(surface.winId())).toImage()
 
-    # libvlc draws into its own X child window: read the screen, not Qt's backing store.
     qtbot.waitUntil(lambda: _video_pixels_ok(grab_surface()), timeout=5_000)
+    first_frame = grab_surface()
+    window.sync.select_clip("highlight-1")
+    _reported_near(window, qtbot, 12_000)
+    # The picture at 12 s differs from the first frame (the pattern moves, the burnt-in
+    # time and frame number change) and fills the surface.
+    qtbot.waitUntil(
+        lambda: (
+            (img := grab_surface()) != first_frame and _video_pixels_ok(img) and _picture_fills(img)
+        ),
+        timeout=5_000,
+    )
+    QApplication.processEvents()
+    window.repaint()  # flush the selection and time label before reading the screen
+    assert window.player_view.time_text().startswith("0:00:12.000")
     shot = screen.grabWindow(int(window.winId()))
     path = artifacts_dir / "review_window.png"
     assert shot.save(str(path))

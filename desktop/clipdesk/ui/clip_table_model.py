@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,6 +23,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
 from clipdesk.core.timecode import format_clock
+
+if TYPE_CHECKING:
+    from clipdesk.ui.undo_commands import ClipEditor
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,6 +61,10 @@ class Column(enum.IntEnum):
         return ("Kind", "#", "Title", "Start", "End", "Duration", "Review", "Export")[self]
 
 
+# Typed into the table; every edit goes through the ClipEditor (validated, undoable).
+EDITABLE_COLUMNS = (Column.TITLE, Column.START, Column.END)
+
+
 class ClipTableModel(QAbstractTableModel):
     def __init__(self, store: ClipStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,7 +76,12 @@ class ClipTableModel(QAbstractTableModel):
         self._export_status: dict[str, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
+        self.editor: ClipEditor | None = None
         self._unsubscribe = store.subscribe(self._on_store)
+
+    def set_editor(self, editor: ClipEditor | None) -> None:
+        """Make Title, Start and End editable through the editor (None: read-only)."""
+        self.editor = editor
 
     def detach(self) -> None:
         self._unsubscribe()
@@ -161,7 +174,26 @@ class ClipTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.editor is not None and index.column() in EDITABLE_COLUMNS:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Times in ms, titles as text; False when the editor refuses (it says why)."""
+        if self.editor is None or role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        clip = self.clip_at_row(index.row())
+        if clip is None:
+            return False
+        col = index.column()
+        if col == Column.TITLE:
+            return self.editor.set_title(clip.id, str(value))
+        if col == Column.START and isinstance(value, int):
+            return self.editor.set_start(clip.id, value)
+        if col == Column.END and (value is None or isinstance(value, int)):
+            return self.editor.set_end(clip.id, value)
+        return False
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -169,6 +201,12 @@ class ClipTableModel(QAbstractTableModel):
         clip = self._rows[index.row()]
         col = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(clip, index.row(), col)
+        if role == Qt.ItemDataRole.EditRole:
+            if col == Column.START:
+                return clip.start_ms
+            if col == Column.END:
+                return clip.end_ms
             return self._display(clip, index.row(), col)
         if role == SORT_ROLE:
             return self._sort_key(clip, index.row(), col)

@@ -1,16 +1,19 @@
-"""The selected clip's words: title, times, quote and speaker, takeaway, summary."""
+"""The selected clip's words: title, times, quote and speaker, takeaway, summary, and
+its free-text note (editable while a document is open for editing)."""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
 
 from clipdesk.core.episode import Clip, Episode
 from clipdesk.core.timecode import format_clock
 
 
-def clip_html(clip: Clip) -> str:
+def clip_html(clip: Clip, note: bool = True) -> str:
     # Every piece of document text is escaped: documents are untrusted.
     parts = [f"<h3>{escape(clip.title) or '(untitled)'}</h3>"]
     times = format_clock(clip.start_ms)
@@ -25,7 +28,7 @@ def clip_html(clip: Clip) -> str:
     for label, text in (("Takeaway", clip.takeaway), ("Summary", clip.summary)):
         if text:
             parts.append(f"<p><b>{label}</b><br>{escape(text)}</p>")
-    if clip.note:
+    if note and clip.note:
         parts.append(f"<p><b>Note</b><br>{escape(clip.note)}</p>")
     if clip.line:
         parts.append(f"<p style='color:#999'>Document line {clip.line}</p>")
@@ -47,29 +50,85 @@ def episode_html(episode: Episode) -> str:
 
 
 class DetailsPanel(QWidget):
+    note_committed = Signal(str, str)  # clip id, note: leaving the note field or Ctrl+Enter
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.text = QTextBrowser(self)
         self.text.setObjectName("details")
         self.text.setOpenLinks(False)
         self.text.setOpenExternalLinks(False)
+        self.note_label = QLabel("Note", self)
+        self.note_edit = QPlainTextEdit(self)
+        self.note_edit.setObjectName("clipNote")
+        self.note_edit.setPlaceholderText("A note on this clip (kept when you leave the field)")
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.note_edit.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text)
+        layout.setSpacing(2)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.note_label)
+        layout.addWidget(self.note_edit)
         self._episode: Episode | None = None
         self.clip: Clip | None = None
+        self._notes_editable = False
+        self._show_note_edit()
+
+    def set_notes_editable(self, editable: bool) -> None:
+        self._notes_editable = editable
+        self.show_clip(self.clip)
+
+    def _show_note_edit(self, other_clip: bool = True) -> None:
+        visible = self._notes_editable and self.clip is not None
+        self.note_label.setVisible(visible)
+        self.note_edit.setVisible(visible)
+        # The same clip redrawn while its note is being typed keeps what is typed.
+        if visible and self.clip is not None and (other_clip or not self.note_edit.hasFocus()):
+            if self.note_edit.toPlainText() != self.clip.note:
+                self.note_edit.setPlainText(self.clip.note)
+
+    def commit_note(self) -> None:
+        if self.clip is not None and self._notes_editable:
+            if self.note_edit.toPlainText() != self.clip.note:
+                self.note_committed.emit(self.clip.id, self.note_edit.toPlainText())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.note_edit:
+            if event.type() == QEvent.Type.FocusOut:
+                self.commit_note()
+            elif (
+                event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
+                self.commit_note()
+                return True
+        return super().eventFilter(watched, event)
+
+    def refresh_clip(self, clip: Clip) -> None:
+        """The shown clip changed (bounds, status, note): draw it again."""
+        if self.clip is not None and clip.id == self.clip.id:
+            self.show_clip(clip)
 
     def show_episode(self, episode: Episode | None) -> None:
         self._episode = episode
         self.clip = None
         self.text.setHtml(episode_html(episode) if episode else "")
+        self._show_note_edit()
 
     def show_clip(self, clip: Clip | None) -> None:
+        other = self.clip is None or clip is None or clip.id != self.clip.id
+        if other and self.clip is not None:
+            self.commit_note()  # a half-typed note goes with the clip it was typed for
         self.clip = clip
         if clip is None:
             self.show_episode(self._episode)
         else:
-            self.text.setHtml(clip_html(clip))
+            self.text.setHtml(clip_html(clip, note=not self._notes_editable))
+        self._show_note_edit(other)
 
     def plain_text(self) -> str:
         return self.text.toPlainText()

@@ -35,6 +35,7 @@ class SeekBar(QWidget):
         self._clips: list[Clip] = []
         self._selected: str | None = None
         self._dragging = False
+        self._offset = 0  # media time = document time + offset (clips are in document time)
 
     def sizeHint(self) -> QSize:
         return QSize(400, 40)
@@ -62,6 +63,10 @@ class SeekBar(QWidget):
 
     def set_clips(self, clips: list[Clip]) -> None:
         self._clips = list(clips)
+        self.update()
+
+    def set_offset(self, offset_ms: int) -> None:
+        self._offset = int(offset_ms)
         self.update()
 
     def set_selected(self, clip_id: str | None) -> None:
@@ -103,7 +108,7 @@ class SeekBar(QWidget):
             for clip in self._clips:
                 lane = LANES.index(clip.kind)
                 end = clip.end_ms if clip.end_ms is not None else clip.start_ms + OPEN_END_MS
-                x0, x1 = self.x_for(clip.start_ms), self.x_for(end)
+                x0, x1 = self.x_for(clip.start_ms + self._offset), self.x_for(end + self._offset)
                 rect = QRectF(x0, 2 + lane * lane_h, max(2.0, x1 - x0), lane_h - 1)
                 color = QColor(KIND_COLORS[clip.kind])
                 if clip.id == self._selected:

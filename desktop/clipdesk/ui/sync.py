@@ -4,6 +4,10 @@ Selection -> seek (and details); "Play clip" plays one clip and stops at its end
 "Loop clip" repeats it. Playhead -> the clip under it is highlighted in the table (the
 selection is left alone, so playback never seeks by itself) and the transcript follows.
 Transcript click -> seek.
+
+Clip and transcript times are document times; the player works in media time. With a
+Timebase set (an open edit session), media time = document time + its offset, so an
+aligned document plays the right moments; without one the two are the same.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from PySide6.QtCore import QItemSelection, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView, QWidget
 
+from clipdesk.core.bounds import Timebase
 from clipdesk.core.episode import Clip, ClipKind, Episode
 from clipdesk.ui.clip_table_model import CLIP_ID_ROLE, ClipFilterProxy, ClipTableModel
 from clipdesk.ui.details_panel import DetailsPanel
@@ -82,6 +87,7 @@ class ReviewSync(QObject):
         self.episode: Episode | None = None
         self.model: ClipTableModel | None = None
         self._spans = ClipSpans()
+        self.timebase: Timebase | None = None
 
         P = QStyle.StandardPixmap
         style = parent.style()
@@ -114,6 +120,21 @@ class ReviewSync(QObject):
         self.seek_bar.set_selected(None)
         self.refresh()
 
+    def set_timebase(self, timebase: Timebase | None) -> None:
+        """The document-to-media offset to apply from now on (None: no offset)."""
+        self.timebase = timebase
+        self.refresh()
+
+    def to_media(self, doc_ms: int) -> int:
+        return self.timebase.to_media(doc_ms) if self.timebase else doc_ms
+
+    def to_document(self, media_ms: int) -> int:
+        return self.timebase.to_document(media_ms) if self.timebase else media_ms
+
+    def _clip_range(self, clip: Clip) -> tuple[int, int]:
+        assert self.episode is not None
+        return self.to_media(clip.start_ms), self.to_media(clip_end(self.episode, clip))
+
     def refresh(self) -> None:
         """Recompute the highlighted clip and transcript line (e.g. after a filter change)."""
         self._on_position(self.player.position())
@@ -145,23 +166,23 @@ class ReviewSync(QObject):
         if clip is None or self.episode is None:
             return
         if self.player.loop:
-            self.player.play_range(clip.start_ms, clip_end(self.episode, clip), loop=True)
+            self.player.play_range(*self._clip_range(clip), loop=True)
         else:
-            self.player.seek(clip.start_ms)
+            self.player.seek(max(0, self.to_media(clip.start_ms)))
 
     def play_clip(self) -> None:
         clip = self.selected_clip() or self._highlighted_clip()
         if clip is None or self.episode is None:
             return
-        self.player.play_range(clip.start_ms, clip_end(self.episode, clip))
+        self.player.play_range(*self._clip_range(clip))
 
     def set_loop(self, loop: bool) -> None:
         self.player.set_loop(loop)
         clip = self.selected_clip() or self._highlighted_clip()
         if loop and clip is not None and self.episode is not None:
             rng = self.player.active_range
-            if rng != (clip.start_ms, clip_end(self.episode, clip)) or not self.player.playing:
-                self.player.play_range(clip.start_ms, clip_end(self.episode, clip), loop=True)
+            if rng != self._clip_range(clip) or not self.player.playing:
+                self.player.play_range(*self._clip_range(clip), loop=True)
 
     def _highlighted_clip(self) -> Clip | None:
         if self.episode is None or self.model is None or self.model.current_clip_id is None:
@@ -172,6 +193,7 @@ class ReviewSync(QObject):
     def _on_position(self, ms: int) -> None:
         if self.episode is None or self.model is None:
             return
+        ms = self.to_document(ms)
         clip = self._spans.clip_under(self.episode, ms, self.proxy.kinds)
         clip_id = clip.id if clip else None
         if clip_id != self.model.current_clip_id:
@@ -185,7 +207,7 @@ class ReviewSync(QObject):
         self.transcript.set_current_row(self.episode.transcript_index_at(ms))
 
     def _on_transcript_seek(self, ms: int) -> None:
-        self.player.seek(ms)
+        self.player.seek(max(0, self.to_media(ms)))
 
     def current_row_index(self) -> QModelIndex:
         if self.model is None or self.model.current_clip_id is None:
