@@ -142,6 +142,7 @@ _PLAIN_TOKEN = re.compile(r"""(?:[^\s'"\\$`;&|<>()#]+|"[^"\\$`]*"|'[^']*')+""")
 _NOT_IN_URL = re.compile(r"[\s`$\\]")
 _UNSAFE = re.compile(r"[\\$`;&|<>()#]")
 _QUOTED = re.compile(r""""([^"]*)"|'([^']*)'""")
+_OPERATOR_CHARS = ";&|<>()"
 _SHELL_OPERATORS = {";", "|", "||", "&", "&&", ">", ">>", "<", "(", ")", "<<", ">&", "&>"}
 
 
@@ -174,7 +175,7 @@ def parse_clip_command(text: str) -> ClipCommand:
         out.warnings.append(f"clip command could not be read: {exc}")
         return out
     for i, tok in enumerate(tokens):
-        if tok in _SHELL_OPERATORS or (tok and set(tok) <= set(";&|<>()")):
+        if tok in _SHELL_OPERATORS or (tok and not tok.strip(_OPERATOR_CHARS)):
             out.warnings.append(f"shell operator {tok!r} ignored: only the first command is read")
             tokens = tokens[:i]
             break
@@ -243,7 +244,11 @@ def _fast_split(text: str) -> list[str] | None:
             return None  # a stray quote between tokens: let shlex judge it
         tok = m.group()
         if '"' in tok or "'" in tok:
-            tok = _QUOTED.sub(_unquote_match, tok)
+            q = tok[0]
+            if q in "\"'" and tok[-1] == q and tok.count(q) == 2 and len(tok) > 1:
+                tok = tok[1:-1]  # one quoted word, the usual case
+            else:
+                tok = _QUOTED.sub(_unquote_match, tok)
         tokens.append(tok)
         pos = m.end()
     if text[pos:] and not text[pos:].isspace():

@@ -59,6 +59,13 @@ def parse_timecode(text: str) -> int:
     (1:57.250), plain seconds (117.25, 117) and t= link values (117s, 1m57s,
     ...&t=117s).
     """
+    m = _SIMPLE_CLOCK.fullmatch(text)
+    if m:  # the common M:SS / H:MM:SS form first: documents hold thousands of them
+        a, b, c = m.groups()
+        if c is None:
+            return (int(a) * 60 + int(b)) * 1000
+        if len(a) < 4:
+            return ((int(a) * 60 + int(b)) * 60 + int(c)) * 1000
     s = text.strip()
     if not s:
         raise TimecodeError("empty timecode")
@@ -66,10 +73,6 @@ def parse_timecode(text: str) -> int:
         return _parse_t_param(s if "t=" in s else "t=" + s)
     if ":" not in s:
         return _seconds_to_ms(s)
-    m = _SIMPLE_CLOCK.fullmatch(s)
-    if m:  # the common M:SS / H:MM:SS form, without the general pattern's cost
-        a, b, c = m.groups()
-        return ((int(a) * 60 + int(b)) * 60 + int(c)) * 1000 if c else (int(a) * 60 + int(b)) * 1000
     m = _CLOCK.match(s)
     if not m or m.group("b") is None:
         raise TimecodeError(f"not a timecode: {text!r}")
