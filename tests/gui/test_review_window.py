@@ -405,3 +405,27 @@ def test_media_opens_once_the_window_is_shown(qtbot, tmp_path, backend) -> None:
     w.show()
     qtbot.waitUntil(lambda: backend.source is not None, timeout=3_000)
     assert backend.source.location == str(video)
+
+
+def test_dropping_a_video_attaches_it(window, backend, tmp_path) -> None:
+    video = tmp_path / "dropped.mkv"
+    video.write_bytes(b"x")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(video))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    window.dropEvent(event)
+    assert backend.source.location == str(video)
+    assert window.episode.title == "Hand-made episode"  # the document stays
+
+
+def test_volume_and_layout_are_remembered(qtbot, tmp_path) -> None:
+    first = make_window(qtbot, tmp_path, FakePlayerBackend())
+    first.player.set_volume(35)
+    first.transcript.follow.setChecked(False)
+    first.close()
+    second = make_window(qtbot, tmp_path, FakePlayerBackend())
+    assert second.player.volume == 35 and second.player.backend.volume == 35
+    assert not second.transcript.follow.isChecked()

@@ -85,14 +85,19 @@ class DetailsPanel(QWidget):
         self.note_label.setVisible(visible)
         self.note_edit.setVisible(visible)
         # The same clip redrawn while its note is being typed keeps what is typed.
-        if visible and self.clip is not None and (other_clip or not self.note_edit.hasFocus()):
-            if self.note_edit.toPlainText() != self.clip.note:
-                self.note_edit.setPlainText(self.clip.note)
+        clip = self.clip
+        if (
+            visible
+            and clip is not None
+            and (other_clip or not self.note_edit.hasFocus())
+            and self.note_edit.toPlainText() != clip.note
+        ):
+            self.note_edit.setPlainText(clip.note)
 
     def commit_note(self) -> None:
-        if self.clip is not None and self._notes_editable:
-            if self.note_edit.toPlainText() != self.clip.note:
-                self.note_committed.emit(self.clip.id, self.note_edit.toPlainText())
+        text = self.note_edit.toPlainText()
+        if self.clip is not None and self._notes_editable and text != self.clip.note:
+            self.note_committed.emit(self.clip.id, text)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.note_edit:

@@ -37,6 +37,7 @@ from clipdesk.ui.banner import Banner
 from clipdesk.ui.clip_panel import ClipPanel
 from clipdesk.ui.clip_table_model import ClipTableModel
 from clipdesk.ui.details_panel import DetailsPanel
+from clipdesk.ui.document_editing import DocumentEditing
 from clipdesk.ui.media_binding import VIDEO_EXTS, MediaBinding
 from clipdesk.ui.messages import Level, Message
 from clipdesk.ui.player.backend import PlayerBackend
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.status_media = QLabel(self)
         self.statusBar().addWidget(self.status_doc, 1)
         self.statusBar().addPermanentWidget(self.status_media)
+        self.editing = DocumentEditing(self, self.edit_menu)
         self.media.status_changed.connect(self.status_media.setText)
         messages.bus().posted.connect(self._on_message)
         self._restore_state()
@@ -151,8 +153,22 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         self.act_example = self._add(file_menu, "Open the &example", None, self.open_example)
         file_menu.addSeparator()
+        self.act_save = self._add(
+            file_menu,
+            "&Save Document",
+            QKeySequence.StandardKey.Save,
+            lambda: self.editing.save_document(),
+        )
+        self.act_save_as = self._add(
+            file_menu,
+            "Save Document &As…",
+            "Ctrl+Shift+S",
+            lambda: self.editing.save_document_as(),
+        )
+        file_menu.addSeparator()
         self.act_quit = self._add(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
 
+        self.edit_menu = mb.addMenu("&Edit")
         media_menu = mb.addMenu("&Media")
         self.act_attach_file = self._add(
             media_menu, "Attach &file…", "Ctrl+Shift+O", self.attach_file_dialog
@@ -205,8 +221,10 @@ class MainWindow(QMainWindow):
         return [
             ("Playback", [*pv.transport_actions, self.sync.act_play_clip, self.sync.act_loop_clip]),
             ("Rate and volume", pv.audio_actions),
-            ("Files and media", [self.act_open, self.act_attach_file, self.act_attach_url,
+            ("Files and media", [self.act_open, self.act_save, self.act_save_as,
+                                 self.act_attach_file, self.act_attach_url,
                                  self.act_reload_media, self.act_quit]),
+            *self.editing.shortcut_groups(),
             ("View", [self.act_find, self.act_focus_table, self.act_focus_transcript,
                       self.act_shortcuts]),
         ]  # fmt: skip
@@ -226,6 +244,7 @@ class MainWindow(QMainWindow):
             messages.error(f"Could not open {path}: {exc}")
             return False
         self.set_episode(episode, path)
+        self.editing.open(path)
         if path.resolve() != example_document().resolve():
             self.settings.add_recent_file(path)
         self.settings.last_open_dir = str(path.parent)
@@ -238,6 +257,7 @@ class MainWindow(QMainWindow):
         return True
 
     def set_episode(self, episode: Episode, path: Path | None = None) -> None:
+        self.editing.close()  # its session edits the previous document's clips
         self.document = path
         self.episode = episode
         self.store = ClipStore(episode)
@@ -359,6 +379,7 @@ class MainWindow(QMainWindow):
         self.settings.volume = self.player.volume
         self.settings.follow_transcript = self.transcript.follow.isChecked()
         self.settings.sync()
+        self.editing.close()
         self.shutdown()
         super().closeEvent(event)
 
