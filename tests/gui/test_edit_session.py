@@ -19,24 +19,11 @@ from clipdesk.ui.settings import Settings
 
 
 def open_with_session(qtbot, window: MainWindow, doc: Path) -> EditSession:
+    """The window builds the document's EditSession when it opens it."""
     assert window.open_document(doc)
     assert window.store is not None and window.document == doc
-
-    def selected() -> str | None:
-        clip = window.sync.selected_clip()
-        return clip.id if clip else None
-
-    session = EditSession(
-        doc,
-        window.store,
-        window,
-        playhead=window.player.position,
-        selected_clip=selected,
-        seek=window.player.seek,
-        play_range=window.player.play_range,
-        select_clip=lambda cid: window.sync.select_clip(cid) if cid else None,
-    )
-    window.player_view.layout().addWidget(session.timeline)
+    session = window.editing.session
+    assert session is not None and session.timeline.parent() is not None
     return session
 
 
@@ -82,7 +69,7 @@ def test_edit_close_reopen_restores(
     assert tl.lane_rect(2).bottom() < tl.height() - 14  # three lanes, all in view
     window.grab().save(str(artifacts_dir / "edit-session-window.png"))
     edited = (first.id, first.start_ms, first.review)
-    assert session.close()
+    assert window.editing.close()
     shortcuts = [s.toString() for a in window.actions() for s in a.shortcuts()]
     assert "I" not in shortcuts and "Ctrl+Z" not in shortcuts  # the session's actions are gone
     window.player.seek(first.start_ms + 100)
