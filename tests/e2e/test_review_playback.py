@@ -16,6 +16,12 @@ from clipdesk.ui.resources import example_document
 pytestmark = pytest.mark.xvfb
 
 
+@pytest.fixture(autouse=True)
+def _private_config(monkeypatch, tmp_path) -> None:
+    """Each test its own configuration: project files of the example live there."""
+    monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
+
+
 @pytest.fixture()
 def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--aout=dummy")  # no sound device on CI

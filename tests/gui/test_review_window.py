@@ -25,6 +25,12 @@ from clipdesk.ui.resources import example_document
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
+@pytest.fixture(autouse=True)
+def _private_config(monkeypatch, tmp_path) -> None:
+    """Each test its own configuration: project files of the example live there."""
+    monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
+
+
 @pytest.fixture()
 def backend() -> FakePlayerBackend:
     return FakePlayerBackend(length_ms=60_000)
