@@ -158,3 +158,23 @@ def test_headings_inside_code_fences_are_not_sections() -> None:
     text = BASE + "\n## Notes\n\n```\n## Highlights\n### fake\n```\n"
     ep = read_text(text, "f.md")
     assert ep.clips_of(ClipKind.HIGHLIGHT) == []
+
+
+def test_transcript_link_time_speaker_and_bold_labels() -> None:
+    ep = read_text(
+        "## Transcript\n\n"
+        "[0:10](https://x.example/w?v=a&t=12s) Ann: hello\n"
+        "[0:20](https://x.example/w?t=20&v=a) Bob Smith: hi\n"
+        "**[0:30]** plain words\n"
+        "0:40 - no brackets\n",
+        "t.md",
+    )
+    assert [(t.start_ms, t.speaker, t.text) for t in ep.transcript] == [
+        (12_000, "Ann", "Ann: hello"),
+        (20_000, "Bob Smith", "Bob Smith: hi"),
+        (30_000, "", "plain words"),
+        (40_000, "", "no brackets"),
+    ]
+    assert [(w.line, w.message) for w in ep.warnings] == [
+        (3, "label 0:10 disagrees with its link's t=12s; using the link")
+    ]

@@ -86,7 +86,7 @@ class Clip:
         return (self.start_ms, self.end_ms) != (self.orig_start_ms, self.orig_end_ms)
 
 
-@dataclass
+@dataclass(slots=True)  # thousands per document
 class TranscriptLine:
     start_ms: int
     text: str

@@ -54,10 +54,15 @@ ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|-|~)\s*(?P<rest>.*)$")
 
 _MARKUP = re.compile(r"[*_`]")
 _LEADING_SYMBOLS = re.compile(r"^[^\w]+")
+# One pattern takes a transcript line apart: the time label, the link's t= value,
+# a "Name:" speaker prefix and the text (one regex call per line keeps long
+# transcripts fast).
 TRANSCRIPT_LINE = re.compile(
-    rf"^\s*(?:\*\*)?\[?(?P<label>{TIME})\]?(?:\((?P<url>[^)\s]*)\))?(?:\*\*)?\s*[-–—:]?\s*(?P<text>.*)$"
+    rf"^\s*(?:\*\*)?\[?(?P<label>{TIME})\]?"
+    r"(?:\((?P<url>[^)\s]*?[?&#]t=(?P<t>\d+(?:\.\d+)?)s?(?=[&#)])[^)\s]*|[^)\s]*)\))?"
+    r"(?:\*\*)?\s*[-–—:]?\s*"
+    r"(?:(?=(?P<who>[A-Z][\w.' -]{0,40}):\s))?(?P<text>.*)$"
 )
-SPEAKER = re.compile(r"(?P<who>[A-Z][\w.' -]{0,40}):\s")
 ITEM_LEAD = re.compile(r"^[\s()\[\]]*[-–—:]?\s*")
 VIDEO_PARAM = re.compile(r"[?&]v=([\w-]+)")
 SHORT_LINK = re.compile(r"youtu\.be/([\w-]+)")
@@ -518,6 +523,7 @@ class ShowNotesReader:
 
     def read_transcript(self, block: _Block) -> None:
         lines = self.ep.transcript
+        append = lines.append
         for i in block.lines:
             text = self.line(i)
             if not text:
@@ -527,27 +533,22 @@ class ShowNotesReader:
                 if lines:
                     lines[-1].text = (lines[-1].text + " " + text.strip()).strip()
                 continue
+            label, t_val, body, speaker = m.group("label", "t", "text", "who")
             try:
-                start = parse_timecode(m.group("label"))
+                start = parse_timecode(label)
             except TimecodeError:
-                self.warn(i, f"transcript time {m.group('label')!r} is not a time")
+                self.warn(i, f"transcript time {label!r} is not a time")
                 continue
-            t = T_PARAM.search(m.group("url") or "")
-            if t:
-                t_ms = round(float(t.group("val")) * 1000)
+            if t_val:
+                t_ms = round(float(t_val) * 1000)
                 if t_ms // 1000 != start // 1000:
                     self.warn(
-                        i,
-                        f"label {m.group('label')} disagrees with its link's "
-                        f"t={t.group('val')}s; using the link",
+                        i, f"label {label} disagrees with its link's t={t_val}s; using the link"
                     )
                 start = t_ms
-            body = m.group("text").strip()
-            speaker = ""
-            sm = SPEAKER.match(body)
-            if sm:
-                speaker = sm.group("who")
-            lines.append(TranscriptLine(start, body, i + 1, speaker))
+            body = body.strip()
+            speaker = speaker or ""
+            append(TranscriptLine(start, body, i + 1, speaker))
 
 
 def _is_time(text: str) -> bool:
