@@ -18,122 +18,29 @@ _PROGRAMS = {"yt-dlp", "yt_dlp", "youtube-dl", "yt-dlp.exe", "yt-dlp_linux"}
 
 # Options that would run code, read or write files of the document's choosing,
 # or change where traffic goes if the command were executed as written.
-_HARMFUL = {
-    "--exec",
-    "--exec-before-download",
-    "--no-exec",
-    "--config-location",
-    "--config-locations",
-    "--ignore-config",
-    "-a",
-    "--batch-file",
-    "--load-info-json",
-    "-P",
-    "--paths",
-    "--cookies",
-    "--cookies-from-browser",
-    "--downloader",
-    "--external-downloader",
-    "--downloader-args",
-    "--external-downloader-args",
-    "--postprocessor-args",
-    "--ppa",
-    "--use-postprocessor",
-    "--plugin-dirs",
-    "--netrc",
-    "--netrc-location",
-    "--netrc-cmd",
-    "--ffmpeg-location",
-    "--proxy",
-    "--geo-verification-proxy",
-    "-U",
-    "--update",
-    "--update-to",
-    "--print-to-file",
-    "--write-info-json",
-    "--username",
-    "-u",
-    "--password",
-    "-p",
-}
+_HARMFUL_WITH_VALUE = frozenset(
+    """--exec --exec-before-download --config-location --config-locations -a --batch-file
+    --load-info-json -P --paths --cookies --cookies-from-browser --downloader
+    --external-downloader --downloader-args --external-downloader-args --postprocessor-args
+    --ppa --use-postprocessor --plugin-dirs --netrc-location --netrc-cmd --ffmpeg-location
+    --proxy --geo-verification-proxy --update-to --print-to-file --username -u --password
+    -p""".split()
+)
+_HARMFUL = _HARMFUL_WITH_VALUE | {"--no-exec", "--ignore-config", "--netrc", "-U", "--update",
+                                  "--write-info-json"}  # fmt: skip
 # Options that take a value (so the value is not taken for a URL).
-_WITH_VALUE = {
-    "-o",
-    "--output",
-    "-f",
-    "--format",
-    "--merge-output-format",
-    "--remux-video",
-    "--recode-video",
-    "-S",
-    "--format-sort",
-    "--download-sections",
-    "-r",
-    "--limit-rate",
-    "-N",
-    "--concurrent-fragments",
-    "--retries",
-    "--audio-format",
-    "--audio-quality",
-    "--sub-langs",
-    "--convert-subs",
-    "--referer",
-    "--add-header",
-    "--user-agent",
-    "--exec",
-    "--exec-before-download",
-    "--config-location",
-    "--config-locations",
-    "-a",
-    "--batch-file",
-    "--load-info-json",
-    "-P",
-    "--paths",
-    "--cookies",
-    "--cookies-from-browser",
-    "--downloader",
-    "--external-downloader",
-    "--downloader-args",
-    "--external-downloader-args",
-    "--postprocessor-args",
-    "--ppa",
-    "--use-postprocessor",
-    "--plugin-dirs",
-    "--netrc-location",
-    "--netrc-cmd",
-    "--ffmpeg-location",
-    "--proxy",
-    "--geo-verification-proxy",
-    "--update-to",
-    "--print-to-file",
-    "--username",
-    "-u",
-    "--password",
-    "-p",
-}
+_WITH_VALUE = _HARMFUL_WITH_VALUE | frozenset(
+    """-o --output -f --format --merge-output-format --remux-video --recode-video -S
+    --format-sort --download-sections -r --limit-rate -N --concurrent-fragments --retries
+    --audio-format --audio-quality --sub-langs --convert-subs --referer --add-header
+    --user-agent""".split()
+)
 # Harmless options a clip command commonly carries; taken silently and not used.
-_BENIGN = {
-    "--force-keyframes-at-cuts",
-    "--no-playlist",
-    "-q",
-    "--quiet",
-    "--no-warnings",
-    "--no-part",
-    "--no-mtime",
-    "-k",
-    "--keep-video",
-    "-x",
-    "--extract-audio",
-    "--embed-subs",
-    "--embed-thumbnail",
-    "--embed-metadata",
-    "--no-overwrites",
-    "-w",
-    "--force-overwrites",
-    "--restrict-filenames",
-    "--progress",
-    "--newline",
-}
+_BENIGN = frozenset(
+    """--force-keyframes-at-cuts --no-playlist -q --quiet --no-warnings --no-part --no-mtime
+    -k --keep-video -x --extract-audio --embed-subs --embed-thumbnail --embed-metadata
+    --no-overwrites -w --force-overwrites --restrict-filenames --progress --newline""".split()
+)
 _CONTINUATION = re.compile(r"\\\r?\n")
 _RANGE = re.compile(r"\s*([^-\s]+)?\s*-\s*([^-\s]+)?\s*")
 # Quoting without escapes, substitutions, operators or comments: split by a
