@@ -372,23 +372,23 @@ class ShowNotesReader:
 
     def link_start(self, time_refs, t_links) -> int | None:
         for i, tm in time_refs:
-            label = parse_timecode(tm.group("label"))
             t = T_PARAM.search(tm.group("url"))
-            if t:
-                t_ms = round(float(t.group("val")) * 1000)
-                if t_ms // 1000 != label // 1000:
-                    self.warn(
-                        i,
-                        f"label {tm.group('label')} disagrees with its link's "
-                        f"t={t.group('val')}s; using the link",
-                    )
-                return t_ms
-            return label
+            label = tm.group("label")
+            return self.link_time(i, label, parse_timecode(label), t.group("val") if t else None)
         for _, lm in t_links:
             t = T_PARAM.search(lm.group("url"))
             if t:
                 return round(float(t.group("val")) * 1000)
         return None
+
+    def link_time(self, i: int, label: str, label_ms: int, t_value: str | None) -> int:
+        """A time written as [label](link&t=N): the link wins, a disagreement is reported."""
+        if t_value is None:
+            return label_ms
+        t_ms = round(float(t_value) * 1000)
+        if t_ms // 1000 != label_ms // 1000:
+            self.warn(i, f"label {label} disagrees with its link's t={t_value}s; using the link")
+        return t_ms
 
     def add_link_spans(self, clip: Clip, time_refs, t_links) -> None:
         for i, tm in time_refs:
@@ -460,19 +460,11 @@ class ShowNotesReader:
             spans = [
                 Span(i, offset + tm.start("label"), offset + tm.end("label"), "", "label", style)
             ]
-            start = label
             t = T_PARAM.search(tm.group("url"))
-            if t:
-                start = round(float(t.group("val")) * 1000)
-                if start // 1000 != label // 1000:
-                    self.warn(
-                        i,
-                        f"label {label_text} disagrees with its link's "
-                        f"t={t.group('val')}s; using the link",
-                    )
-                if "." not in t.group("val"):
-                    base = offset + tm.start("url")
-                    spans.append(Span(i, base + t.start("val"), base + t.end("val"), "", "t_start"))
+            start = self.link_time(i, label_text, label, t.group("val") if t else None)
+            if t and "." not in t.group("val"):
+                base = offset + tm.start("url")
+                spans.append(Span(i, base + t.start("val"), base + t.end("val"), "", "t_start"))
             return start, spans, body[: tm.start()], body[tm.end() :]
         for bm in BARE_TIME.finditer(body):
             try:
@@ -535,17 +527,10 @@ class ShowNotesReader:
                 continue
             label, t_val, body, speaker = m.group("label", "t", "text", "who")
             try:
-                start = parse_timecode(label)
+                start = self.link_time(i, label, parse_timecode(label), t_val)
             except TimecodeError:
                 self.warn(i, f"transcript time {label!r} is not a time")
                 continue
-            if t_val:
-                t_ms = round(float(t_val) * 1000)
-                if t_ms // 1000 != start // 1000:
-                    self.warn(
-                        i, f"label {label} disagrees with its link's t={t_val}s; using the link"
-                    )
-                start = t_ms
             body = body.strip()
             speaker = speaker or ""
             append(TranscriptLine(start, body, i + 1, speaker))
