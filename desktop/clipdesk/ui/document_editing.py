@@ -66,6 +66,7 @@ class DocumentEditing(QObject):
 
     dirty_changed = Signal(bool)  # the document on disk differs from the edits
     session_changed = Signal(object)  # EditSession | None
+    session_closing = Signal(object)  # EditSession, before its project file is saved
 
     def __init__(self, window: MainWindow, edit_menu: QMenu) -> None:
         super().__init__(window)
@@ -157,10 +158,11 @@ class DocumentEditing(QObject):
         if session is None:
             return True
         w = self.window
+        w.details.commit_note()
+        self.session_closing.emit(session)
         for undo in self._undo:
             undo()
         self._undo.clear()
-        w.details.commit_note()
         ok = session.close()
         w.details.set_notes_editable(False)
         if w.clip_panel.model is not None:

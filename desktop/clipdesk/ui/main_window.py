@@ -38,6 +38,7 @@ from clipdesk.ui.clip_panel import ClipPanel
 from clipdesk.ui.clip_table_model import ClipTableModel
 from clipdesk.ui.details_panel import DetailsPanel
 from clipdesk.ui.document_editing import DocumentEditing
+from clipdesk.ui.export_controller import ExportController
 from clipdesk.ui.media_binding import VIDEO_EXTS, MediaBinding
 from clipdesk.ui.messages import Level, Message
 from clipdesk.ui.player.backend import PlayerBackend
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_doc, 1)
         self.statusBar().addPermanentWidget(self.status_media)
         self.editing = DocumentEditing(self, self.edit_menu)
+        self.exports = ExportController(self, self.export_menu, self.view_menu)
         self.media.status_changed.connect(self.status_media.setText)
         messages.bus().posted.connect(self._on_message)
         self._restore_state()
@@ -189,7 +191,8 @@ class MainWindow(QMainWindow):
         for act in pv.audio_actions:
             play_menu.addAction(act)
 
-        view_menu = mb.addMenu("&View")
+        self.export_menu = mb.addMenu("E&xport")
+        view_menu = self.view_menu = mb.addMenu("&View")
         self.act_find = self._add(
             view_menu, "&Filter clips", QKeySequence.StandardKey.Find, self.focus_filter
         )
@@ -225,6 +228,7 @@ class MainWindow(QMainWindow):
                                  self.act_attach_file, self.act_attach_url,
                                  self.act_reload_media, self.act_quit]),
             *self.editing.shortcut_groups(),
+            *self.exports.shortcut_groups(),
             ("View", [self.act_find, self.act_focus_table, self.act_focus_transcript,
                       self.act_shortcuts]),
         ]  # fmt: skip
@@ -373,6 +377,9 @@ class MainWindow(QMainWindow):
         self.media.window_shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.exports.may_close():  # it closes the window again once jobs stopped
+            event.ignore()
+            return
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.set_splitter_state("main", self.main_split.saveState())
         self.settings.set_splitter_state("left", self.left.saveState())

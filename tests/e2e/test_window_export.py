@@ -1,0 +1,245 @@
+"""Exporting through the review window with real ffmpeg: the Export menu and dialog,
+progress in the queue panel, files on disk, the Export column, the queue in the project
+file, closing with jobs running, and a restart that offers the unfinished jobs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from tests.gui.review_support import make_window
+
+from clipdesk.core.episode import ReviewStatus
+from clipdesk.core.export_plan import Selection
+from clipdesk.core.project_file import project_path, read_project
+from clipdesk.media.export_queue import JobState
+from clipdesk.ui.clip_table_model import Column
+from clipdesk.ui.export_job_model import JobColumn
+from clipdesk.ui.main_window import MainWindow
+from clipdesk.ui.player.backend import PlayerState
+from clipdesk.ui.player.fake_backend import FakePlayerBackend
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+URL = "https://www.example.org/watch?v=demo1234567"
+
+
+@pytest.fixture(autouse=True)
+def _private_config(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
+
+
+def _document(folder: Path) -> Path:
+    doc = folder / "notes.md"
+    doc.write_text(
+        f"""---
+video_id: demo1234567
+title: Demo
+duration: 60
+url: {URL}
+---
+
+## Highlights
+
+### The first moment
+
+```bash
+yt-dlp --download-sections "*0:04-0:06" "{URL}"
+```
+
+### A second moment
+
+```bash
+yt-dlp --download-sections "*0:21-0:23.500" "{URL}"
+```
+
+## Key Points
+
+- **Opening** ([0:00]({URL}&t=0s)) - the start
+""",
+        encoding="utf-8",
+    )
+    return doc
+
+
+def _open(qtbot, tmp_path: Path, doc: Path, media: Path | None, backend=None) -> MainWindow:
+    window = make_window(qtbot, tmp_path, backend or FakePlayerBackend(length_ms=60_000))
+    window.resize(1600, 940)
+    assert window.open_document(doc, str(media) if media else None)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.player.length > 0, timeout=15_000)
+    return window
+
+
+def _child_processes() -> list[str]:
+    """Names of this process's children (ffmpeg, yt-dlp...) still alive."""
+    me = os.getpid()
+    names = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold spaces; the ppid follows it.
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == me:
+            names.append(stat.split("(", 1)[1].rsplit(")", 1)[0])
+    return names
+
+
+def _duration_s(path: Path) -> float:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(json.loads(out)["format"]["duration"])
+
+
+def _export_with_dialog(qtbot, window: MainWindow, out: Path, jobs: int, conflict: int) -> None:
+    exports = window.exports
+    exports.actions[Selection.APPROVED].trigger()  # Export › Export approved clips…
+    dialog = exports.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.summary.text() == "2 clips to export."
+    dialog.out_dir.setText(str(out))
+    dialog.jobs.setValue(jobs)
+    dialog.conflict.setCurrentIndex(conflict)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.LeftButton)
+
+
+def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None:
+    doc = _document(tmp_path)
+    out = tmp_path / "out"
+    window = _open(qtbot, tmp_path, doc, demo_video)
+    session = window.editing.session
+    assert session is not None and window.store is not None
+    # The media binding is the attached file, and the document is one second late.
+    qtbot.waitUntil(lambda: session.project.media is not None)
+    assert session.project.media.source == str(demo_video)  # type: ignore[union-attr]
+    session.offset_edit.setText("+1")
+    session.offset_edit.commit()
+    for clip_id in ("highlight-1", "highlight-2"):
+        window.sync.select_clip(clip_id)
+        qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_A)
+    assert all(
+        c.review is ReviewStatus.APPROVED for c in window.store if c.kind.value == "highlight"
+    )
+
+    seen_running: list[str] = []
+    panel = window.exports.panel
+
+    def on_changed(job_id: str) -> None:
+        row = panel.model.row_of(job_id)
+        if panel.model.index(row, JobColumn.STATE).data() == "running":
+            seen_running.append(job_id)
+
+    panel.bridge.jobChanged.connect(on_changed)
+    with qtbot.waitSignal(panel.batchFinished, timeout=30_000) as finished:
+        _export_with_dialog(qtbot, window, out, jobs=2, conflict=0)
+    assert window.exports.dock.isVisible()
+    assert finished.args == ["Export finished: 2 done"]
+    jobs = window.exports.queue.jobs
+    assert [j.state for j in jobs] == [JobState.DONE, JobState.DONE], [j.error for j in jobs]
+    # Clip bounds went out in media time: document time + the offset.
+    assert [(j.spec.start_ms, j.spec.end_ms) for j in jobs] == [(5_000, 7_000), (22_000, 24_500)]
+    assert set(seen_running) == {j.id for j in jobs}  # progress reached the panel
+    for row in range(2):
+        assert panel.model.index(row, JobColumn.PROGRESS).data() == "100%"
+    files = sorted(out.iterdir())
+    assert [f.name for f in files] == [
+        "demo1234567-01-the-first-moment.mp4",
+        "demo1234567-02-a-second-moment.mp4",
+    ]
+    assert abs(_duration_s(files[0]) - 2.0) < 0.1 and abs(_duration_s(files[1]) - 2.5) < 0.1
+    # The Export column, the totals, the notice.
+    model = window.clip_panel.model
+    assert model is not None and not window.clip_panel.table.isColumnHidden(Column.EXPORT)
+    assert model.index(model.row_of("highlight-1"), Column.EXPORT).data() == "Exported"
+    assert window.exports.totals.text() == "Export: 2 done"
+    assert window.banner.isVisible() and window.banner.text() == "Export finished: 2 done"
+    # The queue and the settings are in the project file.
+    with qtbot.waitSignal(session.autosaver.saved, timeout=3_000):
+        session.autosaver.mark_dirty()
+    data = read_project(project_path(doc))
+    assert [r["state"] for r in data["export_queue"]] == ["done", "done"]
+    assert data["export_settings"]["out_dir"] == str(out)
+
+    # Again, one at a time under new names, and close the window while the first runs.
+    questions: list[str] = []
+    window.exports.confirm_close = lambda text: questions.append(text) or True
+    running = []
+    window.exports.panel.bridge.jobChanged.connect(
+        lambda job_id: (
+            running.append(job_id)
+            if window.exports.queue.job(job_id).state is JobState.RUNNING  # type: ignore[union-attr]
+            else None
+        )
+    )
+    _export_with_dialog(qtbot, window, out, jobs=1, conflict=1)  # rename
+    qtbot.waitUntil(lambda: bool(running), timeout=10_000)
+    queue = window.exports.queue
+    window.close()
+    assert questions and "not finished" in questions[0]
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert [p for p in _child_processes() if p != "Xvfb"] == []  # no ffmpeg left behind
+    done_names = {Path(j.output).name for j in queue.jobs if j.state is JobState.DONE}
+    assert len(done_names) in (2, 3)  # the first batch, and maybe the first of this one
+    assert {f.name for f in out.iterdir()} == done_names  # no partial file
+    records = read_project(project_path(doc))["export_queue"]
+    unfinished = [r for r in records if r["state"] == "queued"]
+    assert len(records) == 4 and unfinished
+
+    # A restart offers the unfinished jobs; Start runs them.
+    again = _open(qtbot, tmp_path, doc, None)
+    panel = again.exports.panel
+    assert again.exports.dock.isVisible()
+    assert panel.start_button.isVisible() and panel.start_button.isEnabled()
+    assert len(again.exports.queue.unfinished()) == len(unfinished)
+    with qtbot.waitSignal(panel.batchFinished, timeout=30_000):
+        qtbot.mouseClick(panel.start_button, Qt.LeftButton)
+    assert all(j.state is JobState.DONE for j in again.exports.queue.jobs)
+    assert len([f for f in out.iterdir() if f.suffix == ".mp4"]) == 4
+
+
+@pytest.mark.xvfb
+def test_window_with_timeline_and_export_panel(
+    qtbot, tmp_path: Path, demo_video: Path, artifacts_dir: Path, monkeypatch
+) -> None:
+    from clipdesk.ui.player.backend import create_backend
+
+    monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--aout=dummy")
+    doc = _document(tmp_path)
+    window = _open(qtbot, tmp_path, doc, demo_video, backend=create_backend())
+    qtbot.waitUntil(lambda: window.player.state is PlayerState.PAUSED, timeout=15_000)
+    for clip_id in ("highlight-1", "highlight-2"):
+        window.sync.select_clip(clip_id)
+        qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_A)
+    panel = window.exports.panel
+    with qtbot.waitSignal(panel.batchFinished, timeout=30_000):
+        _export_with_dialog(qtbot, window, tmp_path / "out", jobs=2, conflict=0)
+    window.sync.select_clip("highlight-1")
+    session = window.editing.session
+    assert session is not None
+    timeline, player = session.timeline, window.player_view.surface
+    # Nothing crushed: the player keeps a usable picture, the timeline its lanes.
+    assert player.height() >= 300 and timeline.height() >= timeline.minimumHeight()
+    assert panel.view.height() >= 60
+    assert not timeline.geometry().intersects(window.player_view.seek_bar.geometry())
+    QApplication.processEvents()
+    window.repaint()
+    shot = window.screen().grabWindow(int(window.winId()))
+    path = artifacts_dir / "window-full.png"
+    assert shot.save(str(path))
