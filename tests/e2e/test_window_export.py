@@ -204,6 +204,8 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
 
     # A restart offers the unfinished jobs; Start runs them.
     again = _open(qtbot, tmp_path, doc, None)
+    assert again.media.choice is not None  # the project file's media binding
+    assert again.media.choice.location == str(demo_video)
     panel = again.exports.panel
     assert again.exports.dock.isVisible()
     assert panel.start_button.isVisible() and panel.start_button.isEnabled()

@@ -194,6 +194,25 @@ def test_keyboard_editing_save_and_reopen(qtbot, tmp_path: Path, seeds_dir: Path
     assert '"*1:57-3:00"' in original and '"*1:57-2:55"' in saved  # the new out point
     data = read_project(project_path(doc))
     assert "start_ms" not in data["clips"].get(clip.id, {})  # the document holds the bounds
+
+    # Save As: the document under a new name, its project file beside it from now on.
+    copy = tmp_path / "copy.md"
+    window.editing.save_as_path = lambda _current: copy
+    window.sync.select_clip(clip.id)
+    window.clip_panel.table.setFocus()
+    _key(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # nudge the out point
+    _key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # by +100 ms
+    assert clip.end_ms == 175_100 and window.windowTitle().startswith(DIRTY_MARK)
+    with qtbot.waitSignal(session.autosaver.saved, timeout=3_000):
+        _key(
+            qtbot, window, Qt.Key.Key_S,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )  # fmt: skip
+    assert window.document == copy and not window.windowTitle().startswith(DIRTY_MARK)
+    assert doc.read_text(encoding="utf-8") == saved  # the original is left as it was
+    assert '"*1:57-2:55.1"' in copy.read_text(encoding="utf-8")
+    assert _masked(copy.read_text(encoding="utf-8")) == _masked(original)
+    assert read_project(project_path(copy))["clips"][clip.id]["note"] == "Check the audio"
     window.close()
 
     # Reopen: the document has the bounds, the project file the rest.
