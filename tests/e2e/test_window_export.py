@@ -245,3 +245,25 @@ def test_window_with_timeline_and_export_panel(
     shot = window.screen().grabWindow(int(window.winId()))
     path = artifacts_dir / "window-full.png"
     assert shot.save(str(path))
+
+
+def test_a_url_document_exports_through_ytdlp(qtbot, tmp_path: Path, range_server) -> None:
+    """No media attached: the document's URL is the binding, and yt-dlp cuts it."""
+    doc = _document(tmp_path)
+    url = range_server.url("demo.mp4")
+    doc.write_text(doc.read_text(encoding="utf-8").replace(URL, url), encoding="utf-8")
+    window = _open(qtbot, tmp_path, doc, None)
+    assert window.exports.media_location() is None  # the plan takes the document's URL
+    window.sync.select_clip("highlight-2")
+    out = tmp_path / "out"
+    dialog = window.exports.request_export(Selection.SELECTED, "the selected clip")
+    assert dialog is not None and dialog.summary.text() == "1 clip to export."
+    dialog.out_dir.setText(str(out))
+    dialog.mode.setCurrentIndex(1)  # fast: no re-encode
+    with qtbot.waitSignal(window.exports.panel.batchFinished, timeout=30_000):
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.LeftButton)
+    (job,) = window.exports.queue.jobs
+    assert job.state is JobState.DONE, job.error
+    assert job.spec.source_kind.value == "remote" and job.spec.source == url
+    assert any("yt-dlp" in line or "yt_dlp" in line for line in job.log), job.log[:5]
+    assert [f.name for f in out.iterdir()] == ["demo1234567-01-a-second-moment.mp4"]
