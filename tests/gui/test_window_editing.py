@@ -81,7 +81,9 @@ def _masked(text: str) -> list[str]:
     return [TIMES.sub("T", line) for line in text.splitlines()]
 
 
-def test_keyboard_editing_save_and_reopen(qtbot, tmp_path: Path, seeds_dir: Path) -> None:
+def test_keyboard_editing_save_and_reopen(
+    qtbot, qtmodeltester, tmp_path: Path, seeds_dir: Path
+) -> None:
     doc = _document(tmp_path, seeds_dir, SHOW_NOTES)
     original = doc.read_text(encoding="utf-8")
     window = _window(qtbot, tmp_path, doc)
@@ -153,6 +155,7 @@ def test_keyboard_editing_save_and_reopen(qtbot, tmp_path: Path, seeds_dir: Path
     model = window.clip_panel.model
     assert model is not None
     assert model.index(model.row_of(clip.id), Column.REVIEW).data() == "Approved"
+    qtmodeltester.check(model)  # with the editor behind it: editable cells
 
     # The note: typed in the details panel, kept when the field is left.
     note = window.details.note_edit
