@@ -131,6 +131,7 @@ class DocumentEditing(QObject):
         w.details.set_notes_editable(True)
         self._connect(player.position_changed, session.timeline.setPlayhead)
         self._connect(player.length_changed, self._on_length)
+        self._connect(player.state_changed, lambda _state: self._update_fps())
         self._connect(w.sync.clip_selected, self._on_clip_selected)
         self._connect(w.media.opened, self._on_media_opened)
         self._undo.append(store.subscribe(self._on_store))
@@ -210,13 +211,19 @@ class DocumentEditing(QObject):
     def _on_length(self, ms: int) -> None:
         if self.session is None or ms <= 0:
             return
-        tb = self.session.timebase
-        tb.duration_ms = ms
-        backend = self.window.player.backend
-        frame = backend.frame_ms() if backend is not None else 0
-        if frame > 1:
-            tb.fps = 1000 / frame
+        self.session.timebase.duration_ms = ms
+        self._update_fps()
         self._record_media()
+
+    def _update_fps(self) -> None:
+        # libvlc knows the frame rate only once it decodes: ask again as the state moves.
+        backend = self.window.player.backend
+        if self.session is None or backend is None or not self.window.player.length:
+            return
+        frame = backend.frame_ms()
+        if frame > 1 and self.session.timebase.fps != 1000 / frame:
+            self.session.timebase.fps = 1000 / frame
+            self._record_media()
 
     def _on_media_opened(self, _source: object) -> None:
         self._record_media()

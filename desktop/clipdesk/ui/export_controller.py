@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMenu, QMessageBox
 
@@ -33,6 +33,7 @@ from clipdesk.core.naming import TemplateError
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.ui import messages
 from clipdesk.ui.clip_table_model import Column
+from clipdesk.ui.document_editing import is_example
 from clipdesk.ui.edit_session import EditSession
 from clipdesk.ui.export_dialog import ExportDialog
 from clipdesk.ui.export_panel import ExportQueuePanel
@@ -205,8 +206,13 @@ class ExportController(QObject):
                 settings = ExportSettings.from_dict(self.session.project.export_settings)
             except ValueError:
                 settings = ExportSettings()
-        if not settings.out_dir and self.window.document is not None:
-            settings.out_dir = str(self.window.document.parent / "clips")
+        document = self.window.document
+        if not settings.out_dir and document is not None:
+            folder = document.parent
+            if is_example(document):  # the bundled example's folder may be read-only
+                movies = QStandardPaths.StandardLocation.MoviesLocation
+                folder = Path(QStandardPaths.writableLocation(movies) or Path.home())
+            settings.out_dir = str(folder / "clips")
         settings.only = selection
         return settings
 
