@@ -179,7 +179,8 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
 
     # Again, one at a time under new names, and close the window while the first runs.
     questions: list[str] = []
-    window.exports.confirm_close = lambda text: questions.append(text) or True
+    answers = [False, True]  # "keep exporting", then "stop them and close"
+    window.exports.confirm_close = lambda text: questions.append(text) or answers.pop(0)
     running = []
     window.exports.panel.bridge.jobChanged.connect(
         lambda job_id: (
@@ -193,6 +194,10 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
     queue = window.exports.queue
     window.close()
     assert questions and "not finished" in questions[0]
+    assert window.isVisible()  # the answer was no: nothing stops
+    assert not any(j.state is JobState.CANCELLED for j in queue.jobs)
+    window.close()
+    assert len(questions) == 2
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
     assert [p for p in _child_processes() if p != "Xvfb"] == []  # no ffmpeg left behind
     done_names = {Path(j.output).name for j in queue.jobs if j.state is JobState.DONE}
