@@ -274,3 +274,13 @@ def test_offset_aligns_a_segments_document(qtbot, tmp_path: Path, seeds_dir: Pat
     )
     window.close()
     assert read_project(project_path(doc))["offset_ms"] == -872_000
+
+
+def test_opening_and_closing_writes_nothing(qtbot, tmp_path: Path, seeds_dir: Path) -> None:
+    """A document only looked at gets no project file beside it (nor a changed one)."""
+    doc = _document(tmp_path, seeds_dir, SEGMENTS, name="podcast.txt")
+    before = doc.read_bytes()
+    window = _window(qtbot, tmp_path, doc)
+    window.sync.select_clip("segment-2")
+    window.close()
+    assert not project_path(doc).exists() and doc.read_bytes() == before

@@ -189,7 +189,7 @@ class ExportController(QObject):
         """The document closes: record the queue as it stands (jobs cut short are
         offered again next time), then stop the jobs without waiting for them."""
         if not self._closing:  # closing the window recorded it before cancelling
-            session.project.set_export_queue(self.queue.to_records())
+            self._record_queue(session)
         self.panel.bridge.detach()
         if not self.queue.is_idle():
             self.queue.cancel_all()
@@ -316,7 +316,12 @@ class ExportController(QObject):
 
     def _save_queue(self) -> None:
         if self.session is not None and not self._closing:
-            self.session.project.set_export_queue(self.queue.to_records())
+            self._record_queue(self.session)
+
+    def _record_queue(self, session: EditSession) -> None:
+        records = self.queue.to_records()
+        if records != session.project.export_queue:  # an unchanged queue writes nothing
+            session.project.set_export_queue(records)
 
     def _on_totals(self, text: str) -> None:
         self.totals.setText(text)
@@ -349,7 +354,7 @@ class ExportController(QObject):
         )
         if not self.confirm_close(question):
             return False
-        self._save_queue()
+        self._save_queue()  # before cancelling: running jobs are recorded as queued
         self._closing = True
         self.panel.bridge.detach()
         self.queue.cancel_all()
