@@ -45,11 +45,8 @@ def create_app(argv: list[str] | None = None):
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from clipdesk.ui.qt_workarounds import protect_refcounts
-
     prefer_xcb()
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
-    protect_refcounts()
     app.setApplicationName("Clipdesk")
     app.setOrganizationName("Clipdesk")
     app.setApplicationVersion(__version__)

@@ -7,13 +7,7 @@ from pathlib import Path
 from clipdesk.core.episode import Clip, ClipKind, Episode, SourceFormat, TranscriptLine
 from clipdesk.ui.main_window import MainWindow
 from clipdesk.ui.player.backend import PlayerBackend
-from clipdesk.ui.qt_workarounds import protect_refcounts
 from clipdesk.ui.settings import Settings
-
-# Without this, PySide6 6.12.0 on Python 3.11 aborts the test process after a few
-# hundred signal emits (see clipdesk.ui.qt_workarounds). The QApplication comes later,
-# so the processEvents probe runs again from the window factory.
-protect_refcounts()
 
 
 def make_episode(duration_ms: int = 60_000) -> Episode:
@@ -46,7 +40,6 @@ def make_episode(duration_ms: int = 60_000) -> Episode:
 def make_window(
     qtbot, tmp_path: Path, backend: PlayerBackend | None, reason: str = ""
 ) -> MainWindow:
-    protect_refcounts()
     settings = Settings(tmp_path / "settings.ini")
     window = MainWindow(backend, reason, settings=settings)
     qtbot.addWidget(window)  # closed at teardown: closeEvent releases the player

@@ -87,7 +87,9 @@ class ClipPanel(QWidget):
         header.setStretchLastSection(False)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        self._hidden_columns = {Column.EXPORT}  # empty until clips are exported
+        # Export stays hidden until clips are exported; Duration is in the details panel
+        # and would squeeze the titles (the header's menu shows it again).
+        self._hidden_columns = {Column.EXPORT, Column.DURATION}
         self.table.sortByColumn(Column.START, Qt.SortOrder.AscendingOrder)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)

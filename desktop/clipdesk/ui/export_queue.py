@@ -12,7 +12,6 @@ from functools import partial
 from PySide6.QtCore import QObject, Qt, Signal
 
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
-from clipdesk.ui.qt_workarounds import protect_refcounts
 
 
 class ExportQueueBridge(QObject):
@@ -29,8 +28,6 @@ class ExportQueueBridge(QObject):
 
     def __init__(self, queue: ExportQueue, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        # Progress makes for many emits: guard against the PySide6 6.12.0 refcount leaks.
-        protect_refcounts()
         self.queue = queue
         # Queued even when posted from the GUI thread: listeners must not re-enter
         # views from inside a queue call.
