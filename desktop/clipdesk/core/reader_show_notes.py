@@ -82,6 +82,7 @@ SECTION_NAMES = {
     "quotes": "quotes",
     "transcript": "transcript",
 }
+COMMAND_FIRST = "yp`$ \t"  # what a command line can start with, tested before the rest
 COMMAND_STARTS = ("yt-dlp", "yt_dlp", "youtube-dl", "python -m yt_dlp", "python3 -m yt_dlp")
 QUOTE_STARTS = tuple("\"'“”‘’«»")
 QUOTE_CHARS = "\"'“”‘’«»"
@@ -273,8 +274,10 @@ class ShowNotesReader:
             text = self.line(i)
             if not text or FENCE.match(text):
                 continue
-            bare = text.strip().strip("`").lstrip("$ ")
-            if continued or bare.startswith(COMMAND_STARTS):
+            if continued or (
+                text[0] in COMMAND_FIRST
+                and text.strip().strip("`").lstrip("$ ").startswith(COMMAND_STARTS)
+            ):
                 command_lines.append(i)
                 continued = text.endswith("\\")
                 continue
@@ -514,26 +517,28 @@ class ShowNotesReader:
                 current = []
 
     def read_transcript(self, block: _Block) -> None:
+        # The hot loop of a long document: names bound locally, one regex per line.
         lines = self.ep.transcript
         append = lines.append
+        text_of = self.text
+        match = TRANSCRIPT_LINE.match
         for i in block.lines:
-            text = self.line(i)
+            text = text_of[i]
             if not text:
                 continue
-            m = TRANSCRIPT_LINE.match(text)
-            if not m:
+            m = match(text)
+            if m is None:
                 if lines:
                     lines[-1].text = (lines[-1].text + " " + text.strip()).strip()
                 continue
             label, t_val, body, speaker = m.group("label", "t", "text", "who")
             try:
-                start = self.link_time(i, label, parse_timecode(label), t_val)
+                label_ms = parse_timecode(label)
             except TimecodeError:
                 self.warn(i, f"transcript time {label!r} is not a time")
                 continue
-            body = body.strip()
-            speaker = speaker or ""
-            append(TranscriptLine(start, body, i + 1, speaker))
+            start = self.link_time(i, label, label_ms, t_val) if t_val else label_ms
+            append(TranscriptLine(start, body.strip(), i + 1, speaker or ""))
 
 
 def _is_time(text: str) -> bool:
