@@ -1,5 +1,9 @@
 """`clipdesk export`: cut a document's clips to MP4 files without a window.
 
+The project file beside the document (DOC.clipdesk.yaml) is applied first, as the window
+does: review status, edited bounds, added and deleted clips, and the document-to-media
+offset. A project file that cannot be read is reported and left alone.
+
 Prints one line per job update (or, with --json, one JSON object per line,
 ending with a summary object). Exit status: 0 when every job succeeded, 1 when
 any job failed or a clip could not be exported, 2 for bad input.
@@ -15,6 +19,9 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from clipdesk.core.bounds import Timebase
+from clipdesk.core.clip_store import ClipStore
+from clipdesk.core.episode import Episode
 from clipdesk.core.errors import DocumentError
 from clipdesk.core.export_plan import (
     MAX_JOBS,
@@ -23,10 +30,12 @@ from clipdesk.core.export_plan import (
     ExportSettings,
     PlanError,
     Selection,
+    in_media_time,
     plan_export,
     resolve_media,
 )
 from clipdesk.core.naming import DEFAULT_TEMPLATE, ConflictPolicy, TemplateError
+from clipdesk.core.project_file import Project, ProjectFileError, read_project
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.media.tools import find_tools
 
@@ -67,6 +76,11 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="file-name template; fields {video_id} {slug} {index} {kind} {start} {end}",
     )
     p.add_argument(
+        "--no-project",
+        action="store_true",
+        help="ignore the project file beside the document (DOC.clipdesk.yaml)",
+    )
+    p.add_argument(
         "--json", action="store_true", help="print JSON lines: job updates, then a summary"
     )
     return p
@@ -89,6 +103,8 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{doc}: {exc.strerror or exc}")
+    if not args.no_project:
+        episode = with_project(episode, doc)
     out_dir: Path = args.out
     if out_dir.exists() and not out_dir.is_dir():
         return _fail(f"--out {out_dir} is not a folder")
@@ -109,6 +125,31 @@ def run_export(args: argparse.Namespace) -> int:
     except TemplateError as exc:
         return _fail(str(exc))
     return _run_plan(plan, settings, doc, args.json, sys.stdout)
+
+
+def with_project(episode: Episode, doc: Path) -> Episode:
+    """The episode as the window shows it: the project file's edits applied, clip bounds
+    moved into media time by its offset. Exporting only reads: a bad project file is
+    reported on stderr and left where it is (the window moves it aside when it opens the
+    document), and the document is exported alone."""
+    timebase = Timebase()
+    project = Project(doc, ClipStore(episode), timebase)
+    if not project.path.exists():
+        return episode
+    try:
+        data = read_project(project.path)
+    except ProjectFileError as exc:
+        _warn(f"{exc}; exporting the document without it")
+        return episode
+    # Not Project.load(): it moves a bad file aside and removes a writer's temporaries,
+    # which a window holding the document open may be writing right now.
+    for message in project._apply(data):
+        _warn(message)
+    return in_media_time(episode, timebase)
+
+
+def _warn(message: str) -> None:
+    print(f"clipdesk export: warning: {message}", file=sys.stderr)
 
 
 def _run_plan(

@@ -97,6 +97,65 @@ def test_export_json_and_conflicts(range_server, tmp_path: Path) -> None:
     assert (out / "demo1234567-01-the-first-moment-2.mp4").is_file()
 
 
+def test_project_file_is_applied(demo_video: Path, tmp_path: Path) -> None:
+    """Review, edited bounds, added and deleted clips and the offset come from the project
+    file, as in the window; --no-project exports the document alone."""
+    doc = show_notes(tmp_path, "https://www.example.org/watch?v=demo1234567")
+    project = tmp_path / "notes.md.clipdesk.yaml"
+    project.write_text(
+        """schema: 1
+offset_ms: 2000
+clips:
+  highlight-1: {review: approved}
+  highlight-2: {review: approved, start_ms: 20000, end_ms: 22000}
+  key-point-1: {review: approved}
+deleted: [key-point-1]
+added:
+  - {id: clip-1, kind: clip, title: Added, start_ms: 40000, end_ms: 41000, review: approved}
+  - {id: clip-2, kind: clip, title: Not approved, start_ms: 45000, end_ms: 46000}
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run = clipdesk(str(doc), "--out", str(out), "--only", "approved", "--media",
+                   str(demo_video), "--mode", "fast", "--json")  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    # Edits to a clip that is also deleted: the project's own messages go to stderr.
+    assert run.stderr == (
+        "clipdesk export: warning: notes.md.clipdesk.yaml: clip 'key-point-1' is no longer "
+        "in the document; its edits were dropped.\n"
+    )
+    summary = json_lines(run.stdout)[-1]
+    ranges = {j["clip_id"]: (j["start_ms"], j["end_ms"]) for j in summary["jobs"]}
+    # Document times moved by the offset: highlight-1 is 0:04-0:06 in the document.
+    assert ranges == {
+        "highlight-1": (6000, 8000),
+        "highlight-2": (22000, 24000),
+        "clip-1": (42000, 43000),
+    }
+    assert summary["counts"]["done"] == 3 and len(list(out.iterdir())) == 3
+    assert project.is_file()  # exporting only reads the project file
+
+    run = clipdesk(str(doc), "--out", str(out), "--only", "approved", "--no-project",
+                   "--media", str(demo_video), "--json")  # fmt: skip
+    assert run.returncode == 1 and json_lines(run.stdout)[-1]["note"] == "nothing to export"
+
+
+def test_bad_project_file_warns_and_exports_the_document(demo_video: Path, tmp_path: Path) -> None:
+    doc = show_notes(tmp_path, "https://www.example.org/watch?v=demo1234567")
+    project = tmp_path / "notes.md.clipdesk.yaml"
+    project.write_text("schema: 1\noffset_ms: [oops\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = clipdesk(str(doc), "--out", str(out), "--only", "highlights", "--media",
+                   str(demo_video), "--mode", "fast", "--jobs", "1", "--json")  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{project}: is not valid YAML" in run.stderr
+    assert "exporting the document without it" in run.stderr and "Traceback" not in run.stderr
+    jobs = json_lines(run.stdout)[-1]["jobs"]
+    assert [(j["start_ms"], j["end_ms"]) for j in jobs] == [(4000, 6000), (21000, 23500)]
+    assert project.read_text(encoding="utf-8").startswith("schema: 1")  # left where it was
+
+
 def test_failures_exit_1(range_server, tmp_path: Path) -> None:
     doc = show_notes(tmp_path, range_server.url("missing.mp4"))
     run = clipdesk(str(doc), "--out", str(tmp_path / "o"), "--only", "highlights", "--json")

@@ -6,6 +6,7 @@ clip's parsed range leave here; nothing else from the document reaches a tool.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import uuid
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from clipdesk.core.bounds import Timebase
 from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus
 from clipdesk.core.naming import (
     DEFAULT_TEMPLATE,
@@ -236,6 +238,22 @@ def resolve_media(media: str | None, episode: Episode, base: Path | None = None)
     if not path.is_file():
         raise PlanError(f"media file not found: {path}")
     return MediaSource(SourceKind.LOCAL, str(path.resolve()))
+
+
+def in_media_time(episode: Episode, timebase: Timebase) -> Episode:
+    """A copy of the episode whose clip bounds are media times (document + offset): clip
+    times are the document's, cuts are made in the media."""
+    clips = [
+        dataclasses.replace(
+            c,
+            start_ms=timebase.to_media(c.start_ms),
+            end_ms=timebase.to_media(c.end_ms) if c.end_ms is not None else None,
+        )
+        for c in episode.clips
+    ]
+    return dataclasses.replace(
+        episode, clips=clips, duration_ms=timebase.duration_ms or episode.duration_ms
+    )
 
 
 def select_clips(

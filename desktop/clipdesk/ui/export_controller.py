@@ -10,7 +10,6 @@ jobs running asks first, cancels them and closes once their processes are gone.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,12 +18,11 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMenu, QMessageBox
 
-from clipdesk.core.bounds import Timebase
-from clipdesk.core.episode import Episode
 from clipdesk.core.export_plan import (
     ExportSettings,
     PlanError,
     Selection,
+    in_media_time,
     plan_export,
     resolve_media,
     select_clips,
@@ -57,21 +55,6 @@ STATE_LABELS = {
     JobState.FAILED: "Failed",
     JobState.CANCELLED: "Cancelled",
 }
-
-
-def in_media_time(episode: Episode, timebase: Timebase) -> Episode:
-    """A copy of the episode whose clip bounds are media times (document + offset)."""
-    clips = [
-        dataclasses.replace(
-            c,
-            start_ms=timebase.to_media(c.start_ms),
-            end_ms=timebase.to_media(c.end_ms) if c.end_ms is not None else None,
-        )
-        for c in episode.clips
-    ]
-    return dataclasses.replace(
-        episode, clips=clips, duration_ms=timebase.duration_ms or episode.duration_ms
-    )
 
 
 def status_label(job: ExportJob) -> str:
