@@ -38,12 +38,9 @@ def headless_parser() -> argparse.ArgumentParser:
     ins = sub.add_parser("inspect", help="read a document and list its clips")
     ins.add_argument("document", type=Path)
     ins.add_argument("--json", action="store_true", help="print the episode as JSON")
-    try:
-        from clipdesk.cli_export import add_export_parser
-    except ImportError:
-        pass
-    else:
-        add_export_parser(sub)
+    from clipdesk.cli_export import add_export_parser
+
+    add_export_parser(sub)
     return p
 
 
@@ -72,7 +69,7 @@ def run_inspect(path: Path, as_json: bool) -> int:
     try:
         ep = read_document(path)
     except DocumentError as exc:
-        print(f"clipdesk: {exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)  # FILE:LINE: message
         return 2
     for w in ep.warnings:
         print(f"{path}:{w.line}: warning: {w.message}", file=sys.stderr)

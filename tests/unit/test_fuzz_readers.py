@@ -19,6 +19,11 @@ FRAGMENTS = [
     "- **KP** ([0:10](https://a.example/v&t=10s)) - text\n", "- **KP** (0:20) - text\n",
     "[0:00](https://a.example/v&t=0s) hello\n", "[12:34:56.789] spoken\n", "plain words\n",
     "  indented continuation\n", "\r\n", "\ufeff", "\u2028", "\x0c", "#\n", "- \n", ">\n", "[\n",
+    # YAML values a safe loader builds into objects, some impossible or hostile
+    "upload_date: 2026-02-31\n", "upload_date: 2026-01-31\n", "date: 2001-12-14t21:59:43.10-05:00\n",
+    "duration: 1e999\n", "duration: .nan\n", "duration: .inf\n", "duration: -.inf\n", "duration: '4:25:13'\n", "duration: true\n",
+    "tags: " + "[" * 3000 + "\n", "x: &a [*a]\n", "y: !!binary 'not base64'\n",
+    "z: !!python/object/apply:os.system ['true']\n", "tags: {a: 1}\n", "url: [1]\n",
 ]  # fmt: skip
 
 

@@ -144,6 +144,7 @@ CORRUPT = [
     ("schema: 1\nmedia: {path: x}\n", "'source' path or URL"),
     ("schema: 1\noffset_ms: true\n", "offset_ms must be a whole number"),
     ("schema: 1\nx: !!python/object/apply:os.system ['echo hi']\n", "is not valid YAML"),
+    ("schema: 1\nsaved: 2026-02-31\n", "cannot be read (ValueError"),
 ]
 
 

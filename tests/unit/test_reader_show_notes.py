@@ -178,3 +178,24 @@ def test_transcript_link_time_speaker_and_bold_labels() -> None:
     assert [(w.line, w.message) for w in ep.warnings] == [
         (3, "label 0:10 disagrees with its link's t=12s; using the link")
     ]
+
+
+@pytest.mark.parametrize(
+    ("meta", "expect"),
+    [
+        ("upload_date: 2026-02-31", None),
+        ("title: " + "[" * 5000, "frontmatter cannot be read (RecursionError)"),
+        ("duration: 1e999", None),
+        ("duration: .inf", "not a number of seconds"),
+        ("duration: -.inf", "not a number of seconds"),
+        ("z: !!python/object/apply:os.system ['touch /tmp/clipdesk-yaml-pwned']", "not valid YAML"),
+    ],
+)
+def test_hostile_frontmatter_values_never_fail_the_document(meta, expect) -> None:
+    head = meta if meta.startswith("title") else f"title: T\n{meta}"
+    ep = read_text(BASE.replace("title: T", head).replace("duration: 100\n", ""), "y.md")
+    assert [c.start_ms for c in ep.clips] == [10_000, 20_000]
+    if expect:
+        assert expect in messages(ep)
+    if meta.startswith("upload_date"):
+        assert ep.upload_date == "2026-02-31"  # kept as written

@@ -346,6 +346,9 @@ def read_project(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ProjectFileError(path, f"is not valid YAML{where}") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # Values the safe constructor cannot build (2026-02-31) or runaway nesting.
+        raise ProjectFileError(path, f"cannot be read ({type(exc).__name__}: {exc})") from None
     return _Validator(path).project(raw)
 
 

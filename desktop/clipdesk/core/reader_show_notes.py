@@ -88,6 +88,17 @@ QUOTE_STARTS = tuple("\"'“”‘’«»")
 QUOTE_CHARS = "\"'“”‘’«»"
 
 
+class FrontmatterLoader(yaml.SafeLoader):
+    """The safe loader without date resolution: a date is kept as the text it was
+    written as, so an impossible one (2026-02-31) cannot fail the document."""
+
+
+FrontmatterLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def section_key(heading: str) -> str | None:
     text = _MARKUP.sub("", heading).strip().rstrip(":").lower()
     text = _LEADING_SYMBOLS.sub("", text)  # leading emoji or punctuation
@@ -157,12 +168,17 @@ class ShowNotesReader:
             return first + 1
         text = "".join(self.src.lines[first + 1 : end])
         try:
-            meta = yaml.safe_load(text)
+            meta = yaml.load(text, Loader=FrontmatterLoader)  # a SafeLoader: builds no objects
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             at = first + 1 + (mark.line if mark is not None else 0)
             problem = getattr(exc, "problem", None) or "invalid YAML"
             self.warn(at, f"frontmatter is not valid YAML ({problem}); metadata ignored")
+            return end + 1
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            # A value the safe constructor cannot build (a huge exponent) or nesting
+            # deep enough to exhaust the stack: the document is still readable.
+            self.warn(first, f"frontmatter cannot be read ({type(exc).__name__}); metadata ignored")
             return end + 1
         if meta is None:
             return end + 1
@@ -195,7 +211,7 @@ class ShowNotesReader:
             duration = str(meta["duration_formatted"])
         if isinstance(duration, bool):
             duration = None
-        if isinstance(duration, (int, float)) and duration >= 0:
+        if isinstance(duration, (int, float)) and 0 <= duration < 1e9:  # .inf, .nan: no
             ep.duration_ms = round(duration * 1000)
         elif isinstance(duration, str):
             try:
