@@ -52,6 +52,75 @@ def test_playhead_interpolates_between_reports() -> None:
     assert clock.position() == 600
 
 
+def test_playhead_waits_for_a_stalled_player() -> None:
+    now = FakeClock()
+    clock = PlayheadClock(now)
+    clock.set_running(True)
+    clock.report(1_000)
+    now.t += 0.3
+    assert clock.position() == 1_300
+    now.t += 5.0  # libvlc stalls: no report for 5 s
+    assert clock.position() == 1_400  # at most 400 ms past its last report
+    assert clock.reported == 1_000
+    clock.report(1_100)  # it resumes behind the playhead: hold still, no jump back
+    assert clock.position() == 1_400
+    now.t += 0.35
+    assert clock.position() == 1_450
+    clock.set_rate(2.0)  # faster play may run further ahead
+    now.t += 5.0
+    assert clock.position() == 1_900
+    clock.report(2_000)
+    now.t += 0.1
+    assert clock.position() == 2_200
+
+
+def test_reading_the_playhead_changes_nothing() -> None:
+    now = FakeClock()
+    read, unread = PlayheadClock(now), PlayheadClock(now)
+    for clock in (read, unread):
+        clock.set_running(True)
+        clock.report(1_000)
+    now.t += 0.2
+    assert [read.position() for _ in range(5)] == [1_200] * 5
+    # A report 150 ms behind is jitter whether or not anyone read the playhead.
+    for clock in (read, unread):
+        clock.report(1_050)
+    assert read.position() == unread.position() == 1_200
+
+
+class StallingBackend(FakePlayerBackend):
+    """Its clock stops at stall_at (libvlc under load), while the wall clock runs on."""
+
+    stall_at: int | None = None
+
+    def _now_ms(self) -> float:
+        now = super()._now_ms()
+        return now if self.stall_at is None else min(now, float(self.stall_at))
+
+
+def test_play_clip_plays_to_its_end_when_the_player_stalls(qtbot) -> None:
+    backend = StallingBackend(length_ms=20_000)
+    p = Player(backend)
+    with qtbot.waitSignal(p.length_changed):
+        p.open(MediaSource("fake://clip"))
+    finished: list[bool] = []
+    shown: list[int] = []
+    stalled: list[int] = []
+    p.range_finished.connect(lambda: finished.append(True))
+    p.position_changed.connect(shown.append)
+    backend.time_reported.connect(lambda ms: stalled.append(ms) if ms == 1_200 else None)
+    backend.stall_at = 1_200
+    p.play_range(1_000, 1_400)
+    qtbot.waitUntil(lambda: len(stalled) >= 3, timeout=3_000)  # stalled for 500 ms or more
+    assert p.playing and not finished and p.active_range == (1_000, 1_400)
+    assert max(shown) <= 1_400  # the playhead waits at the clip end
+    backend.stall_at = None
+    with qtbot.waitSignal(p.range_finished, timeout=3_000):
+        pass
+    assert backend.time() == 1_400 and p.position() == 1_400
+    p.shutdown()
+
+
 @pytest.fixture()
 def player(qtbot):
     backend = FakePlayerBackend(length_ms=20_000)

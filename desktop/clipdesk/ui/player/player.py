@@ -95,7 +95,7 @@ class Player(QObject):
     # -- backend signals --------------------------------------------------------------
     def _on_time(self, ms: int) -> None:
         self.clock.report(ms)
-        if not self._tick.isActive():
+        if not self._range_reached() and not self._tick.isActive():
             self._emit_position()
 
     def _on_length(self, ms: int) -> None:
@@ -115,23 +115,31 @@ class Player(QObject):
         self.state_changed.emit(state)
 
     def _on_tick(self) -> None:
-        self._emit_position()
+        if not self._range_reached():
+            self._emit_position()
+
+    def _range_reached(self) -> bool:
+        """Pause (or loop) once libvlc itself reports the range end. The smooth playhead
+        would say so early when libvlc stalls, and the end of the clip would not play."""
+        if self._range is None or not self.playing or self.clock.reported < self._range[1]:
+            return False
+        start, end = self._range
+        if self._loop:
+            self.seek(start, keep_range=True)
+            return True
+        self._range = None
+        assert self.backend is not None
+        self.backend.pause()
+        self.backend.set_time(end)
+        self.clock.jump(end)
+        self.position_changed.emit(end)
+        self.range_finished.emit()
+        return True
 
     def _emit_position(self) -> None:
         pos = self.clock.position()
-        if self._range is not None and self.playing and pos >= self._range[1]:
-            start, end = self._range
-            if self._loop:
-                self.seek(start, keep_range=True)
-                return
-            self._range = None
-            assert self.backend is not None
-            self.backend.pause()
-            self.backend.set_time(end)
-            self.clock.jump(end)
-            self.position_changed.emit(end)
-            self.range_finished.emit()
-            return
+        if self._range is not None:
+            pos = min(pos, self._range[1])  # the playhead waits at the end for libvlc
         self.position_changed.emit(pos)
 
     # -- commands --------------------------------------------------------------------
