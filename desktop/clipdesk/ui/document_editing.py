@@ -220,9 +220,9 @@ class DocumentEditing(QObject):
         backend = self.window.player.backend
         if self.session is None or backend is None or not self.window.player.length:
             return
-        frame = backend.frame_ms()
-        if frame > 1 and self.session.timebase.fps != 1000 / frame:
-            self.session.timebase.fps = 1000 / frame
+        fps = backend.fps()
+        if fps and self.session.timebase.fps != fps:
+            self.session.timebase.fps = fps
             self._record_media()
 
     def _on_media_opened(self, _source: object) -> None:

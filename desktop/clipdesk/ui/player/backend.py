@@ -87,9 +87,14 @@ class PlayerBackend(QObject):
     def next_frame(self) -> None:
         raise NotImplementedError
 
-    def frame_ms(self) -> int:
-        """Duration of one frame of the open media (40 ms when unknown)."""
+    def fps(self) -> float | None:
+        """Frame rate of the open media, unrounded (29.97 is 30000/1001); None until known."""
         raise NotImplementedError
+
+    def frame_ms(self) -> float:
+        """Duration of one frame of the open media (40 ms when unknown)."""
+        fps = self.fps()
+        return 1000.0 / fps if fps else 40.0
 
     def release(self) -> None:
         raise NotImplementedError

@@ -19,7 +19,7 @@ REPORT_INTERVAL_MS = 250
 class FakePlayerBackend(PlayerBackend):
     name = "fake"
 
-    def __init__(self, length_ms: int = 60_000, fps: int = 25) -> None:
+    def __init__(self, length_ms: int = 60_000, fps: float = 25.0) -> None:
         super().__init__()
         self.calls: list[tuple[str, object]] = []
         self.source: MediaSource | None = None
@@ -151,10 +151,11 @@ class FakePlayerBackend(PlayerBackend):
         self.calls.append(("next_frame", None))
         if self._state is PlayerState.PLAYING:
             self.pause()
-        self.set_time(int(self._pos) + self.frame_ms())
+        self.set_time(round(self._pos + self.frame_ms()))
 
-    def frame_ms(self) -> int:
-        return round(1000 / self._fps)
+    def fps(self) -> float | None:
+        unknown = (PlayerState.EMPTY, PlayerState.OPENING, PlayerState.ERROR)
+        return None if self._state in unknown else self._fps  # known once decoding
 
     def release(self) -> None:
         self.calls.append(("release", None))

@@ -213,10 +213,10 @@ class Player(QObject):
             before = self.clock.position()
             self.backend.next_frame()
             if self.clock.position() == before:  # no report yet: show where it will be
-                self.clock.jump(before + frame)
+                self.clock.jump(round(before + frame))
             self.position_changed.emit(self.clock.position())
         else:
-            self.seek(self.clock.position() - frame)
+            self.seek(round(self.clock.position() - frame))
 
     def set_rate(self, rate: float) -> None:
         rate = max(0.25, min(8.0, float(rate)))

@@ -6,6 +6,7 @@ deadlock: callbacks only emit a Qt signal, handled on the GUI thread.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shlex
 import sys
@@ -265,9 +266,39 @@ class VlcBackend(PlayerBackend):
         self._watch_paused_time()
         self._player.next_frame()
 
-    def frame_ms(self) -> int:
-        fps = self._player.get_fps() or 0.0
-        return round(1000 / fps) if fps > 1 else 40
+    def fps(self) -> float | None:
+        # The track's rational rate is exact; get_fps() is a float32 (29.970030).
+        rate = self._track_fps()
+        if rate is None:
+            reported = float(self._player.get_fps() or 0.0)
+            rate = reported if reported > 1 else None
+        return rate
+
+    def _track_fps(self) -> float | None:
+        if self._media is None:
+            return None
+        vlc = self._vlc
+        # python-vlc's Media.tracks_get() reads the C union of track details as three
+        # separate pointers (the video one lands on the bitrate) and never frees the
+        # array: read the union's one slot, then release.
+        tracks = ctypes.POINTER(vlc.MediaTrack)()
+        count = vlc.libvlc_media_tracks_get(self._media, ctypes.byref(tracks))
+        if not count:
+            return None
+        array = ctypes.cast(tracks, ctypes.POINTER(ctypes.POINTER(vlc.MediaTrack)))
+        try:
+            for i in range(count):
+                track = array[i].contents
+                if track.type.value != vlc.TrackType.video.value or not track.audio:
+                    continue
+                video = ctypes.cast(track.audio, ctypes.POINTER(vlc.VideoTrack)).contents
+                if video.frame_rate_num and video.frame_rate_den:
+                    rate = video.frame_rate_num / video.frame_rate_den
+                    if rate > 1:
+                        return rate
+        finally:
+            vlc.libvlc_media_tracks_release(array, count)
+        return None
 
     def release(self) -> None:
         """Detach events, stop, then release media, player and instance, in that order."""
