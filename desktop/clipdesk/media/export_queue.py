@@ -109,6 +109,9 @@ class ExportQueue:
         self._cond = threading.Condition()
         self._started = False
         self._batch_active = False
+        # Finished jobs (and batch ends) whose final event listeners are still hearing:
+        # wait() returns only after they have heard it.
+        self._settling = 0
 
     # -- listeners -------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -270,9 +273,7 @@ class ExportQueue:
         """Block until nothing is queued or running (not for GUI threads)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
-            while self._runners or (
-                self._started and any(j.state is JobState.QUEUED for j in self._jobs)
-            ):
+            while self._busy():
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return False
@@ -335,21 +336,42 @@ class ExportQueue:
                 job.progress = 1.0
             self._runners.pop(job.id, None)
             self._threads.pop(job.id, None)
-            self._cond.notify_all()
-        self._emit("changed", job)
-        self._dispatch()
-        self._check_batch_end()
+            self._settling += 1
+        try:
+            self._emit("changed", job)
+            self._dispatch()
+        finally:
+            self._settle(held=1)
+
+    def _busy(self) -> bool:
+        """Jobs to run or events to hear; the caller holds the lock."""
+        return bool(
+            self._runners
+            or self._settling
+            or (self._started and any(j.state is JobState.QUEUED for j in self._jobs))
+        )
 
     def _check_batch_end(self) -> None:
+        self._settle(held=0)
+
+    def _settle(self, held: int) -> None:
+        """Let go of this thread's hold on wait(). Whichever thread sees the queue settle
+        first announces the batch end, once, and wait() waits for that too."""
         with self._cond:
-            busy = self._runners or (
-                self._started and any(j.state is JobState.QUEUED for j in self._jobs)
-            )
-            if busy or not self._batch_active:
-                return
-            self._batch_active = False
+            self._settling -= held
+            ended = self._batch_active and not self._busy()
+            if ended:
+                self._batch_active = False
+                self._settling += 1
             self._cond.notify_all()
-        self._emit("batch-finished", None)
+        if not ended:
+            return
+        try:
+            self._emit("batch-finished", None)
+        finally:
+            with self._cond:
+                self._settling -= 1
+                self._cond.notify_all()
 
     def _reset(self, job: ExportJob) -> None:
         job.state = JobState.QUEUED

@@ -156,3 +156,28 @@ def test_remove_and_clear(demo_video: Path, tmp_path: Path) -> None:
     assert queue.clear_finished() == 2 and queue.jobs == []
     assert rec.count("removed") == 2
     assert not queue.remove(jobs[0].id)
+
+
+def test_wait_returns_after_listeners_heard_the_end(tmp_path: Path) -> None:
+    """wait() returns only once every listener has heard each job's final state and the
+    batch end: a command line prints its summary after the last job's line, not before."""
+    from clipdesk.media.tools import Tools
+
+    queue = ExportQueue(Tools(None, None, None), max_workers=3)  # jobs fail at once
+    entered, release = threading.Event(), threading.Event()
+    heard: list[str] = []
+
+    def slow_listener(event: str, job: ExportJob | None) -> None:
+        if event == "batch-finished" or (job is not None and job.state.finished):
+            entered.set()
+            assert release.wait(10)
+            heard.append(event if job is None else job.state.value)
+
+    queue.subscribe(slow_listener)
+    queue.add(fast_jobs(tmp_path / "none.mp4", tmp_path, 3))
+    queue.start()
+    assert entered.wait(10)
+    assert not queue.wait(0.2)  # a listener is still hearing a final state
+    release.set()
+    assert queue.wait(10)
+    assert heard == ["failed", "failed", "failed", "batch-finished"]
