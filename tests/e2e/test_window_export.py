@@ -18,6 +18,7 @@ from clipdesk.core.episode import ReviewStatus
 from clipdesk.core.export_plan import Selection
 from clipdesk.core.project_file import project_path, read_project
 from clipdesk.media.export_queue import JobState
+from clipdesk.ui import messages
 from clipdesk.ui.clip_table_model import Column
 from clipdesk.ui.export_job_model import JobColumn
 from clipdesk.ui.main_window import MainWindow
@@ -272,3 +273,26 @@ def test_a_url_document_exports_through_ytdlp(qtbot, tmp_path: Path, range_serve
     assert job.spec.source_kind.value == "remote" and job.spec.source == url
     assert any("yt-dlp" in line or "yt_dlp" in line for line in job.log), job.log[:5]
     assert [f.name for f in out.iterdir()] == ["demo1234567-01-a-second-moment.mp4"]
+
+
+def test_restored_queue_is_checked(qtbot, tmp_path: Path, demo_video: Path) -> None:
+    """The project file travels with the document: a queued job that writes outside a
+    folder that exists is refused with a message, and a recorded overwrite becomes rename."""
+    doc = _document(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    spec = {"job_id": "a1", "clip_id": "highlight-1", "source_kind": "local",
+            "source": str(demo_video), "start_ms": 4000, "end_ms": 6000,
+            "output": str(out / "first.mp4"), "conflict": "overwrite"}  # fmt: skip
+    hostile = dict(spec, job_id="b2", output=str(tmp_path / "nowhere" / "x.mp4"))
+    yaml_text = json.dumps(
+        {"schema": 1, "export_queue": [{"spec": spec, "state": "queued"}, {"spec": hostile}]}
+    )
+    project_path(doc).write_text(yaml_text, encoding="utf-8")  # JSON is YAML
+    window = _open(qtbot, tmp_path, doc, demo_video)
+    queue = window.exports.queue
+    assert [j.id for j in queue.jobs] == ["a1"]
+    assert queue.jobs[0].spec.conflict.value == "rename"
+    texts = [m.text for m in messages.bus().history]
+    assert any("1 export not restored: export job 2: output folder" in t for t in texts), texts
+    assert window.exports.dock.isVisible()  # the unfinished job is offered

@@ -112,6 +112,30 @@ def test_job_spec_round_trip_rejects_bad_urls(tmp_path: Path) -> None:
         JobSpec.from_dict({"job_id": "x"})
 
 
+def test_restored_spec_is_checked_like_untrusted_input(tmp_path: Path) -> None:
+    """A project file travels with the document: its queue may name any path."""
+    job = plan_export(episode(), settings(tmp_path), REMOTE).jobs[0]
+    good = job.to_dict()
+    for output, why in [
+        (str(tmp_path / "gone" / "x.mp4"), "does not exist"),
+        (str(tmp_path / "../x.mp4"), "plain absolute path"),
+        ("relative/x.mp4", "plain absolute path"),
+        (str(tmp_path / ".bashrc"), "not a clean clip name"),
+        (str(tmp_path / "-rf.mp4"), "not a clean clip name"),
+        (str(tmp_path / "x.sh"), "not a clean clip name"),
+        (str(tmp_path / "a\nb.mp4"), "not a clean clip name"),
+    ]:
+        with pytest.raises(ValueError, match=why):
+            JobSpec.from_dict(dict(good, output=output))
+    (tmp_path / "sub").mkdir()
+    ok = JobSpec.from_dict(dict(good, output=str(tmp_path / "sub" / "a-clip.mp4")))
+    assert ok.output == str(tmp_path / "sub" / "a-clip.mp4")
+    # Replacing a file needs the user's choice now, not a record's.
+    restored = JobSpec.from_dict(dict(good, conflict="overwrite"))
+    assert restored.conflict is ConflictPolicy.RENAME
+    assert JobSpec.from_dict(dict(good, conflict="skip")).conflict is ConflictPolicy.SKIP
+
+
 def test_resolve_media(tmp_path: Path) -> None:
     ep = episode()
     assert resolve_media(None, ep) == REMOTE

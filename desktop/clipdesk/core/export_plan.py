@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -24,6 +25,7 @@ from clipdesk.core.naming import (
     claim_name,
     render_name,
     sanitize_component,
+    sanitize_filename,
     validate_template,
 )
 
@@ -158,6 +160,10 @@ class JobSpec:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JobSpec:
+        """A spec read back from a project file. The project file travels with the
+        document and is as untrusted: the source must be an http(s) URL or a path, the
+        output a clean file name in an existing absolute folder, and a recorded
+        `overwrite` becomes `rename` (replacing a file needs the user's choice now)."""
         if not isinstance(data, dict):
             raise ValueError("a job spec must be a mapping")
         try:
@@ -183,6 +189,9 @@ class JobSpec:
             check_url(spec.source)
         if spec.end_ms <= spec.start_ms or spec.start_ms < 0:
             raise ValueError(f"bad job spec: range {spec.start_ms}-{spec.end_ms} ms")
+        check_output(spec.output)
+        if spec.conflict is ConflictPolicy.OVERWRITE:
+            spec = dataclasses.replace(spec, conflict=ConflictPolicy.RENAME)
         return spec
 
 
@@ -213,6 +222,19 @@ def check_url(url: str) -> str:
     if any(c.isspace() for c in url):
         raise PlanError(f"a URL cannot contain spaces: {url!r}")
     return url
+
+
+def check_output(output: str) -> str:
+    """An output path from a saved record: a name the naming rules would have made, in
+    an existing folder given as a plain absolute path. Raises ValueError saying why not."""
+    path = Path(output)
+    if not path.is_absolute() or os.path.normpath(output) != output:
+        raise ValueError(f"output {output!r} is not a plain absolute path")
+    if path.name != sanitize_filename(path.name):
+        raise ValueError(f"output file name {path.name!r} is not a clean clip name")
+    if not path.parent.is_dir():
+        raise ValueError(f"output folder {str(path.parent)!r} does not exist")
+    return output
 
 
 def resolve_media(media: str | None, episode: Episode, base: Path | None = None) -> MediaSource:

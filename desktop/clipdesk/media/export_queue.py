@@ -9,15 +9,17 @@ thread before touching widgets. Events: "added", "removed", "moved",
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from clipdesk.core.export_plan import JobSpec
+from clipdesk.core.export_plan import JobSpec, check_output
 from clipdesk.media.job_runner import CANCEL_GRACE_S, JobRunner, Outcome
 from clipdesk.media.progress import Progress
 from clipdesk.media.source_info import SourceInfoCache
@@ -112,6 +114,7 @@ class ExportQueue:
         # Finished jobs (and batch ends) whose final event listeners are still hearing:
         # wait() returns only after they have heard it.
         self._settling = 0
+        self.restore_problems: list[str] = []  # records from_records left out, and why
 
     # -- listeners -------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -405,26 +408,34 @@ class ExportQueue:
         tools: Tools | None = None,
         max_workers: int = 2,
     ) -> ExportQueue:
-        """A queue rebuilt from saved records; it waits for start()."""
+        """A queue rebuilt from saved records; it waits for start(). A record that does
+        not pass JobSpec.from_dict is left out and its reason kept in restore_problems."""
         if not isinstance(records, list):
             raise ValueError("the export queue must be a list of jobs")
         queue = cls(tools, max_workers)
         for n, rec in enumerate(records, start=1):
             if not isinstance(rec, dict) or "spec" not in rec:
-                raise ValueError(f"export job {n}: not a job record")
+                queue.restore_problems.append(f"export job {n}: not a job record")
+                continue
             try:
                 spec = JobSpec.from_dict(rec["spec"])
                 state = JobState(rec.get("state", "queued"))
             except ValueError as exc:
-                raise ValueError(f"export job {n}: {exc}") from None
+                queue.restore_problems.append(f"export job {n}: {exc}")
+                continue
+            if any(j.id == spec.job_id for j in queue._jobs):
+                queue.restore_problems.append(f"export job {n}: duplicate job id {spec.job_id}")
+                continue
             if state is JobState.RUNNING:
                 state = JobState.QUEUED
             job = ExportJob(spec, state=state, error=str(rec.get("error", "")))
-            job.output = str(rec.get("output", ""))
+            output = str(rec.get("output", ""))
+            # Only a file the job itself could have written ("Open folder" goes there).
+            if output and Path(output).parent == Path(spec.output).parent:
+                with contextlib.suppress(ValueError):
+                    job.output = check_output(output)
             if state is JobState.DONE:
                 job.progress = 1.0
-            if any(j.id == spec.job_id for j in queue._jobs):
-                raise ValueError(f"export job {n}: duplicate job id {spec.job_id}")
             queue._jobs.append(job)
         return queue
 

@@ -156,6 +156,14 @@ class ExportController(QObject):
                 queue = ExportQueue.from_records(project.export_queue, max_workers=jobs)
             except (ValueError, TypeError) as exc:
                 messages.warning(f"{project.path.name}: the export queue was not restored: {exc}")
+            problems = queue.restore_problems
+            if problems:
+                n = len(problems)
+                messages.warning(
+                    f"{project.path.name}: {n} export{'s' if n != 1 else ''} not restored: "
+                    f"{problems[0]}",
+                    "\n".join(problems),
+                )
         self._set_queue(queue)
         for job in queue.jobs:
             self._show_status(job)

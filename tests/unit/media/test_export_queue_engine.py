@@ -134,17 +134,31 @@ def test_records_round_trip(demo_video: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c1.mp4", "c2.mp4"]
 
 
-@pytest.mark.parametrize(
-    ("records", "message"),
-    [
-        ({"spec": {}}, "must be a list"),
-        ([{"state": "done"}], "export job 1: not a job record"),
-        ([{"spec": {"job_id": "x"}}], "export job 1: job spec is missing"),
-    ],
-)
-def test_bad_records(records: object, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        ExportQueue.from_records(records, TOOLS)  # type: ignore[arg-type]
+def test_bad_records_are_left_out_with_reasons(demo_video: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="must be a list"):
+        ExportQueue.from_records({"spec": {}}, TOOLS)  # type: ignore[arg-type]
+    good = ExportJob(fast_jobs(demo_video, tmp_path, 1)[0]).to_record()
+    elsewhere = str(tmp_path / "gone" / "x.mp4")
+    escape = dict(good, spec=dict(good["spec"], job_id="e", output=elsewhere))
+    hidden = dict(good, spec=dict(good["spec"], job_id="h", output=str(tmp_path / ".profile")))
+    records = [
+        {"state": "done"},
+        {"spec": {"job_id": "x"}},
+        good,
+        dict(good, output="/etc/passwd", state="done"),  # another folder: not kept
+        escape,
+        hidden,
+    ]
+    queue = ExportQueue.from_records(records, TOOLS)
+    assert [j.id for j in queue.jobs] == [good["spec"]["job_id"]]
+    assert queue.jobs[0].output == ""
+    assert queue.restore_problems == [
+        "export job 1: not a job record",
+        "export job 2: job spec is missing 'clip_id'",
+        f"export job 4: duplicate job id {good['spec']['job_id']}",
+        f"export job 5: output folder {str(tmp_path / 'gone')!r} does not exist",
+        "export job 6: output file name '.profile' is not a clean clip name",
+    ]
 
 
 def test_remove_and_clear(demo_video: Path, tmp_path: Path) -> None:
