@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from tests.gui.review_support import make_window
 
 from clipdesk.core.episode import ReviewStatus
-from clipdesk.core.export_plan import Selection
+from clipdesk.core.export_plan import ExportSettings, Selection
 from clipdesk.core.project_file import project_path, read_project
 from clipdesk.media.export_queue import JobState
 from clipdesk.ui import messages
@@ -296,3 +296,38 @@ def test_restored_queue_is_checked(qtbot, tmp_path: Path, demo_video: Path) -> N
     texts = [m.text for m in messages.bus().history]
     assert any("1 export not restored: export job 2: output folder" in t for t in texts), texts
     assert window.exports.dock.isVisible()  # the unfinished job is offered
+
+
+def test_opening_another_document_asks_while_exports_run(
+    qtbot, tmp_path: Path, demo_video: Path
+) -> None:
+    doc = tmp_path / "long.md"
+    doc.write_text(
+        f"---\nvideo_id: long\nurl: {URL}\n---\n\n## Highlights\n\n### Most of it\n\n"
+        f'```bash\nyt-dlp --download-sections "*0:01-0:55" "{URL}"\n```\n',
+        encoding="utf-8",
+    )
+    other = _document(tmp_path)
+    window = _open(qtbot, tmp_path, doc, demo_video)
+    questions: list[str] = []
+    answers = [False, True]
+    window.exports.confirm_close = lambda text: questions.append(text) or answers.pop(0)
+    settings = ExportSettings(out_dir=str(tmp_path / "out"), only=Selection.HIGHLIGHTS)
+    [job] = window.exports.export(settings)
+    queue = window.exports.queue
+    qtbot.waitUntil(lambda: job.state is JobState.RUNNING, timeout=10_000)
+
+    assert not window.open_document(other)  # declined: the document and its job stay
+    assert questions == [
+        "1 export is not finished. Stop it and open the other document? Unfinished "
+        "exports are offered again when you open this document next time."
+    ]
+    assert window.document == doc and window.exports.queue is queue
+    assert job.state is JobState.RUNNING
+
+    assert window.open_document(other)  # yes: the job stops, the other document opens
+    assert window.document == other and len(questions) == 2
+    qtbot.waitUntil(lambda: not queue.is_busy(), timeout=10_000)
+    assert job.state is JobState.CANCELLED
+    [record] = read_project(project_path(doc))["export_queue"]
+    assert record["state"] == "queued"  # offered again next time

@@ -332,18 +332,10 @@ class ExportController(QObject):
         window once their processes are gone. False means: not yet."""
         if self._closing:
             return not self.queue.is_busy()
-        if self.queue.is_idle():
-            return True
-        c = self.queue.counts()
-        left = c["running"] + (c["queued"] if self.queue.started else 0)
+        left = self._unfinished()
         if not left:
             return True
-        question = (
-            f"{left} export{'s are' if left != 1 else ' is'} not finished. Stop "
-            f"{'them' if left != 1 else 'it'} and close? Unfinished exports are offered "
-            "again when you open this document next time."
-        )
-        if not self.confirm_close(question):
+        if not self.confirm_close(self._stop_question(left, "close")):
             return False
         self._save_queue()  # before cancelling: running jobs are recorded as queued
         self._closing = True
@@ -352,6 +344,30 @@ class ExportController(QObject):
         messages.info("Stopping the exports…")
         self._close_when_idle()
         return not self.queue.is_busy()
+
+    def may_leave_document(self) -> bool:
+        """Whether another document may replace this one. With jobs running: ask as
+        closing the window does; yes lets the document close, which records the queue
+        and stops the jobs (see _on_session_closing)."""
+        if self._closing:
+            return False
+        left = self._unfinished()
+        return not left or self.confirm_close(self._stop_question(left, "open the other document"))
+
+    def _unfinished(self) -> int:
+        """Jobs running, and queued ones that would still run."""
+        if self.queue.is_idle():
+            return 0
+        c = self.queue.counts()
+        return c["running"] + (c["queued"] if self.queue.started else 0)
+
+    @staticmethod
+    def _stop_question(left: int, then: str) -> str:
+        return (
+            f"{left} export{'s are' if left != 1 else ' is'} not finished. Stop "
+            f"{'them' if left != 1 else 'it'} and {then}? Unfinished exports are offered "
+            "again when you open this document next time."
+        )
 
     def _close_when_idle(self) -> None:
         if self.queue.is_busy():

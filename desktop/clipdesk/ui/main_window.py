@@ -247,6 +247,8 @@ class MainWindow(QMainWindow):
         except (OSError, UnicodeError, ValueError) as exc:
             messages.error(f"Could not open {path}: {exc}")
             return False
+        if not self.exports.may_leave_document():  # the answer was: keep exporting
+            return False
         self.set_episode(episode, path)
         self.editing.open(path)
         if path.resolve() != example_document().resolve():
