@@ -11,6 +11,7 @@ document opens.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -79,9 +80,12 @@ def case(name: str, folder: Path, n: int, edited: int, queue: int) -> None:
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="clipdesk-bench-"))
-    print(f"PyYAML with libyaml: {yaml.__with_libyaml__}")
-    case("realistic", folder, 200, 30, 0)
-    case("heavy", folder, 1_000, 1_000, 1_000)
+    try:
+        print(f"PyYAML with libyaml: {yaml.__with_libyaml__}")
+        case("realistic", folder, 200, 30, 0)
+        case("heavy", folder, 1_000, 1_000, 1_000)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

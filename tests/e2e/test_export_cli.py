@@ -245,6 +245,7 @@ def test_hostile_commands_never_reach_ytdlp(range_server, media_dir: Path, tmp_p
         if argv is not info:
             i = argv.index("--load-info-json")
             assert argv[i + 1].endswith(".info.json") and "clipdesk-sources-" in argv[i + 1]
+            assert not Path(argv[i + 1]).parent.exists()  # removed when the batch ended
             assert url not in argv
             sections.add(argv[argv.index("--download-sections") + 1])
         text = " ".join(argv)

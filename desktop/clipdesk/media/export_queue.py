@@ -366,6 +366,10 @@ class ExportQueue:
             if ended:
                 self._batch_active = False
                 self._settling += 1
+                if self.source_info is not None:
+                    # Its temporary folder goes with the batch (a source is read once per
+                    # batch). Under the lock: no job can start and use it meanwhile.
+                    self.source_info.close()
             self._cond.notify_all()
         if not ended:
             return

@@ -195,3 +195,18 @@ def test_wait_returns_after_listeners_heard_the_end(tmp_path: Path) -> None:
     release.set()
     assert queue.wait(10)
     assert heard == ["failed", "failed", "failed", "batch-finished"]
+
+
+def test_source_information_folder_goes_with_the_batch(tmp_path: Path) -> None:
+    from clipdesk.media.tools import Tools
+
+    queue = ExportQueue(Tools(None, None, None))
+    assert queue.source_info is not None
+    folder = queue.source_info.folder()
+    (folder / "x.info.json").write_text("{}")
+    queue.add(fast_jobs(tmp_path / "none.mp4", tmp_path, 2))
+    queue.start()
+    assert queue.wait(10)
+    assert not folder.exists()
+    assert queue.source_info.folder().is_dir()  # a later batch gets a new one
+    queue.source_info.close()
