@@ -11,9 +11,9 @@ from tests.unit.media.export_frames import local_job
 from clipdesk.core.export_plan import ExportMode
 from clipdesk.media.export_queue import ExportQueue, JobState
 from clipdesk.media.tools import find_tools
+from clipdesk.ui.export_bridge import ExportQueueBridge
 from clipdesk.ui.export_job_model import PROGRESS_ROLE, ExportJobModel, JobColumn
 from clipdesk.ui.export_panel import ExportQueuePanel
-from clipdesk.ui.export_queue import ExportQueueBridge
 
 TOOLS = find_tools()
 

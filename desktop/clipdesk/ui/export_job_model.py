@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from clipdesk.media.export_queue import ExportJob, JobState
-from clipdesk.ui.export_queue import ExportQueueBridge
+from clipdesk.ui.export_bridge import ExportQueueBridge
 
 Index = QModelIndex | QPersistentModelIndex
 

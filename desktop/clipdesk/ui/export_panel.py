@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+from clipdesk.ui.export_bridge import ExportQueueBridge, totals_text
 from clipdesk.ui.export_job_model import PROGRESS_ROLE, ExportJobModel, JobColumn
-from clipdesk.ui.export_queue import ExportQueueBridge, totals_text
 
 
 class ProgressDelegate(QStyledItemDelegate):
