@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from clipdesk.core.frame_grid import frame_at, frame_middle_ms
 from clipdesk.ui.player.backend import MediaSource, PlayerBackend, PlayerState, PlayerUnavailable
 
 INSTALL_HINT = {
@@ -96,6 +97,7 @@ class VlcBackend(PlayerBackend):
         self._media: Any = None
         self._state = PlayerState.EMPTY
         self._pending_seek: int | None = None
+        self._asked: int | None = None  # a paused seek's time; libvlc sits mid-frame
         self._pause_when_playing = False
         self._source: MediaSource | None = None
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
@@ -127,7 +129,7 @@ class VlcBackend(PlayerBackend):
         if self._released:
             return
         if kind == "time":
-            self.time_reported.emit(int(value))  # type: ignore[call-overload]
+            self.time_reported.emit(self._as_asked(int(value)))  # type: ignore[call-overload]
         elif kind == "length":
             self.length_changed.emit(int(value))  # type: ignore[call-overload]
         elif kind == "vout":
@@ -153,9 +155,17 @@ class VlcBackend(PlayerBackend):
         now = int(self._player.get_time())
         if now != self._settle_from:
             self._settle.stop()
-            self.time_reported.emit(max(0, now))
+            self.time_reported.emit(self._as_asked(max(0, now)))
         elif self._settle_clock.elapsed() > 1500 or self._state is PlayerState.PLAYING:
             self._settle.stop()
+
+    def _as_asked(self, now: int) -> int:
+        """libvlc's time; while it still shows the frame a paused seek asked for, the
+        time asked for (libvlc was sent to the middle of that frame)."""
+        fps = self._asked is not None and self.fps()
+        if fps and self._asked is not None and frame_at(now, fps) == frame_at(self._asked, fps):
+            return self._asked
+        return now
 
     def _apply_pending(self) -> None:
         if self._pending_seek is not None:
@@ -182,6 +192,7 @@ class VlcBackend(PlayerBackend):
 
     def open(self, source: MediaSource, start_paused: bool = True) -> None:
         self._source = source
+        self._asked = None
         self._player.stop()
         if self._media is not None:
             self._media.release()
@@ -213,6 +224,7 @@ class VlcBackend(PlayerBackend):
         if self._media is None:
             return
         self._pause_when_playing = False
+        self._asked = None  # playing, libvlc's own time is the truth again
         if self._state in (PlayerState.ENDED, PlayerState.STOPPED, PlayerState.ERROR):
             self._player.stop()  # an ended input must be restarted before it plays
         self._player.play()
@@ -233,6 +245,16 @@ class VlcBackend(PlayerBackend):
         length = self.length()
         if length > 0:
             ms = min(ms, max(0, length - 1))
+        self._asked = None
+        fps = self.fps() if self._state is not PlayerState.PLAYING else None
+        if fps:
+            # Sent exactly to a frame's start, libvlc may show the frame before it (its
+            # microsecond timestamps round either way): aim at the middle of the frame
+            # on screen at ms, and report ms while that frame is shown.
+            self._asked = ms
+            ms = frame_middle_ms(frame_at(ms, fps), fps)
+            if length > 0:
+                ms = min(ms, max(0, length - 1))
         if self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
             self._watch_paused_time()
             self._player.set_time(ms)
@@ -245,7 +267,7 @@ class VlcBackend(PlayerBackend):
             self._player.play()
 
     def time(self) -> int:
-        return max(0, int(self._player.get_time()))
+        return self._as_asked(max(0, int(self._player.get_time())))
 
     def length(self) -> int:
         return max(0, int(self._player.get_length()))
@@ -263,6 +285,7 @@ class VlcBackend(PlayerBackend):
         self._player.audio_set_mute(bool(mute))
 
     def next_frame(self) -> None:
+        self._asked = None
         self._watch_paused_time()
         self._player.next_frame()
 
