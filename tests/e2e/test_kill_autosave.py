@@ -1,5 +1,6 @@
-"""Kill an editing session with SIGKILL mid-edit: the project file must be whole and
-hold the edits made up to 2 s before the kill."""
+"""Kill the application with SIGKILL mid-edit: the project file must be whole and hold
+the edits made up to 2 s before the kill. The child is the real window (offscreen, fake
+player) editing through its editing session, so the autosave wiring is under test."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from clipdesk.core.project_file import project_path, read_project
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_LOSS_S = 2.0
+# Fifty-nine key points a minute apart; the child edits the first one (1:00).
+DOCUMENT = "# Episode\n\n## Key Points\n\n" + "".join(
+    f"- **Point {i}** ([{i}:00](https://www.example.org/watch?v=abc&t={i * 60}s)) - talk\n"
+    for i in range(1, 60)
+)
 
 
 def read_log(log: Path) -> dict[int, float]:
@@ -36,7 +42,12 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 
 def run_and_kill(doc: Path, log: Path, kill_after_edits: int) -> tuple[float, dict[int, float]]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=str(ROOT),
+        CLIPDESK_CONFIG_DIR=str(log.parent / "config"),
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.support.autosave_child", str(doc), str(log)],
         cwd=ROOT,
@@ -62,7 +73,7 @@ def run_and_kill(doc: Path, log: Path, kill_after_edits: int) -> tuple[float, di
 def check_recent(doc: Path, killed_at: float, edits: dict[int, float], base_ms: int) -> int:
     """The saved state is whole, one consistent moment, and at most 2 s old."""
     data = read_project(project_path(doc))  # parses and validates
-    saved = data["clips"]["hl-1"]
+    saved = data["clips"]["key-point-1"]
     n = int(saved["note"].removeprefix("edit "))
     assert saved["start_ms"] == base_ms + 40 * n
     age = killed_at - edits[n]
@@ -73,7 +84,8 @@ def check_recent(doc: Path, killed_at: float, edits: dict[int, float], base_ms: 
 
 def test_sigkill_mid_edit_loses_at_most_two_seconds(tmp_path: Path) -> None:
     doc = tmp_path / "episode.md"
-    doc.write_text("# notes\n")
+    doc.write_text(DOCUMENT)
+    doc.with_suffix(".mp4").write_bytes(b"")  # the media the fake player "opens"
     log = tmp_path / "edits.log"
     killed_at, edits = run_and_kill(doc, log, 37)
     start = check_recent(doc, killed_at, edits, 60_000)

@@ -1,10 +1,12 @@
-"""A minimal editing session for the autosave kill test: an episode, its store, undo
-stack, project and autosaver, and a timer making one edit every interval.
+"""The application, offscreen, editing a document until it is killed: the autosave
+kill test's child.
 
     python -m tests.support.autosave_child DOC LOG [INTERVAL_MS]
 
-Each tick nudges clip hl-1's in point one frame and sets its note to "edit N", then
-appends "N MONOTONIC_TIME" to LOG, so the parent can tell how recent a saved file is.
+It opens DOC in a real MainWindow (fake player: no video device needed) and edits
+through the window's editing session, as the keys do: each tick nudges clip
+key-point-1's in point one frame and sets its note to "edit N", then appends
+"N MONOTONIC_TIME" to LOG, so the parent can tell how recent a saved file is.
 """
 
 from __future__ import annotations
@@ -17,52 +19,47 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication
 
-from clipdesk.core.bounds import Bound, NudgeUnit, Timebase
-from clipdesk.core.clip_store import ClipStore
-from clipdesk.core.episode import Clip, ClipKind, Episode, SourceFormat
-from clipdesk.core.project_file import Project
-from clipdesk.ui.autosave import Autosaver
-from clipdesk.ui.undo_commands import ClipEditor
+from clipdesk.app import create_app, install_excepthook
+from clipdesk.core.bounds import Bound, NudgeUnit
+from clipdesk.ui.main_window import MainWindow
+from clipdesk.ui.player.fake_backend import FakePlayerBackend
+from clipdesk.ui.settings import Settings
 
-
-def episode(doc: Path) -> Episode:
-    clips = [
-        Clip(f"hl-{i}", ClipKind.HIGHLIGHT, f"Highlight {i}", i * 60_000, i * 60_000 + 30_000, i)
-        for i in range(1, 60)
-    ]
-    return Episode(doc, SourceFormat.SHOW_NOTES, clips=clips, duration_ms=4 * 3_600_000)
+CLIP = "key-point-1"
 
 
 def main() -> int:
     doc, log_path = Path(sys.argv[1]), Path(sys.argv[2])
     interval = int(sys.argv[3]) if len(sys.argv) > 3 else 50
-    app = QApplication([])
-    store = ClipStore(episode(doc))
-    timebase = Timebase(duration_ms=store.episode.duration_ms, fps=25)
-    project = Project(doc, store, timebase)
-    result = project.load()
-    stack = QUndoStack()
-    editor = ClipEditor(store, stack, timebase)
-    saver = Autosaver(project, stack)
-    editor.refused.connect(lambda m: print("refused:", m, file=sys.stderr))
+    app = create_app()
+    install_excepthook()
+    settings = Settings(log_path.parent / "settings.ini")
+    window = MainWindow(FakePlayerBackend(length_ms=4 * 3_600_000), settings=settings)
+    if not window.open_document(doc):
+        print(f"could not open {doc}", file=sys.stderr)
+        return 2
+    window.show()
+    session = window.editing.session
+    assert session is not None
+    session.editor.refused.connect(lambda m: print("refused:", m, file=sys.stderr))
     log = open(log_path, "a", buffering=1)  # noqa: SIM115 (open for the whole session)
-    log.write(f"ready {time.monotonic()} loaded={result.loaded}\n")
+    log.write(f"ready {time.monotonic()} loaded={session.load_result.loaded}\n")
     count = 0
 
     def tick() -> None:
         nonlocal count
+        # The window's session may be replaced (a reopened document): edit the current one.
+        editing = window.editing.session
+        assert editing is not None
         count += 1
-        editor.nudge("hl-1", Bound.START, 1, NudgeUnit.FRAME)
-        editor.set_note("hl-1", f"edit {count}")
+        editing.editor.nudge(CLIP, Bound.START, 1, NudgeUnit.FRAME)
+        editing.editor.set_note(CLIP, f"edit {count}")
         log.write(f"{count} {time.monotonic()}\n")
 
     timer = QTimer(interval=interval)
     timer.timeout.connect(tick)
     timer.start()
-    app.aboutToQuit.connect(saver.close)
     return app.exec()
 
 
