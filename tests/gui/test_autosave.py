@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoStack
 
 from clipdesk.core.bounds import Bound, NudgeUnit, Timebase
@@ -56,15 +57,23 @@ def test_saves_shortly_after_an_edit(setup, qtbot) -> None:
 def test_a_long_run_of_edits_is_saved_by_the_deadline(setup, qtbot) -> None:
     project, stack, editor = setup
     saver = Autosaver(project, stack, idle_ms=200, deadline_ms=600)
-    saves: list[float] = []
-    saver.saved.connect(lambda _p: saves.append(time.monotonic()))
-    began = time.monotonic()
-    # An edit every 50 ms keeps the idle timer from ever firing.
-    for _ in range(30):
+    edits = 0
+    saves: list[int] = []  # how many edits were made at each save
+    saver.saved.connect(lambda _p: saves.append(edits))
+
+    def edit() -> None:
+        nonlocal edits
+        edits += 1
         editor.nudge("hl-1", Bound.START, 1, NudgeUnit.FRAME)
-        qtbot.wait(50)  # the editor's pace; the timers run meanwhile
-    assert saves, "no save during a run of edits"
-    assert saves[0] - began < 0.9
+        if edits == 30:
+            pacer.stop()
+
+    # An edit every 50 ms (the editor's pace) keeps the idle timer from ever firing.
+    pacer = QTimer(interval=50)
+    pacer.timeout.connect(edit)
+    pacer.start()
+    qtbot.waitUntil(lambda: edits == 30, timeout=5_000)
+    assert saves and saves[0] < 30, "no save during a run of edits"
     qtbot.waitUntil(lambda: not saver.dirty and not saver.writing, timeout=2_000)
     assert saved_start(project) == 10_000 + 30 * 40
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from tests.gui import review_support  # noqa: F401  (applies the PySide6 guard)
 
 from clipdesk.ui.player.backend import MediaSource, PlayerState
@@ -203,10 +204,15 @@ def test_jkl_shuttle(player: Player, qtbot) -> None:
     assert player.shuttle_speed() == -2.0
     qtbot.waitUntil(lambda: player.position() <= 9_000, timeout=2_000)
     assert not player.playing
+    moves: list[int] = []
+    player.position_changed.connect(moves.append)
     player.shuttle_stop()
     stopped_at = player.position()
-    qtbot.wait(300)  # no timer may keep seeking after K (a check of absence needs time)
-    assert player.position() == stopped_at
+    moves.clear()
+    # No timer may keep seeking after K: the shuttle is off and nothing is pending.
+    assert player.shuttle_speed() == 0.0 and not player.playing
+    QApplication.processEvents()
+    assert moves == [] and player.position() == stopped_at
 
 
 def test_rate_volume_mute_reach_the_backend(player: Player, qtbot) -> None:
