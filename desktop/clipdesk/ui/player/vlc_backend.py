@@ -98,6 +98,7 @@ class VlcBackend(PlayerBackend):
         self._state = PlayerState.EMPTY
         self._pending_seek: int | None = None
         self._asked: int | None = None  # a paused seek's time; libvlc sits mid-frame
+        self._fps: float | None = None  # the open media's, once its track is known
         self._pause_when_playing = False
         self._source: MediaSource | None = None
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
@@ -193,6 +194,7 @@ class VlcBackend(PlayerBackend):
     def open(self, source: MediaSource, start_paused: bool = True) -> None:
         self._source = source
         self._asked = None
+        self._fps = None
         self._player.stop()
         if self._media is not None:
             self._media.release()
@@ -291,11 +293,12 @@ class VlcBackend(PlayerBackend):
 
     def fps(self) -> float | None:
         # The track's rational rate is exact; get_fps() is a float32 (29.970030).
-        rate = self._track_fps()
-        if rate is None:
-            reported = float(self._player.get_fps() or 0.0)
-            rate = reported if reported > 1 else None
-        return rate
+        if self._fps is None:
+            self._fps = self._track_fps()
+        if self._fps is not None:
+            return self._fps
+        reported = float(self._player.get_fps() or 0.0)
+        return reported if reported > 1 else None
 
     def _track_fps(self) -> float | None:
         if self._media is None:
