@@ -35,7 +35,7 @@ from clipdesk.core.export_plan import (
     resolve_media,
 )
 from clipdesk.core.naming import DEFAULT_TEMPLATE, ConflictPolicy, TemplateError
-from clipdesk.core.project_file import Project, ProjectFileError, read_project
+from clipdesk.core.project_file import Project, ProjectFileError
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.media.tools import find_tools
 
@@ -134,16 +134,12 @@ def with_project(episode: Episode, doc: Path) -> Episode:
     document), and the document is exported alone."""
     timebase = Timebase()
     project = Project(doc, ClipStore(episode), timebase)
-    if not project.path.exists():
-        return episode
     try:
-        data = read_project(project.path)
+        messages = project.read_only_apply()
     except ProjectFileError as exc:
         _warn(f"{exc}; exporting the document without it")
         return episode
-    # Not Project.load(): it moves a bad file aside and removes a writer's temporaries,
-    # which a window holding the document open may be writing right now.
-    for message in project._apply(data):
+    for message in messages:
         _warn(message)
     return in_media_time(episode, timebase)
 

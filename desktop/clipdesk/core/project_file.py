@@ -239,6 +239,14 @@ class Project:
             result.messages.insert(0, f"{exc}; {where} and the document opens without it.")
         return result
 
+    def read_only_apply(self) -> list[str]:
+        """Apply the project file without touching it: no moving aside, no clean-up of
+        temporaries (a window may be writing it right now). For headless readers such as
+        `clipdesk export`. Raises ProjectFileError for a bad file; returns messages."""
+        if not self.path.exists():
+            return []
+        return self._apply(read_project(self.path))
+
     def _apply(self, data: dict[str, Any]) -> list[str]:
         messages: list[str] = []
         name = self.path.name
