@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 from tests.gui.review_support import make_window
 
 from clipdesk.core.timecode import format_clock
@@ -101,7 +102,16 @@ def test_paused_seek_shows_the_frame_at_that_time(
                 and max(seen[-1]) > 100  # a picture, not the black surface before one
             )
 
-        qtbot.waitUntil(settled, timeout=5_000)
+        try:
+            qtbot.waitUntil(settled, timeout=10_000)
+        except WaitTimeout as exc:
+            state = (window.player.backend.time(), len(seen), seen[-1] == seen[-2])
+            raise AssertionError(
+                f"seek to {ms}: libvlc at {state[0]}, picture "
+                f"{'still' if state[2] else 'changing'}, "
+                f"{'unchanged' if seen[-1] == before else 'changed'}, "
+                f"brightest {max(seen[-1])}"
+            ) from exc
         near = {n: _distance(seen[-1], references[n]) for n in (frame - 1, frame, frame + 1)}
         assert min(near, key=near.get) == frame, (ms, near)
         assert window.player_view.time_text().startswith(format_clock(ms))
