@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from clipdesk.core.errors import DocumentError
 from clipdesk.core.timecode import TimeStyle
@@ -16,8 +17,7 @@ BOM = "\ufeff"
 MAX_BYTES = 64 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):  # a tuple: documents hold thousands, and tuples are cheap to make
     """Characters [start, end) of line `line` (0-based) hold a time of clip `clip_id`.
 
     role: "start" or "end" (the clip's exact bound, written in `style` with more

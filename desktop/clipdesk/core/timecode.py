@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CLOCK = re.compile(
     r"""^\(?\s*
@@ -110,6 +111,7 @@ def _parse_t_param(s: str) -> int:
     return ms
 
 
+@lru_cache(maxsize=4096)  # documents repeat the same few spellings many times
 def detect_style(text: str) -> TimeStyle:
     """The style of a timecode as written, for writing a new value back alike."""
     s = text.strip()
