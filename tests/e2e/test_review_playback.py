@@ -134,12 +134,16 @@ def test_window_screenshot_shows_video(window, qtbot, demo_video: Path, artifact
     )
     surface = window.player_view.surface
     screen = window.screen()
+    # The grab reads the screen: with no window manager a window left by an earlier test
+    # could cover this one, so put this one on top.
+    window.raise_()
+    window.activateWindow()
 
     def grab_surface() -> QImage:
         # libvlc draws into its own X child window: read the screen, not Qt's backing store.
         return screen.grabWindow(int(surface.winId())).toImage()
 
-    qtbot.waitUntil(lambda: _video_pixels_ok(grab_surface()), timeout=5_000)
+    qtbot.waitUntil(lambda: _video_pixels_ok(grab_surface()), timeout=10_000)
     first_frame = grab_surface()
     window.sync.select_clip("highlight-1")
     _reported_near(window, qtbot, 12_000)
