@@ -7,6 +7,7 @@ QMainWindow, measured the same way in the same run.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -83,8 +84,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, gui_environment(Path(tmp)) as env:
         video = make_demo_video(Path(tmp) / "720p.mp4", 60, 1280, 720, 25)
+        # A copy: attaching media records it in a project file beside the document.
+        doc = Path(shutil.copy(SEED, tmp))
         (base,) = run(BASELINE, env)
-        loaded, playing, pos = run(CLIPDESK, env, str(SEED), str(video), str(play_s))
+        loaded, playing, pos = run(CLIPDESK, env, str(doc), str(video), str(play_s))
     print(f"document: {SEED.name}; media: 1280x720 25 fps H.264 + AAC, played {play_s} s")
     print(f"baseline (QApplication + empty shown QMainWindow)   {base:6.1f} MB")
     print(f"clipdesk, window shown with the document loaded     {loaded:6.1f} MB")

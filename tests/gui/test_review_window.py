@@ -178,6 +178,9 @@ def test_example_document_opens_and_binds_its_video(qtbot, tmp_path, backend) ->
 
 def test_real_documents_load(qtbot, tmp_path, backend, seeds_dir) -> None:
     w = make_window(qtbot, tmp_path, backend)
+    for seed in ("000_6bff21266dae52fe.txt", "001_3baa9c223fab6a12.txt"):
+        shutil.copy(seeds_dir / seed, tmp_path)  # nothing is ever written beside the seeds
+    seeds_dir = tmp_path
     assert w.open_document(seeds_dir / "000_6bff21266dae52fe.txt")
     assert w.clip_panel.model.rowCount() == 32
     assert w.media.choice.origin == "document url"
