@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from clipdesk.core.atomic_file import write_atomic
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus, SourceFormat
@@ -17,7 +18,6 @@ from clipdesk.core.project_file import (
     ProjectFileError,
     project_path,
     read_project,
-    write_atomic,
 )
 
 

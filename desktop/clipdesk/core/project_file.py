@@ -13,13 +13,10 @@ be read or does not validate is moved aside and the document opens clean.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
 import datetime as _dt
-import glob
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from clipdesk.core.atomic_file import remove_stale_temporaries, write_atomic
 from clipdesk.core.bounds import EditRefused, Timebase, check_bounds
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
@@ -505,36 +503,6 @@ class _Validator:
 
 
 # -- files ---------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace path with text so that a crash leaves the old or the new file, whole."""
-    folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    # The rename itself must reach the disk too.
-    with contextlib.suppress(OSError):
-        dfd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-
-
-def remove_stale_temporaries(path: Path) -> None:
-    """Delete temporaries a killed writer left behind (the rename never happened)."""
-    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 def move_aside(path: Path) -> Path | None:

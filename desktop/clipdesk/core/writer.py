@@ -6,11 +6,10 @@ are replaced; every other byte stays as it was read.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from clipdesk.core.atomic_file import write_atomic
 from clipdesk.core.episode import Episode
 from clipdesk.core.source_text import SourceText, Span
 from clipdesk.core.timecode import TimeStyle, format_t_param, format_timecode
@@ -66,30 +65,4 @@ def _precise(style: TimeStyle, ms: int) -> TimeStyle:
 def write_document(ep: Episode, path: Path | str) -> None:
     """Write atomically: a temporary file beside the target, fsync, rename."""
     data = render_document(ep)
-    atomic_write_bytes(Path(path), data)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    write_atomic(path, data)
