@@ -8,11 +8,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from tests.gui.review_support import make_window
+from tests.gui.review_support import open_with_libvlc
 
 from clipdesk.core.bounds import Bound, NudgeUnit
 from clipdesk.core.project_file import project_path, read_project
-from clipdesk.ui.player.backend import PlayerState, create_backend
 
 pytestmark = pytest.mark.xvfb
 
@@ -39,20 +38,8 @@ def ntsc_video(tmp_path_factory) -> Path:
 
 
 def test_ntsc_frame_rate_is_kept_whole(qtbot, tmp_path, monkeypatch, ntsc_video) -> None:
-    monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--aout=dummy")
-    doc = tmp_path / "episode.md"
-    doc.write_text(DOCUMENT)
-    window = make_window(qtbot, tmp_path, create_backend())
-    with qtbot.waitExposed(window):
-        window.show()
-    assert window.open_document(doc, media=str(ntsc_video))
+    window = open_with_libvlc(qtbot, tmp_path, monkeypatch, DOCUMENT, ntsc_video)
     session = window.editing.session
-    assert session is not None
-    qtbot.waitUntil(
-        lambda: window.player.state is PlayerState.PAUSED and bool(session.timebase.fps),
-        timeout=15_000,
-    )
     fps = session.timebase.fps
     assert fps == pytest.approx(float(NTSC), abs=1e-6), fps  # not 1000 / 33 = 30.30
 
@@ -63,5 +50,5 @@ def test_ntsc_frame_rate_is_kept_whole(qtbot, tmp_path, monkeypatch, ntsc_video)
     assert start == round(40 / NTSC * 1000) == 1_335
 
     window.close()  # saves the project file
-    media = read_project(project_path(doc))["media"]
+    media = read_project(project_path(tmp_path / "episode.md"))["media"]
     assert media["fps"] == pytest.approx(float(NTSC), abs=1e-6)

@@ -11,10 +11,9 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.exceptions import TimeoutError as WaitTimeout
-from tests.gui.review_support import make_window
+from tests.gui.review_support import open_with_libvlc
 
 from clipdesk.core.timecode import format_clock
-from clipdesk.ui.player.backend import PlayerState, create_backend
 
 pytestmark = pytest.mark.xvfb
 
@@ -60,21 +59,8 @@ def references(demo_video: Path, tmp_path_factory) -> dict[int, list[int]]:
 def test_paused_seek_shows_the_frame_at_that_time(
     qtbot, tmp_path, monkeypatch, demo_video, references
 ) -> None:
-    monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--aout=dummy")
-    doc = tmp_path / "episode.md"
-    doc.write_text(DOCUMENT)
-    window = make_window(qtbot, tmp_path, create_backend())
-    window.resize(1200, 800)
-    with qtbot.waitExposed(window):
-        window.show()
-    assert window.open_document(doc, media=str(demo_video))
+    window = open_with_libvlc(qtbot, tmp_path, monkeypatch, DOCUMENT, demo_video)
     session = window.editing.session
-    assert session is not None
-    qtbot.waitUntil(
-        lambda: window.player.state is PlayerState.PAUSED and bool(session.timebase.fps),
-        timeout=15_000,
-    )
     window.sync.select_clip("key-point-1")  # a clip for Set In; the player goes to 1 s
     qtbot.waitUntil(lambda: window.player.backend.time() == 1_000, timeout=5_000)
     surface = window.player_view.surface
