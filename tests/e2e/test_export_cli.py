@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.support.demo_notes import show_notes
 
 from clipdesk.media.demo_video import make_demo_video
 
@@ -26,40 +27,6 @@ def clipdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
         env=env,
         cwd=ROOT,
     )
-
-
-def show_notes(folder: Path, url: str) -> Path:
-    doc = folder / "notes.md"
-    doc.write_text(
-        f"""---
-video_id: demo1234567
-title: Demo
-duration: 60
-url: {url}
----
-
-## Highlights
-
-### The first moment
-
-```bash
-yt-dlp --download-sections "*0:04-0:06" "{url}"
-```
-
-### A second moment
-
-```bash
-yt-dlp --download-sections "*0:21-0:23.500" "{url}"
-```
-
-## Key Points
-
-- **Opening** ([0:00]({url}&t=0s)) - the start
-- **Middle** ([0:30]({url}&t=30s)) - the middle
-""",
-        encoding="utf-8",
-    )
-    return doc
 
 
 def json_lines(stdout: str) -> list[dict]:

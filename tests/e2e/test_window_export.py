@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from tests.gui.review_support import make_window
+from tests.support.demo_notes import show_notes
 
 from clipdesk.core.episode import ReviewStatus
 from clipdesk.core.export_plan import ExportSettings, Selection
@@ -36,36 +37,7 @@ def _private_config(monkeypatch, tmp_path) -> None:
 
 
 def _document(folder: Path) -> Path:
-    doc = folder / "notes.md"
-    doc.write_text(
-        f"""---
-video_id: demo1234567
-title: Demo
-duration: 60
-url: {URL}
----
-
-## Highlights
-
-### The first moment
-
-```bash
-yt-dlp --download-sections "*0:04-0:06" "{URL}"
-```
-
-### A second moment
-
-```bash
-yt-dlp --download-sections "*0:21-0:23.500" "{URL}"
-```
-
-## Key Points
-
-- **Opening** ([0:00]({URL}&t=0s)) - the start
-""",
-        encoding="utf-8",
-    )
-    return doc
+    return show_notes(folder, URL)
 
 
 def _open(qtbot, tmp_path: Path, doc: Path, media: Path | None, backend=None) -> MainWindow:
