@@ -36,6 +36,7 @@ from clipdesk.core.export_plan import (
 )
 from clipdesk.core.naming import DEFAULT_TEMPLATE, ConflictPolicy, TemplateError
 from clipdesk.core.project_file import Project, ProjectFileError
+from clipdesk.core.timecode import format_eta
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.media.tools import find_tools
 
@@ -222,7 +223,7 @@ class _Printer:
         parts = [f"[{n}/{self.total}]", f"{job.state.value:9}", f"{job.progress * 100:5.1f}%"]
         if job.state is JobState.RUNNING:
             parts.append(f"{job.speed:.1f}x" if job.speed else "  -  ")
-            parts.append(f"ETA {_clock(job.eta_s)}" if job.eta_s is not None else "ETA -")
+            parts.append(f"ETA {format_eta(job.eta_s)}" if job.eta_s is not None else "ETA -")
         parts.append(Path(job.output or job.spec.output).name)
         if job.error:
             parts.append(f"- {job.error}")
@@ -261,8 +262,3 @@ class _Printer:
         if elapsed:
             text += f" in {elapsed:.1f} s"
         self._write(f"{note}: {text}" if note else text)
-
-
-def _clock(seconds: float) -> str:
-    s = max(0, round(seconds))
-    return f"{s // 60}:{s % 60:02d}"

@@ -70,3 +70,9 @@ def test_any_time_round_trips_through_the_precise_styles(ms: int) -> None:
     for style in (TimeStyle(fields=3, pad=True, frac=3), TimeStyle(fields=2, frac=3,
                   long_minutes=True), TimeStyle(fields=1, frac=3)):  # fmt: skip
         assert parse_timecode(format_timecode(ms, style)) == ms
+
+
+def test_eta() -> None:
+    from clipdesk.core.timecode import format_eta
+
+    assert [format_eta(s) for s in (None, -3, 9.4, 75, 3_725)] == ["", "0:00", "0:09", "1:15", "1:02:05"]

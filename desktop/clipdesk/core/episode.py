@@ -77,10 +77,6 @@ class Clip:
             return None
         return self.end_ms - self.start_ms
 
-    def contains(self, ms: int) -> bool:
-        end = self.end_ms if self.end_ms is not None else self.start_ms
-        return self.start_ms <= ms < end
-
     @property
     def bounds_edited(self) -> bool:
         return (self.start_ms, self.end_ms) != (self.orig_start_ms, self.orig_end_ms)
@@ -135,16 +131,6 @@ class Episode:
 
     def clip_by_id(self, clip_id: str) -> Clip | None:
         return next((c for c in self.clips if c.id == clip_id), None)
-
-    def clip_at(self, ms: int, kinds: tuple[ClipKind, ...] | None = None) -> Clip | None:
-        """The clip under a time: the latest-starting one that contains it."""
-        best: Clip | None = None
-        for c in self.clips:
-            if kinds and c.kind not in kinds:
-                continue
-            if c.contains(ms) and (best is None or c.start_ms >= best.start_ms):
-                best = c
-        return best
 
     def transcript_index_at(self, ms: int) -> int:
         """Index of the transcript line being spoken at ms, or -1 before the first."""

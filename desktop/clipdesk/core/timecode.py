@@ -158,6 +158,16 @@ def format_clock(ms: int | None) -> str:
     return format_timecode(max(0, ms), CLOCK_STYLE)
 
 
+def format_eta(seconds: float | None) -> str:
+    """A countdown for progress displays: M:SS, or H:MM:SS from an hour up; "" if unknown."""
+    if seconds is None:
+        return ""
+    s = max(0, round(seconds))
+    return (
+        f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    )
+
+
 def format_t_param(ms: int) -> str:
     """The value of a YouTube-style t= link parameter: whole seconds."""
     return f"{ms // 1000}s"

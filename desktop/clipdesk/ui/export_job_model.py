@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from clipdesk.core.timecode import format_eta
 from clipdesk.media.export_queue import ExportJob, JobState
 from clipdesk.ui.export_bridge import ExportQueueBridge
 
@@ -40,15 +41,6 @@ class JobColumn(enum.IntEnum):
     @property
     def header(self) -> str:
         return ("Title", "File", "State", "Progress", "Speed", "ETA", "Error")[self]
-
-
-def format_eta(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    s = max(0, round(seconds))
-    return (
-        f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-    )
 
 
 class ExportJobModel(QAbstractTableModel):
