@@ -52,6 +52,7 @@ KIND_COLOURS = {
     ClipKind.CLIP: QColor("#b07aa1"),
 }
 PLAYHEAD = QColor("#e53935")
+ACTIVE_HANDLE = QColor("#ffb300")
 APPROVED = QColor("#1b5e20")
 STATUS_MARK = {
     ReviewStatus.APPROVED: "✓ ",
@@ -95,6 +96,7 @@ class Timeline(QWidget):
         self.timebase = editor.timebase
         self._playhead = 0
         self._selected: str | None = None
+        self._active_bound = Bound.START  # the one the nudge keys move: highlighted
         self._snapping = True
         self._follow = True
         self._view_start = 0.0
@@ -157,6 +159,14 @@ class Timeline(QWidget):
 
     def selectedClip(self) -> str | None:
         return self._selected
+
+    def setActiveBound(self, bound: Bound) -> None:
+        """Highlight the selected clip's handle that the nudge keys move."""
+        self._active_bound = bound
+        self.update()
+
+    def activeBound(self) -> Bound:
+        return self._active_bound
 
     def setSnapping(self, on: bool) -> None:
         self._snapping = on
@@ -524,10 +534,19 @@ class Timeline(QWidget):
         # Handles: grips at the edges, larger on the selected clip.
         grip = QColor(255, 255, 255, 230 if selected else 150)
         w = 5 if selected else 3
-        edges = [rect.left()]
+        edges = [(Bound.START, rect.left())]
         if clip.end_ms is not None:
-            edges.append(rect.right() - w)
-        for x in edges:
+            edges.append((Bound.END, rect.right() - w))
+        for bound, x in edges:
+            if selected and bound is self._active_bound:
+                # The bound the nudge keys move: a wide amber grip with a white core.
+                left = x - 2 if bound is Bound.START else x - 1
+                p.fillRect(QRectF(left, rect.top(), w + 3, rect.height()), ACTIVE_HANDLE)
+                p.fillRect(
+                    QRectF(left + (w + 3) / 2 - 1, rect.top() + 4, 2, rect.height() - 8),
+                    QColor("white"),
+                )
+                continue
             p.fillRect(QRectF(x, rect.top() + 3, w, rect.height() - 6), grip)
         if rect.width() > 30 and rect.height() >= 14:
             p.setPen(QColor("white"))

@@ -282,7 +282,9 @@ class Player(QObject):
             self.backend.play()
 
     def pause(self) -> None:
+        """Pause; a loop in progress ends (it is not kept armed for the next clip)."""
         self._stop_shuttle()
+        self.set_loop(False)
         if self.backend is not None:
             self.backend.pause()
 
