@@ -21,7 +21,7 @@ from clipdesk.ui.player.backend import MediaSource
 
 BEFORE = 3  # frames decoded before the asked one (a step back is then immediate)
 AFTER = 9  # and after it
-CACHE_FRAMES = 48
+CACHE_FRAMES = 32  # about 50 MB for stills of a 720p source
 
 
 class StillFrames(QObject):
