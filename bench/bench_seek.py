@@ -3,8 +3,10 @@
 Target: 150 ms. Measured in-process under the current display (or a private Xvfb)
 with the real libvlc backend: from selecting a row in the clip table to the first
 time libvlc reports within 100 ms of the clip start, paused (the usual review case)
-and while playing. Baseline: the same seeks on a bare libvlc player while playing
-(set_time, then libvlc's own TimeChanged event past start + 50 ms), in the same run.
+and while playing; and, paused, to the clip start's exact frame on screen (the still
+decoded by ffmpeg; the position moves then). Baseline: the same seeks on a bare libvlc
+player while playing (set_time, then libvlc's own TimeChanged event past start + 50 ms),
+in the same run.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def run(tmp: Path) -> None:
 
     from clipdesk.app import create_app
     from clipdesk.core.episode import Clip, ClipKind, Episode, SourceFormat
+    from clipdesk.core.frame_grid import on_grid
     from clipdesk.media.demo_video import make_demo_video
     from clipdesk.ui.main_window import MainWindow
     from clipdesk.ui.player.backend import PlayerState, create_backend
@@ -73,24 +76,38 @@ def run(tmp: Path) -> None:
 
     backend = window.player.backend
 
+    exact_ms: list[float] = []
+
     def clicks(resumed: bool) -> list[float]:
         """Click to the first report near the start, or (resumed) to the first report
-        past start + 50 ms: the seek is done and playback runs from there."""
+        past start + 50 ms: the seek is done and playback runs from there. Paused, also
+        click to the start's frame on screen (into exact_ms)."""
         out: list[float] = []
         for clip in clips:
             got: list[float] = []
+            shown: list[float] = []
             lo = clip.start_ms + 50 if resumed else clip.start_ms - 100
 
             def on_time(ms: int, lo: int = lo, got: list[float] = got) -> None:
                 if lo <= ms <= lo + 1_000 and not got:
                     got.append(time.perf_counter())
 
+            start = on_grid(clip.start_ms, backend.fps() or 25.0)  # its frame's start
+
+            def on_position(ms: int, start: int = start, shown: list = shown) -> None:
+                if window.player.still_shown and ms == start and not shown:
+                    shown.append(time.perf_counter())
+
             backend.time_reported.connect(on_time)
+            window.player.position_changed.connect(on_position)
             t0 = time.perf_counter()
             window.sync.select_clip(clip.id)
-            spin_until(lambda got=got: bool(got))
+            spin_until(lambda got=got, shown=shown: bool(got) and (resumed or bool(shown)))
             out.append((got[0] - t0) * 1000)
+            if not resumed:
+                exact_ms.append((shown[0] - t0) * 1000)
             backend.time_reported.disconnect(on_time)
+            window.player.position_changed.disconnect(on_position)
         return out
 
     paused_ms = clicks(resumed=False)
@@ -143,6 +160,7 @@ def run(tmp: Path) -> None:
     version = vlc.libvlc_get_version().decode()
     print(f"{N} clip clicks on a local 120 s 640x360 H.264 file (libvlc {version})")
     print(line("click -> libvlc reports the clip start (paused)   ", paused_ms) + "  target <= 150")
+    print(line("click -> the start's exact frame on screen (paused)", exact_ms) + "  target <= 150")
     print(
         line("click -> playing on from the start (past +50 ms) ", resumed_ms)
         + f"  {statistics.median(resumed_ms) / raw:4.2f}x baseline"

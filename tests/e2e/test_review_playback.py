@@ -64,6 +64,7 @@ def test_playing_past_a_boundary_moves_the_highlight(window, qtbot, demo_video: 
     model = window.clip_panel.model
     window.player.seek(4_300)
     _reported_near(window, qtbot, 4_300)
+    qtbot.waitUntil(lambda: window.player.position() == 4_280)  # the start of its frame
     assert model.current_clip_id == "h1"
     reports: list[int] = []
     window.player.backend.time_reported.connect(reports.append)
@@ -87,6 +88,7 @@ def test_clicking_a_transcript_line_seeks(window, qtbot, demo_video: Path) -> No
         view.text.viewport(), Qt.MouseButton.LeftButton, pos=view.line_rect(8).center()
     )
     _reported_near(window, qtbot, 16_000)
+    qtbot.waitUntil(lambda: window.player.position() == 16_000)  # the frame is on screen
     assert window.transcript.model.current_row == 8
 
 
@@ -95,7 +97,9 @@ def test_play_clip_stops_at_the_clip_end(window, qtbot, demo_video: Path) -> Non
     with qtbot.waitSignal(window.player.range_finished, timeout=5_000):
         window.player.play_range(8_000, 8_700)
     qtbot.waitUntil(lambda: window.player.state is PlayerState.PAUSED, timeout=3_000)
-    _reported_near(window, qtbot, 8_700, tolerance=120)
+    # Paused on the range's last frame (8.680-8.720 at 25 fps), shown as a still.
+    qtbot.waitUntil(lambda: window.player.still_shown, timeout=10_000)
+    assert window.player.position() == 8_680
 
 
 def _video_pixels_ok(image: QImage) -> bool:
@@ -147,6 +151,7 @@ def test_window_screenshot_shows_video(window, qtbot, demo_video: Path, artifact
     first_frame = grab_surface()
     window.sync.select_clip("highlight-1")
     _reported_near(window, qtbot, 12_000)
+    qtbot.waitUntil(lambda: window.player.position() == 12_000, timeout=10_000)
     # The picture at 12 s differs from the first frame (the pattern moves, the burnt-in
     # time and frame number change) and fills the surface.
     qtbot.waitUntil(
@@ -206,4 +211,6 @@ def test_loop_clip_repeats_with_libvlc(window, qtbot, demo_video: Path) -> None:
     assert window.player.playing and window.player.backend.time() < 20_800
     window.sync.act_loop_clip.setChecked(False)
     qtbot.waitUntil(lambda: window.player.state is PlayerState.PAUSED, timeout=3_000)
-    _reported_near(window, qtbot, 20_600, tolerance=120)
+    # Paused on the range's last frame (20.560-20.600), shown as a still.
+    qtbot.waitUntil(lambda: window.player.still_shown, timeout=10_000)
+    assert window.player.position() == 20_560

@@ -1,6 +1,6 @@
-"""A paused seek shows the frame on screen at that time, the time label says that time,
-and Set In stores it: checked against the burnt-in frames of the demo video, decoded
-by ffmpeg for reference."""
+"""A paused seek shows the frame on screen at that time, the time label says that
+frame's start, and Set In stores it: checked against the burnt-in frames of the demo
+video, decoded by ffmpeg for reference."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 from tests.gui.review_support import open_with_libvlc
 
+from clipdesk.core.frame_grid import frame_start_ms
 from clipdesk.core.timecode import format_clock
 
 pytestmark = pytest.mark.xvfb
@@ -62,27 +63,35 @@ def test_paused_seek_shows_the_frame_at_that_time(
     window = open_with_libvlc(qtbot, tmp_path, monkeypatch, DOCUMENT, demo_video)
     session = window.editing.session
     window.sync.select_clip("key-point-1")  # a clip for Set In; the player goes to 1 s
-    qtbot.waitUntil(lambda: window.player.backend.time() == 1_000, timeout=5_000)
-    surface = window.player_view.surface
+    qtbot.waitUntil(lambda: window.player.position() == 1_000, timeout=10_000)
+    view = window.player_view
 
     def picture() -> list[int]:
-        # libvlc draws into its own X child window: read the screen. The demo video is
-        # 16:9; cut the letterbox off.
-        shot = window.screen().grabWindow(int(surface.winId())).toImage()
+        # libvlc draws into its own X child window, the paused still is painted by Qt:
+        # read the screen where the current one is. The demo video is 16:9; cut the
+        # letterbox off.
+        shown = view.stack.currentWidget()
+        corner = shown.mapToGlobal(shown.rect().topLeft())
+        shot = (
+            window.screen()
+            .grabWindow(0, corner.x(), corner.y(), shown.width(), shown.height())
+            .toImage()
+        )
         w, h = shot.width(), shot.height()
         scale = min(w / 640, h / 360)
         vw, vh = round(640 * scale), round(360 * scale)
         return _lightness(shot.copy(QRect((w - vw) // 2, (h - vh) // 2, vw, vh)))
 
     for ms, frame in SEEKS.items():
+        start = frame_start_ms(frame, FPS)
         before = picture()
         window.player.seek(ms)
         seen: list[list[int]] = []
 
-        def settled(ms: int = ms, before: list[int] = before, seen: list = seen) -> bool:
+        def settled(start: int = start, before: list[int] = before, seen: list = seen) -> bool:
             seen.append(picture())
             return (
-                window.player.backend.time() == ms
+                window.player.position() == start
                 and len(seen) >= 2
                 and seen[-1] == seen[-2] != before
                 and max(seen[-1]) > 100  # a picture, not the black surface before one
@@ -91,15 +100,15 @@ def test_paused_seek_shows_the_frame_at_that_time(
         try:
             qtbot.waitUntil(settled, timeout=10_000)
         except WaitTimeout as exc:
-            state = (window.player.backend.time(), len(seen), seen[-1] == seen[-2])
+            state = (window.player.position(), len(seen), seen[-1] == seen[-2])
             raise AssertionError(
-                f"seek to {ms}: libvlc at {state[0]}, picture "
+                f"seek to {ms}: position {state[0]}, picture "
                 f"{'still' if state[2] else 'changing'}, "
                 f"{'unchanged' if seen[-1] == before else 'changed'}, "
                 f"brightest {max(seen[-1])}"
             ) from exc
         near = {n: _distance(seen[-1], references[n]) for n in (frame - 1, frame, frame + 1)}
         assert min(near, key=near.get) == frame, (ms, near)
-        assert window.player_view.time_text().startswith(format_clock(ms))
+        assert window.player_view.time_text().startswith(format_clock(start))
         session.actions.actions["set_in"].trigger()
-        assert window.store.get("key-point-1").start_ms == ms
+        assert window.store.get("key-point-1").start_ms == start

@@ -101,19 +101,19 @@ def test_set_in_out_with_keys_and_undo_redo(qtbot, win: Harness) -> None:
     key(qtbot, win, Qt.Key.Key_I)
     win.playhead = 18_000
     key(qtbot, win, Qt.Key.Key_O)
-    assert win.bounds("hl-1") == (12_340, 18_000)
+    assert win.bounds("hl-1") == (12_320, 18_000)  # the start of the frame at 12.340
     key(qtbot, win, Qt.Key.Key_Z, CTRL)
-    assert win.bounds("hl-1") == (12_340, 20_000)
+    assert win.bounds("hl-1") == (12_320, 20_000)
     key(qtbot, win, Qt.Key.Key_Z, CTRL)
     assert win.bounds("hl-1") == (10_000, 20_000)
     key(qtbot, win, Qt.Key.Key_Z, CTRL | SHIFT)
     key(qtbot, win, Qt.Key.Key_Y, CTRL)
-    assert win.bounds("hl-1") == (12_340, 18_000)
+    assert win.bounds("hl-1") == (12_320, 18_000)
     # Out before in is refused with a message and stores nothing.
     win.playhead = 5_000
     key(qtbot, win, Qt.Key.Key_O)
     assert "must be after the in point" in win.messages[-1]
-    assert win.bounds("hl-1") == (12_340, 18_000) and win.editor.stack.count() == 2
+    assert win.bounds("hl-1") == (12_320, 18_000) and win.editor.stack.count() == 2
 
 
 def test_nudges_merge_and_follow_the_chosen_bound(qtbot, win: Harness) -> None:
@@ -122,16 +122,16 @@ def test_nudges_merge_and_follow_the_chosen_bound(qtbot, win: Harness) -> None:
     key(qtbot, win, Qt.Key.Key_Down, ALT)  # nudge the out point
     for _ in range(3):
         key(qtbot, win, Qt.Key.Key_Period, ALT)
-    key(qtbot, win, Qt.Key.Key_Right, ALT)
-    assert win.bounds("hl-1") == (10_000, 20_220)
+    key(qtbot, win, Qt.Key.Key_Right, ALT)  # 100 ms: 3 frames at 25 fps
+    assert win.bounds("hl-1") == (10_000, 20_240)
     key(qtbot, win, Qt.Key.Key_Up, ALT)  # now the in point
     key(qtbot, win, Qt.Key.Key_Left, ALT | SHIFT)
     key(qtbot, win, Qt.Key.Key_Comma, ALT)
-    assert win.bounds("hl-1") == (8_960, 20_220)
+    assert win.bounds("hl-1") == (8_960, 20_240)
     assert heard == ["end", "start"]
     assert win.editor.stack.count() == 2  # one step per bound
     key(qtbot, win, Qt.Key.Key_Z, CTRL)
-    assert win.bounds("hl-1") == (10_000, 20_220)
+    assert win.bounds("hl-1") == (10_000, 20_240)
     key(qtbot, win, Qt.Key.Key_Z, CTRL)
     assert win.bounds("hl-1") == (10_000, 20_000)
     # Nudging past the media's end is refused.

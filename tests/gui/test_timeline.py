@@ -94,7 +94,7 @@ def test_drag_end_snaps_to_transcript_and_shift_frees(qtbot, timeline: Timeline)
     tl.setViewStart(18_000)
     clip = tl.store.get("hl-1")
     drag(qtbot, tl, edge(tl, "hl-1", Bound.END), [tl.x_for(23_000), tl.x_for(23_400)])
-    assert clip.end_ms == 23_450  # the transcript line start
+    assert clip.end_ms == 23_440  # the start of the frame the transcript line starts in
     drag(qtbot, tl, edge(tl, "hl-1", Bound.END), [tl.x_for(23_380)], shift=True)
     assert abs(clip.end_ms - 23_380) <= 20
     # Snaps to another clip's bound too.

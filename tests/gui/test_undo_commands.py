@@ -78,8 +78,8 @@ def test_refusals_do_not_reach_the_stack(editor: ClipEditor, qtbot) -> None:
 def test_repeated_nudges_merge_per_clip_and_bound(editor: ClipEditor) -> None:
     for _ in range(3):
         editor.nudge("hl-1", Bound.START, 1, NudgeUnit.FRAME)
-    editor.nudge("hl-1", Bound.START, 1, NudgeUnit.TENTH)
-    assert bounds(editor, "hl-1") == (10_220, 20_000)
+    editor.nudge("hl-1", Bound.START, 1, NudgeUnit.TENTH)  # 3 frames at 25 fps
+    assert bounds(editor, "hl-1") == (10_240, 20_000)
     assert editor.stack.count() == 1
     editor.nudge("hl-1", Bound.END, -1, NudgeUnit.SECOND)  # another bound: a new step
     editor.nudge("hl-2", Bound.END, -1, NudgeUnit.SECOND)  # another clip: a new step
@@ -104,7 +104,7 @@ def test_drag_moves_merge_into_one_step(editor: ClipEditor) -> None:
     editor.drag_bound("hl-1", Bound.END, 21_000, second)
     assert editor.stack.count() == 2
     editor.stack.undo()
-    assert bounds(editor, "hl-1") == (11_700, 20_000)
+    assert bounds(editor, "hl-1") == (11_680, 20_000)  # on the frame grid
     editor.stack.undo()
     assert bounds(editor, "hl-1") == (10_000, 20_000)
 

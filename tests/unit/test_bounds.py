@@ -103,6 +103,12 @@ def test_nudge_steps_and_frame_grid() -> None:
     assert t == nudge_time(0, 10, NudgeUnit.FRAME, 30000 / 1001) == 334
     # An off-grid time snaps to the nearest frame first.
     assert nudge_time(1_013, 1, NudgeUnit.FRAME, 25) == 1_040
+    # On the grid, 100 ms and 1 s are whole frames: back and forth returns exactly.
+    assert nudge_time(1_000, 1, NudgeUnit.TENTH, 25, grid=True) == 1_120
+    ntsc = 30000 / 1001
+    there = nudge_time(1_001, 1, NudgeUnit.TENTH, ntsc, grid=True)
+    assert there == 1_101 and nudge_time(there, -1, NudgeUnit.TENTH, ntsc, grid=True) == 1_001
+    assert nudge_time(1_000, 1, NudgeUnit.SECOND, 25, grid=True) == 2_000
 
 
 def test_nudged_bound_uses_media_frames_and_validates() -> None:

@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Iterable
 
 from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus
+from clipdesk.core.frame_grid import on_grid
 from clipdesk.core.timecode import TimecodeError, format_clock, parse_timecode
 
 DEFAULT_FPS = 25.0  # frame nudges before the player knows the media's frame rate
@@ -105,6 +106,14 @@ class Timebase:
     def to_media(self, doc_ms: int) -> int:
         return doc_ms + self._offset_ms
 
+    def on_grid(self, doc_ms: int) -> int:
+        """A document time moved to the start of the media frame on screen there (the
+        frame grid is the media's: with an offset, document times are shifted by it).
+        Unchanged while the frame rate is unknown."""
+        if self._fps is None:
+            return doc_ms
+        return self.to_document(on_grid(self.to_media(doc_ms), self._fps))
+
     def to_document(self, media_ms: int) -> int:
         return media_ms - self._offset_ms
 
@@ -160,7 +169,10 @@ def parse_time(text: str) -> int:
 def with_bound(
     clip: Clip, bound: Bound, doc_ms: int, timebase: Timebase | None
 ) -> tuple[int, int | None]:
-    """The clip's (start, end) with one bound moved to doc_ms, validated."""
+    """The clip's (start, end) with one bound moved to doc_ms (on the frame grid),
+    validated."""
+    if timebase is not None:
+        doc_ms = timebase.on_grid(doc_ms)
     start, end = (doc_ms, clip.end_ms) if bound is Bound.START else (clip.start_ms, doc_ms)
     if bound is Bound.START and end is not None and doc_ms >= end:
         raise EditRefused(
@@ -174,13 +186,22 @@ def step_ms(unit: NudgeUnit, fps: float) -> float:
     return {NudgeUnit.FRAME: 1000.0 / fps, NudgeUnit.TENTH: 100.0, NudgeUnit.SECOND: 1000.0}[unit]
 
 
-def nudge_time(ms: int, steps: int, unit: NudgeUnit, fps: float = DEFAULT_FPS) -> int:
-    """ms moved by whole steps. Frame steps land on the frame grid, so repeated nudges
-    never drift (29.97 fps frames are not whole milliseconds)."""
-    if unit is NudgeUnit.FRAME:
-        frame = round(ms * fps / 1000.0) + steps
-        return round(frame * 1000.0 / fps)
-    return ms + steps * int(step_ms(unit, fps))
+def nudge_frames(unit: NudgeUnit, fps: float) -> int:
+    """Whole frames in one nudge: 100 ms is 3 frames at 25 fps (2.5, rounded up) and at
+    29.97 fps; a second is round(fps) frames."""
+    return max(1, math.floor(step_ms(unit, fps) * fps / 1000.0 + 0.5))
+
+
+def nudge_time(
+    ms: int, steps: int, unit: NudgeUnit, fps: float = DEFAULT_FPS, grid: bool = False
+) -> int:
+    """ms moved by whole steps. On the frame grid (always for frame steps), a step is
+    whole frames and the result a frame start, so repeated nudges never drift (29.97
+    fps frames are not whole milliseconds) and a nudge back undoes a nudge forward."""
+    if unit is not NudgeUnit.FRAME and not grid:
+        return ms + steps * int(step_ms(unit, fps))
+    frame = round(ms * fps / 1000.0) + steps * nudge_frames(unit, fps)
+    return round(frame * 1000.0 / fps)
 
 
 def nudged_bound(
@@ -190,8 +211,11 @@ def nudged_bound(
         raise EditRefused(f"“{clip.title}” has no out point to nudge: set one first (O).")
     current = clip.start_ms if bound is Bound.START else clip.end_ms
     assert current is not None
-    # Frames count in media time so they line up with the video's frames.
-    media = nudge_time(timebase.to_media(current), steps, unit, timebase.frame_fps)
+    # Frames count in media time; 100 ms and 1 s steps are whole frames once the media's
+    # frame rate is known.
+    media = nudge_time(
+        timebase.to_media(current), steps, unit, timebase.frame_fps, grid=bool(timebase.fps)
+    )
     return with_bound(clip, bound, timebase.to_document(media), timebase)
 
 
@@ -201,7 +225,10 @@ def nudged_bound(
 def split_clip(
     clip: Clip, doc_ms: int, new_id: str, timebase: Timebase | None
 ) -> tuple[tuple[int, int], Clip]:
-    """Split at doc_ms: the first part's new (start, end) and the second part, a new clip."""
+    """Split at doc_ms (on the frame grid): the first part's new (start, end) and the
+    second part, a new clip."""
+    if timebase is not None:
+        doc_ms = timebase.on_grid(doc_ms)
     if doc_ms <= clip.start_ms or (clip.end_ms is not None and doc_ms >= clip.end_ms):
         raise EditRefused(
             f"The playhead {_clock(doc_ms)} is not inside “{clip.title}” "
@@ -237,11 +264,13 @@ def new_clip_at(
     timebase: Timebase,
     length_ms: int = NEW_CLIP_MS,
 ) -> Clip:
-    """A new clip starting at the playhead, titled after the transcript line spoken there."""
-    start = timebase.to_document(playhead_ms)
+    """A new clip starting at the playhead, titled after the transcript line spoken there;
+    both bounds on the frame grid."""
+    start = timebase.on_grid(timebase.to_document(playhead_ms))
     end = start + length_ms
     if timebase.duration_ms is not None:
         end = min(end, timebase.to_document(timebase.duration_ms))
+    end = timebase.on_grid(end)
     if end <= start:
         raise EditRefused(f"No room for a new clip at {_clock(playhead_ms)}: the media ends there.")
     check_bounds(start, end, timebase)

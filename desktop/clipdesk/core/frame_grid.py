@@ -19,3 +19,19 @@ def frame_at(ms: int, fps: float) -> int:
 def frame_middle_ms(frame: int, fps: float) -> int:
     """A time well inside the frame, away from both of its edges."""
     return round((frame + 0.5) * 1000.0 / fps)
+
+
+def frame_start_ms(frame: int, fps: float) -> int:
+    """Where frame starts, in whole milliseconds (rounded)."""
+    return round(max(0, frame) * 1000.0 / fps)
+
+
+def on_grid(ms: int, fps: float) -> int:
+    """The start of the frame on screen at ms: a bound put there cuts at that frame."""
+    return frame_start_ms(frame_at(ms, fps), fps)
+
+
+def last_frame_before(end_ms: int, fps: float) -> int:
+    """The last frame a range ending (exclusively) at end_ms shows."""
+    frame = frame_at(end_ms, fps)
+    return max(0, frame - 1) if frame_start_ms(frame, fps) == end_ms else frame

@@ -117,6 +117,7 @@ class DocumentEditing(QObject):
         if player.length:
             tb.duration_ms = player.length
         w.player_view.layout().addWidget(session.timeline)
+        w.sync.keys_to_list_on_click(session.timeline)
         session.timeline.setPlayhead(player.position())
         self.offset_box.layout().addWidget(session.offset_edit)
         session.offset_edit.setMaximumWidth(

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from clipdesk.core.bounds import Bound, NudgeUnit, preview_range
@@ -140,6 +140,12 @@ class EditActions(QObject):
             action.triggered.connect(handler)
             host.addAction(action)
             self.actions[spec.name] = action
+        # The bound the nudges move, shown as a choice of two in the menu.
+        self._bound_group = QActionGroup(self)
+        for name in ("bound_in", "bound_out"):
+            self.actions[name].setCheckable(True)
+            self._bound_group.addAction(self.actions[name])
+        self.actions["bound_in"].setChecked(True)
 
     def detach(self) -> None:
         """Take the actions off the host (the document is closing): a next document's
@@ -177,6 +183,7 @@ class EditActions(QObject):
     def set_active_bound(self, bound: Bound) -> None:
         if bound is not self._bound:
             self._bound = bound
+            self.actions["bound_in" if bound is Bound.START else "bound_out"].setChecked(True)
             self.activeBoundChanged.emit(bound.value)
 
     # -- handlers --------------------------------------------------------------------

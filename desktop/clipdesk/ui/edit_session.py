@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from clipdesk.core.bounds import Timebase
+from clipdesk.core.bounds import Bound, Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.project_file import LoadResult, Project
 from clipdesk.ui import messages
@@ -61,6 +61,9 @@ class EditSession:
             select_clip=select_clip,
         )
         self.timeline = Timeline(self.editor)
+        self.actions.activeBoundChanged.connect(
+            lambda value: self.timeline.setActiveBound(Bound(value))
+        )
         self.timeline.seekRequested.connect(seek)
         if select_clip is not None:
             self.timeline.clipSelected.connect(select_clip)

@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
             self,
         )
         self.clip_panel.kinds_changed.connect(lambda _kinds: self.sync.refresh())
+        pv = self.player_view
+        clicked = [pv.surface, pv.seek_bar, self.transcript.text.viewport()]
+        self.sync.keys_to_list_on_click(*clicked, *([pv.still_view] if pv.still_view else []))
         self.player_view.add_clip_action(self.sync.act_play_clip)
         self.player_view.add_clip_action(self.sync.act_loop_clip)
         self.media = MediaBinding(

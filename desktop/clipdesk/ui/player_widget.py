@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from clipdesk.core.timecode import format_clock
 from clipdesk.ui.player.backend import PlayerState
 from clipdesk.ui.player.player import RATES, Player
+from clipdesk.ui.player.still_frames import StillView
 from clipdesk.ui.seek_bar import SeekBar
 
 SKIP_MS = 5000
@@ -80,6 +81,11 @@ class PlayerWidget(QWidget):
         self.stack = QStackedLayout()
         self.stack.addWidget(self.surface)
         self.stack.addWidget(self.notice)
+        # While paused on an exact still, it covers libvlc's picture.
+        self.still_view = StillView(player.stills, self) if player.stills is not None else None
+        if self.still_view is not None:
+            self.stack.addWidget(self.still_view)
+            player.still_changed.connect(self._on_still_changed)
 
         self.seek_bar = SeekBar(self)
         self.time_label = QLabel(self)
@@ -248,7 +254,14 @@ class PlayerWidget(QWidget):
             self.volume_slider.setEnabled(False)
 
     def show_video(self) -> None:
-        self.stack.setCurrentWidget(self.surface)
+        if self.still_view is not None and self.player.still_shown:
+            self.stack.setCurrentWidget(self.still_view)
+        else:
+            self.stack.setCurrentWidget(self.surface)
+
+    def _on_still_changed(self, _shown: bool) -> None:
+        if not self.notice_visible:
+            self.show_video()
 
     @property
     def notice_visible(self) -> bool:

@@ -3,7 +3,9 @@
 Selection -> seek (and details); "Play clip" plays one clip and stops at its end;
 "Loop clip" repeats it. Playhead -> the clip under it is highlighted in the table (the
 selection is left alone, so playback never seeks by itself) and the transcript follows.
-Transcript click -> seek.
+Transcript click -> seek. A click on the video, the seek bar, the timeline or the
+transcript gives the keyboard back to the clip list, so the review keys (A, I, Space)
+work at once instead of typing into the note field that had the focus.
 
 Clip and transcript times are document times; the player works in media time. With a
 Timebase set (an open edit session), media time = document time + its offset, so an
@@ -12,7 +14,7 @@ aligned document plays the right moments; without one the two are the same.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView, QWidget
 
@@ -98,7 +100,9 @@ class ReviewSync(QObject):
         self.act_loop_clip = QAction(style.standardIcon(P.SP_BrowserReload), "Loop clip", parent)
         self.act_loop_clip.setShortcut(QKeySequence("Shift+P"))
         self.act_loop_clip.setCheckable(True)
-        self.act_loop_clip.setToolTip("Repeat the selected clip until turned off (Shift+P)")
+        self.act_loop_clip.setToolTip(
+            "Repeat the selected clip until turned off (Shift+P); pausing turns it off"
+        )
         self.act_loop_clip.toggled.connect(self.set_loop)
         for act in (self.act_play_clip, self.act_loop_clip):
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -108,6 +112,17 @@ class ReviewSync(QObject):
         player.position_changed.connect(self._on_position)
         player.loop_changed.connect(self.act_loop_clip.setChecked)
         transcript.seek_requested.connect(self._on_transcript_seek)
+        transcript.keys_left.connect(lambda: table.setFocus(Qt.FocusReason.OtherFocusReason))
+
+    def keys_to_list_on_click(self, *widgets: QWidget) -> None:
+        """A mouse press on any of widgets gives the keyboard to the clip list."""
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and not self.table.hasFocus():
+            self.table.setFocus(Qt.FocusReason.MouseFocusReason)
+        return False
 
     def set_episode(self, episode: Episode | None, model: ClipTableModel | None) -> None:
         self.episode = episode

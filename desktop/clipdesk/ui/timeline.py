@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -41,6 +41,7 @@ LANE_GAP = 4
 SCROLL_H = 14
 HANDLE_PX = 6  # grab distance either side of a band edge
 SNAP_PX = 8
+DRAG_SEEK_MS = 40  # while a handle is dragged, the player seeks at most this often
 OPEN_END_MS = 30_000  # how far a clip with no out point is drawn
 MIN_MS_PER_PX = 0.5
 MIN_LABEL_PX = 90
@@ -51,6 +52,7 @@ KIND_COLOURS = {
     ClipKind.CLIP: QColor("#b07aa1"),
 }
 PLAYHEAD = QColor("#e53935")
+ACTIVE_HANDLE = QColor("#ffb300")
 APPROVED = QColor("#1b5e20")
 STATUS_MARK = {
     ReviewStatus.APPROVED: "✓ ",
@@ -94,6 +96,7 @@ class Timeline(QWidget):
         self.timebase = editor.timebase
         self._playhead = 0
         self._selected: str | None = None
+        self._active_bound = Bound.START  # the one the nudge keys move: highlighted
         self._snapping = True
         self._follow = True
         self._view_start = 0.0
@@ -107,6 +110,12 @@ class Timeline(QWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's actions
         self.setMinimumHeight(RULER_H + 2 * (LANE_H + LANE_GAP) + SCROLL_H)
+        # A dragged handle shows the frame under it: paused seeks, throttled.
+        self._drag_seek = QTimer(self)
+        self._drag_seek.setSingleShot(True)
+        self._drag_seek.setInterval(DRAG_SEEK_MS)
+        self._drag_seek.timeout.connect(self._seek_dragged_bound)
+        self._dragged: tuple[str, Bound] | None = None
         self._scroll = QScrollBar(Qt.Orientation.Horizontal, self)
         self._scroll.valueChanged.connect(self._scrolled)
         self._unsubscribe = [
@@ -150,6 +159,14 @@ class Timeline(QWidget):
 
     def selectedClip(self) -> str | None:
         return self._selected
+
+    def setActiveBound(self, bound: Bound) -> None:
+        """Highlight the selected clip's handle that the nudge keys move."""
+        self._active_bound = bound
+        self.update()
+
+    def activeBound(self) -> Bound:
+        return self._active_bound
 
     def setSnapping(self, on: bool) -> None:
         self._snapping = on
@@ -351,6 +368,8 @@ class Timeline(QWidget):
             if self._drag is not None:
                 self._drag = None
                 self._drag_label = None
+                self._drag_seek.stop()
+                self._seek_dragged_bound()  # where the bound was left, at once
                 self._relayout()
                 self.update()
             self._scrubbing = False
@@ -410,8 +429,33 @@ class Timeline(QWidget):
         if drag.limit_hi is not None:
             ms = min(drag.limit_hi, ms)
         self.editor.drag_bound(drag.clip_id, drag.bound, self.timebase.to_document(ms), drag.number)
+        # The label and the seek say the stored bound: the editor puts it on the frame grid.
+        stored = self._stored_bound(drag.clip_id, drag.bound)
+        if stored is not None:
+            ms = stored
         self._drag_label = (self.x_for(ms), format_clock(ms))
+        self._dragged = (drag.clip_id, drag.bound)
+        if not self._drag_seek.isActive():
+            self._drag_seek.start()
         self.update()
+
+    def _stored_bound(self, clip_id: str, bound: Bound) -> int | None:
+        """The media time of a clip's bound as stored, or None (gone, or no end)."""
+        try:
+            clip = self.store.get(clip_id)
+        except KeyError:
+            return None
+        doc = clip.start_ms if bound is Bound.START else clip.end_ms
+        return None if doc is None else self.timebase.to_media(doc)
+
+    def _seek_dragged_bound(self) -> None:
+        if self._dragged is None:
+            return
+        ms = self._stored_bound(*self._dragged)
+        if self._drag is None:
+            self._dragged = None
+        if ms is not None:
+            self.seekRequested.emit(max(0, ms))
 
     # -- painting --------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -490,10 +534,19 @@ class Timeline(QWidget):
         # Handles: grips at the edges, larger on the selected clip.
         grip = QColor(255, 255, 255, 230 if selected else 150)
         w = 5 if selected else 3
-        edges = [rect.left()]
+        edges = [(Bound.START, rect.left())]
         if clip.end_ms is not None:
-            edges.append(rect.right() - w)
-        for x in edges:
+            edges.append((Bound.END, rect.right() - w))
+        for bound, x in edges:
+            if selected and bound is self._active_bound:
+                # The bound the nudge keys move: a wide amber grip with a white core.
+                left = x - 2 if bound is Bound.START else x - 1
+                p.fillRect(QRectF(left, rect.top(), w + 3, rect.height()), ACTIVE_HANDLE)
+                p.fillRect(
+                    QRectF(left + (w + 3) / 2 - 1, rect.top() + 4, 2, rect.height() - 8),
+                    QColor("white"),
+                )
+                continue
             p.fillRect(QRectF(x, rect.top() + 3, w, rect.height() - 6), grip)
         if rect.width() > 30 and rect.height() >= 14:
             p.setPen(QColor("white"))

@@ -210,7 +210,9 @@ class ClipEditor(QObject):
         return True
 
     def set_bounds(self, clip_id: str | None, start_ms: int, end_ms: int | None) -> bool:
-        """Typed bounds, in document time."""
+        """Typed bounds, in document time; stored on the frame grid."""
+        start_ms = self.timebase.on_grid(start_ms)
+        end_ms = self.timebase.on_grid(end_ms) if end_ms is not None else None
         try:
             clip = self._clip(clip_id)
             check_bounds(start_ms, end_ms, self.timebase)

@@ -47,6 +47,9 @@ class PlayerBackend(QObject):
     error = Signal(str)
 
     name = "abstract"
+    # Its paused picture may not be the frame asked for: the Player shows exact stills
+    # decoded by ffmpeg instead (ui/player/still_frames.py).
+    paused_stills = False
 
     def attach_video(self, surface: QWidget) -> None:
         raise NotImplementedError

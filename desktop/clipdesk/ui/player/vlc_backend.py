@@ -76,6 +76,7 @@ _STATE_NAMES = {
 
 class VlcBackend(PlayerBackend):
     name = "libvlc"
+    paused_stills = True
     _vlc_event = Signal(str, object)  # from libvlc threads to the GUI thread
 
     def __init__(self) -> None:
