@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -30,6 +31,7 @@ def install_excepthook() -> None:
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(text)
+        logging.getLogger("clipdesk").error("uncaught exception", exc_info=(kind, value, tb))
         if issubclass(kind, KeyboardInterrupt):
             from PySide6.QtWidgets import QApplication
 

@@ -50,6 +50,10 @@ def config_dir(env: Mapping[str, str] | None = None) -> Path:
     return _xdg(env, "XDG_CONFIG_HOME", ".config")
 
 
+def settings_file(env: Mapping[str, str] | None = None) -> Path:
+    return config_dir(env) / "clipdesk.ini"
+
+
 def cache_dir(env: Mapping[str, str] | None = None) -> Path:
     """Generated files that can be made again (the example video): CacheLocation."""
     env = _env(env)

@@ -28,7 +28,7 @@ def _doc_key(document: Path | str) -> str:
 
 class Settings:
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or config_dir() / "clipdesk.ini"
+        self.path = path or app_dirs.settings_file()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._q = QSettings(str(self.path), QSettings.Format.IniFormat)
 
