@@ -13,6 +13,8 @@ from types import TracebackType
 
 from clipdesk import __version__
 
+logger = logging.getLogger(__name__)
+
 
 def prefer_xcb() -> None:
     """libvlc 3 cannot embed its video in a Wayland surface: use X11 (XWayland) instead."""
@@ -31,7 +33,7 @@ def install_excepthook() -> None:
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(text)
-        logging.getLogger("clipdesk").error("uncaught exception", exc_info=(kind, value, tb))
+        logger.error("uncaught exception", exc_info=(kind, value, tb))
         if issubclass(kind, KeyboardInterrupt):
             from PySide6.QtWidgets import QApplication
 
@@ -76,7 +78,9 @@ def create_window(document: Path | None, media: str | None):
     window = MainWindow(backend, reason)
     window.media.hold_until_shown()
     # A document that cannot be read leaves an empty window with the reason in its banner.
-    window.open_document(document if document is not None else example_document(), media)
+    path = document if document is not None else example_document()
+    opened = window.open_document(path, media)
+    logger.info("document %s: %s", "opened" if opened else "not opened", path)
     return window
 
 
