@@ -75,7 +75,10 @@ def create_window(document: Path | None, media: str | None):
         backend = create_backend()
     except PlayerUnavailable as exc:
         reason = str(exc)
+    if reason:
+        logger.warning("no player: %s", reason)
     window = MainWindow(backend, reason)
+    log_playback(window)
     window.media.hold_until_shown()
     # A document that cannot be read leaves an empty window with the reason in its banner.
     path = document if document is not None else example_document()
@@ -84,12 +87,45 @@ def create_window(document: Path | None, media: str | None):
     return window
 
 
-def run_gui(document: Path | None, media: str | None) -> int:
+def log_playback(window) -> None:
+    """Media, player states and (at debug level, once a second) libvlc's time go to the
+    log: what a bug report about playback needs, and what packaging/check_app.py reads."""
+    player = window.player
+    window.media.opened.connect(lambda source: logger.info("media opened: %s", source.location))
+    player.state_changed.connect(
+        lambda state: logger.info("player %s at %d ms", state.name.lower(), player.position())
+    )
+    player.error.connect(lambda message: logger.warning("player error: %s", message))
+    if player.backend is not None:
+        last = [-1]
+
+        def reported(ms: int) -> None:
+            if ms // 1000 != last[0]:
+                last[0] = ms // 1000
+                logger.debug("libvlc time %d ms", ms)
+
+        player.backend.time_reported.connect(reported)
+
+
+def play_when_opened(window) -> None:
+    """--play: start playing once the first media is open (the window seeks first)."""
+    from PySide6.QtCore import QTimer
+
+    def start(_source) -> None:
+        window.media.opened.disconnect(start)
+        QTimer.singleShot(0, window.player.play)
+
+    window.media.opened.connect(start)
+
+
+def run_gui(document: Path | None, media: str | None, play: bool = False) -> int:
     from PySide6.QtCore import QTimer
 
     app = create_app()
     install_excepthook()
     window = create_window(document, media)
+    if play:
+        play_when_opened(window)
     window.show()
     # Ctrl+C in the terminal closes the window (saving settings, releasing libvlc).
     signal.signal(signal.SIGINT, lambda *_: window.close())

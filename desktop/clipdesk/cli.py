@@ -46,6 +46,7 @@ def gui_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--media", metavar="PATH_OR_URL", help="video to play instead of the document's url"
     )
+    p.add_argument("--play", action="store_true", help="start playing once the media is open")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument(
         "--verbose",
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             return print_version(args.verbose)
         from clipdesk.app import run_gui
 
-        return run_gui(args.document, args.media)
+        return run_gui(args.document, args.media, play=args.play)
     except BrokenPipeError:
         sys.stderr.close()  # output piped into `head`: not an error
         return 0
