@@ -55,11 +55,15 @@ def create_app(argv: list[str] | None = None):
     app.setOrganizationName("Clipdesk")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("clipdesk")
-    from clipdesk.ui.resources import icon_path
+    from clipdesk.resource_files import ICON_SIZES, icon_path, icon_png
 
-    icon = icon_path("clipdesk")
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    # The rendered PNGs first: they need no SVG plugin and are sharp at small sizes.
+    icon = QIcon()
+    for path in [icon_png("clipdesk", size) for size in ICON_SIZES] + [icon_path("clipdesk")]:
+        if path.is_file():
+            icon.addFile(str(path))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
     return app
 
 
