@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,8 @@ def log_dir(tmp_path: Path):
 
 
 def clipdesk(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CLIPDESK_CONFIG_DIR": str(tmp_path), **env}
-    env.pop("CLIPDESK_LOG_LEVEL", None) if "CLIPDESK_LOG_LEVEL" not in env else None
+    inherited = {k: v for k, v in os.environ.items() if k != "CLIPDESK_LOG_LEVEL"}
+    env = {**inherited, "CLIPDESK_CONFIG_DIR": str(tmp_path), **env}
     return subprocess.run(
         [sys.executable, "-m", "clipdesk", *args], capture_output=True, text=True,
         timeout=60, env=env,
@@ -34,8 +35,9 @@ def test_the_command_line_logs_to_the_state_folder(tmp_path: Path, docs_dir: Pat
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""  # the log goes to its file, not to the terminal
     text = (tmp_path / "state" / "log" / "clipdesk.log").read_text()
-    assert f"INFO    {text.split()[3]}" in text  # pid recorded
-    assert "clipdesk.cli: clipdesk " in text and f"started: inspect {doc}" in text
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
+    line = rf"{stamp} INFO    \d+ MainThread clipdesk.cli: clipdesk \S+ started: inspect "
+    assert re.fullmatch(line + re.escape(doc) + "\n", text), text
 
 
 def test_level_from_the_environment_and_the_command_line(tmp_path: Path) -> None:
