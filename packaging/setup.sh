@@ -10,6 +10,8 @@ APT_PACKAGES=(
   libvlc-bin                                        # builds libvlc's plugin cache: 186 -> 15 ms start
   ffmpeg                                            # cutting, probing, the demo video
   xvfb                                              # a virtual screen for the GUI tests
+  libglib2.0-bin                                    # gio: launches the desktop entry in a test
+  desktop-file-utils appstream                      # validating the desktop entry and metainfo
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core   # Qt's xcb platform
@@ -35,7 +37,7 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.clipdesk-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml setup.py | sha256sum | cut -d" " -f1)   # both shape the install
 if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]] || ! .venv/bin/python -c 'import clipdesk' 2>/dev/null; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
   echo "$want" > "$stamp"

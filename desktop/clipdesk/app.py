@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 from types import TracebackType
 
 from clipdesk import __version__
+
+logger = logging.getLogger(__name__)
 
 
 def prefer_xcb() -> None:
@@ -30,6 +33,7 @@ def install_excepthook() -> None:
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(text)
+        logger.error("uncaught exception", exc_info=(kind, value, tb))
         if issubclass(kind, KeyboardInterrupt):
             from PySide6.QtWidgets import QApplication
 
@@ -51,11 +55,15 @@ def create_app(argv: list[str] | None = None):
     app.setOrganizationName("Clipdesk")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("clipdesk")
-    from clipdesk.ui.resources import icon_path
+    from clipdesk.resource_files import ICON_SIZES, icon_path, icon_png
 
-    icon = icon_path("clipdesk")
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    # The rendered PNGs first: they need no SVG plugin and are sharp at small sizes.
+    icon = QIcon()
+    for path in [icon_png("clipdesk", size) for size in ICON_SIZES] + [icon_path("clipdesk")]:
+        if path.is_file():
+            icon.addFile(str(path))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
     return app
 
 
@@ -71,19 +79,57 @@ def create_window(document: Path | None, media: str | None):
         backend = create_backend()
     except PlayerUnavailable as exc:
         reason = str(exc)
+    if reason:
+        logger.warning("no player: %s", reason)
     window = MainWindow(backend, reason)
+    log_playback(window)
     window.media.hold_until_shown()
     # A document that cannot be read leaves an empty window with the reason in its banner.
-    window.open_document(document if document is not None else example_document(), media)
+    path = document if document is not None else example_document()
+    opened = window.open_document(path, media)
+    logger.info("document %s: %s", "opened" if opened else "not opened", path)
     return window
 
 
-def run_gui(document: Path | None, media: str | None) -> int:
+def log_playback(window) -> None:
+    """Media, player states and (at debug level, once a second) libvlc's time go to the
+    log: what a bug report about playback needs, and what packaging/check_app.py reads."""
+    player = window.player
+    window.media.opened.connect(lambda source: logger.info("media opened: %s", source.location))
+    player.state_changed.connect(
+        lambda state: logger.info("player %s at %d ms", state.name.lower(), player.position())
+    )
+    player.error.connect(lambda message: logger.warning("player error: %s", message))
+    if player.backend is not None:
+        last = [-1]
+
+        def reported(ms: int) -> None:
+            if ms // 1000 != last[0]:
+                last[0] = ms // 1000
+                logger.debug("libvlc time %d ms", ms)
+
+        player.backend.time_reported.connect(reported)
+
+
+def play_when_opened(window) -> None:
+    """--play: start playing once the first media is open (the window seeks first)."""
+    from PySide6.QtCore import QTimer
+
+    def start(_source) -> None:
+        window.media.opened.disconnect(start)
+        QTimer.singleShot(0, window.player.play)
+
+    window.media.opened.connect(start)
+
+
+def run_gui(document: Path | None, media: str | None, play: bool = False) -> int:
     from PySide6.QtCore import QTimer
 
     app = create_app()
     install_excepthook()
     window = create_window(document, media)
+    if play:
+        play_when_opened(window)
     window.show()
     # Ctrl+C in the terminal closes the window (saving settings, releasing libvlc).
     signal.signal(signal.SIGINT, lambda *_: window.close())

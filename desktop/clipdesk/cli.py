@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import shlex
 import sys
 from pathlib import Path
 
@@ -13,13 +15,29 @@ from clipdesk.core.episode_json import clip_indexes, episode_to_dict
 from clipdesk.core.errors import DocumentError
 from clipdesk.core.reader import read_document
 from clipdesk.core.timecode import format_clock
+from clipdesk.logs import DEFAULT_LEVEL, LEVEL_ENV, LEVELS, setup_logging
 
 SUBCOMMANDS = ("inspect", "export")
+logger = logging.getLogger(__name__)
+
+
+def log_options() -> argparse.ArgumentParser:
+    """--log-level, taken out of the command line wherever it stands (before or after a
+    subcommand), so the window and every subcommand share it."""
+    p = argparse.ArgumentParser(prog="clipdesk", add_help=False, allow_abbrev=False)
+    p.add_argument(
+        "--log-level",
+        type=str.lower,
+        choices=LEVELS,
+        help=f"how much goes to the log file (default: ${LEVEL_ENV}, else {DEFAULT_LEVEL})",
+    )
+    return p
 
 
 def gui_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="clipdesk",
+        parents=[log_options()],
         description="Review, correct and export clips from long videos, driven by show notes.",
         epilog="Headless: `clipdesk inspect DOC` and `clipdesk export DOC --out DIR` "
         "(see `clipdesk inspect --help`).",
@@ -28,7 +46,14 @@ def gui_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--media", metavar="PATH_OR_URL", help="video to play instead of the document's url"
     )
-    p.add_argument("--version", action="version", version=f"clipdesk {__version__}")
+    p.add_argument("--play", action="store_true", help="start playing once the media is open")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="with --version: also Qt, libvlc, yt-dlp and ffmpeg, and where the settings, "
+        "cache and log are",
+    )
     return p
 
 
@@ -46,6 +71,9 @@ def headless_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    opts, argv = log_options().parse_known_args(argv)
+    setup_logging(opts.log_level)
+    logger.info("clipdesk %s started: %s", __version__, shlex.join(argv))
     try:
         if argv and argv[0] in SUBCOMMANDS:
             args = headless_parser().parse_args(argv)
@@ -55,14 +83,25 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_export(args)
         args = gui_parser().parse_args(argv)
+        if args.version:
+            return print_version(args.verbose)
         from clipdesk.app import run_gui
 
-        return run_gui(args.document, args.media)
+        return run_gui(args.document, args.media, play=args.play)
     except BrokenPipeError:
         sys.stderr.close()  # output piped into `head`: not an error
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def print_version(verbose: bool) -> int:
+    print(f"clipdesk {__version__}")
+    if verbose:
+        from clipdesk.diagnostics import collect
+
+        sys.stdout.write(collect().as_text())
+    return 0
 
 
 def run_inspect(path: Path, as_json: bool) -> int:

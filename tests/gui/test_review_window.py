@@ -388,20 +388,23 @@ def test_shortcuts_dialog_screenshot(window, artifacts_dir) -> None:
 
 
 def test_missing_example_video_is_generated(qtbot, tmp_path, backend, monkeypatch) -> None:
+    """Installed resources stay read-only: a missing example video is made in the cache."""
     from clipdesk.ui import media_binding
 
     resources = tmp_path / "resources"
     (resources / "example").mkdir(parents=True)
     shutil.copy(example_document(), resources / "example" / "example-episode.md")
     monkeypatch.setenv("CLIPDESK_RESOURCES_DIR", str(resources))
+    monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setattr(media_binding, "EXAMPLE_DURATION_S", 2)  # keep ffmpeg's work short
     w = make_window(qtbot, tmp_path, backend)
     w.show()
     assert w.open_example()
     assert "Generating the example video" in w.player_view.notice.text()
-    target = resources / "example" / "example.mp4"
+    target = tmp_path / "config" / "cache" / "example.mp4"
     qtbot.waitUntil(lambda: backend.source is not None, timeout=20_000)
     assert backend.source.location == str(target) and target.stat().st_size > 10_000
+    assert not (resources / "example" / "example.mp4").exists()
 
 
 def test_media_opens_once_the_window_is_shown(qtbot, tmp_path, backend) -> None:

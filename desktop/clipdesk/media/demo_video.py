@@ -4,7 +4,9 @@ number, and a tone. Used by the built-in example, the tests and the benchmarks.
 
 from __future__ import annotations
 
+import logging
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -47,6 +49,7 @@ def make_demo_video(
         "-c:a", "aac", "-b:a", "64k", "-shortest", "-movflags", "+faststart",
         "-f", "mp4", str(tmp),
     ]  # fmt: skip
+    logging.getLogger(__name__).info("run %s", shlex.join(argv))
     try:
         subprocess.run(argv, check=True, capture_output=True, text=True)
         os.replace(tmp, path)

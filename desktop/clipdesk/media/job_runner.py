@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import logging
 import os
 import shlex
 import shutil
@@ -26,12 +27,14 @@ from clipdesk.core.timecode import format_clock
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
 from clipdesk.media.probe import ProbeError, check_clip, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
+from clipdesk.media.redact import loggable_command
 from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.tools import ToolMissing, Tools
 
 TEMP_PREFIX = ".clipdesk-part-"
 CANCEL_GRACE_S = 1.5  # SIGINT first (ffmpeg stops cleanly), SIGKILL after this
 _SIDE_SUFFIXES = (".part", ".ytdl", ".temp", ".tmp")
+logger = logging.getLogger(__name__)
 
 
 class Outcome(str, enum.Enum):
@@ -123,12 +126,14 @@ class JobRunner:
                 env=env,
             )
             self._proc, self._exited, self.pgid = proc, exited, proc.pid
+        logger.info("run [pid %d] %s", proc.pid, loggable_command(argv))
         stream = proc.stderr if stdout is not None else proc.stdout
         assert stream is not None
         for raw in stream:
             on_line(raw.decode("utf-8", "replace").rstrip("\r\n"))
         rc = proc.wait()
         exited.set()
+        logger.info("exit [pid %d] status %s", proc.pid, rc)
         # yt-dlp may be gone while its ffmpeg lives on: sweep the whole group.
         self._signal_group(signal.SIGKILL)
         return rc

@@ -8,6 +8,7 @@ a slave input. Results are cached until the stream URLs expire (signed URLs carr
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -23,6 +24,7 @@ EXPIRY_MARGIN_S = 300.0  # re-resolve a little before the server says the URL di
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _PATH_EXPIRE = re.compile(r"/expire/(\d+)(?:/|$)")
+logger = logging.getLogger(__name__)
 
 
 class StreamError(Exception):
@@ -167,6 +169,7 @@ class StreamResolver:
 def _extract_with_ytdlp(url: str) -> dict[str, Any]:
     import yt_dlp  # imported late: it is slow to import and only needed for URLs
 
+    logger.info("yt-dlp: resolving %s", url)  # the log's formatter hides URL tokens
     try:
         with yt_dlp.YoutubeDL(ydl_options()) as ydl:
             info = ydl.extract_info(url, download=False)

@@ -8,7 +8,6 @@ thread; an expired resolution is redone once when the player fails on it.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from clipdesk.ui.player.backend import MediaSource
 from clipdesk.ui.player.player import Player
 from clipdesk.ui.player_widget import PlayerWidget
 from clipdesk.ui.resources import EXAMPLE_DURATION_S, example_document, example_video
-from clipdesk.ui.settings import Settings, cache_dir
+from clipdesk.ui.settings import Settings
 
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".mov", ".m4v", ".avi", ".mp3", ".m4a", ".opus")
 _URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -50,10 +49,7 @@ def sidecar_media(document: Path, episode: Episode) -> Path | None:
 
 def example_video_target() -> Path:
     """Where the example video is (or will be) generated: beside the example, else the cache."""
-    target = example_video()
-    if target.is_file() or os.access(target.parent, os.W_OK):
-        return target
-    return cache_dir() / "example.mp4"
+    return example_video()
 
 
 @dataclass

@@ -1,28 +1,16 @@
-"""Where the application's own files live: icons and the built-in example."""
+"""Where the application's own files live: icons and the built-in example.
+
+The lookup is in clipdesk.resource_files (no Qt, so the command line shares it); these
+names stay here for the window's modules."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from clipdesk.resource_files import (
+    EXAMPLE_DURATION_S,
+    example_document,
+    example_video,
+    icon_path,
+    resources_dir,
+)
 
-EXAMPLE_DURATION_S = 180
-
-
-def resources_dir() -> Path:
-    override = os.environ.get("CLIPDESK_RESOURCES_DIR")
-    if override:
-        return Path(override)
-    # desktop/clipdesk/ui/resources.py -> <repo>/resources
-    return Path(__file__).resolve().parents[3] / "resources"
-
-
-def example_document() -> Path:
-    return resources_dir() / "example" / "example-episode.md"
-
-
-def example_video() -> Path:
-    return resources_dir() / "example" / "example.mp4"
-
-
-def icon_path(name: str) -> Path:
-    return resources_dir() / "icons" / f"{name}.svg"
+__all__ = ["EXAMPLE_DURATION_S", "example_document", "example_video", "icon_path", "resources_dir"]

@@ -1,33 +1,23 @@
-"""Typed options over QSettings, with paths from QStandardPaths.
-
-CLIPDESK_CONFIG_DIR redirects every path (settings, cache) so tests never touch the
-user's real configuration.
-"""
+"""Typed options over QSettings, in the folder QStandardPaths gives (clipdesk.app_dirs
+computes it without Qt; CLIPDESK_CONFIG_DIR redirects it for tests)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QSettings
+
+from clipdesk import app_dirs
 
 MAX_RECENT = 10
 
 
 def config_dir() -> Path:
-    override = os.environ.get("CLIPDESK_CONFIG_DIR")
-    if override:
-        return Path(override)
-    loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
-    return Path(loc or Path.home() / ".config" / "clipdesk")
+    return app_dirs.config_dir()
 
 
 def cache_dir() -> Path:
-    override = os.environ.get("CLIPDESK_CONFIG_DIR")
-    if override:
-        return Path(override) / "cache"
-    loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
-    return Path(loc or Path.home() / ".cache" / "clipdesk")
+    return app_dirs.cache_dir()
 
 
 def _doc_key(document: Path | str) -> str:
@@ -38,7 +28,7 @@ def _doc_key(document: Path | str) -> str:
 
 class Settings:
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or config_dir() / "clipdesk.ini"
+        self.path = path or app_dirs.settings_file()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._q = QSettings(str(self.path), QSettings.Format.IniFormat)
 
