@@ -25,7 +25,7 @@ def prefer_xcb() -> None:
 
 def install_excepthook() -> None:
     """An unexpected error is reported in the window and on stderr; the app keeps running."""
-    from clipdesk.ui import messages
+    from clipdesk.ui.common import messages
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
@@ -61,9 +61,9 @@ def create_app(argv: list[str] | None = None):
 
 def create_window(document: Path | None, media: str | None):
     """The main window with its player (or the reason there is none) and the document."""
-    from clipdesk.ui.main_window import MainWindow
     from clipdesk.ui.player.backend import PlayerUnavailable, create_backend
     from clipdesk.ui.resources import example_document
+    from clipdesk.ui.shell.main_window import MainWindow
 
     backend = None
     reason = ""

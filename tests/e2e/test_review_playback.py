@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
-from tests.gui.review_support import make_episode, make_window
+from tests.support.review_window import make_episode, make_window
 
 from clipdesk.ui.player.backend import PlayerState, create_backend
 from clipdesk.ui.resources import example_document

@@ -12,19 +12,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
-from tests.gui.review_support import make_window
 from tests.support.demo_notes import show_notes
+from tests.support.review_window import make_window
 
 from clipdesk.core.episode import ReviewStatus
 from clipdesk.core.export_plan import ExportSettings, Selection
 from clipdesk.core.project_file import project_path, read_project
 from clipdesk.media.export_queue import JobState
-from clipdesk.ui import messages
-from clipdesk.ui.clip_table_model import Column
-from clipdesk.ui.export_job_model import JobColumn
-from clipdesk.ui.main_window import MainWindow
+from clipdesk.ui.common import messages
+from clipdesk.ui.export.job_model import JobColumn
 from clipdesk.ui.player.backend import PlayerState
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
+from clipdesk.ui.review.clip_table_model import Column
+from clipdesk.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
