@@ -45,7 +45,8 @@ def run(tmp: Path) -> None:
     from clipdesk.app import create_app
     from clipdesk.core.episode import Clip, ClipKind, Episode, SourceFormat
     from clipdesk.media.demo_video import make_demo_video
-    from clipdesk.ui.player.backend import PlayerState, create_backend
+    from clipdesk.ui.player.backend import PlayerState
+    from clipdesk.ui.player.create import create_backend
     from clipdesk.ui.shell.main_window import MainWindow
 
     app = create_app()

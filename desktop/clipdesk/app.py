@@ -61,7 +61,8 @@ def create_app(argv: list[str] | None = None):
 
 def create_window(document: Path | None, media: str | None):
     """The main window with its player (or the reason there is none) and the document."""
-    from clipdesk.ui.player.backend import PlayerUnavailable, create_backend
+    from clipdesk.ui.player.backend import PlayerUnavailable
+    from clipdesk.ui.player.create import create_backend
     from clipdesk.ui.resources import example_document
     from clipdesk.ui.shell.main_window import MainWindow
 

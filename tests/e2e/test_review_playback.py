@@ -10,7 +10,8 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 from tests.support.review_window import make_episode, make_window
 
-from clipdesk.ui.player.backend import PlayerState, create_backend
+from clipdesk.ui.player.backend import PlayerState
+from clipdesk.ui.player.create import create_backend
 from clipdesk.ui.resources import example_document
 
 pytestmark = pytest.mark.xvfb

@@ -49,7 +49,8 @@ def make_window(
 def open_with_libvlc(qtbot, tmp_path: Path, monkeypatch, document: str, media: Path) -> MainWindow:
     """A shown window with real libvlc, the document open on media, paused and with the
     video's frame rate known (what frame-accurate tests need before they start)."""
-    from clipdesk.ui.player.backend import PlayerState, create_backend
+    from clipdesk.ui.player.backend import PlayerState
+    from clipdesk.ui.player.create import create_backend
 
     monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--aout=dummy")

@@ -56,7 +56,7 @@ class Harness(QMainWindow):
         layout.addWidget(self.note)
         layout.addWidget(self.timeline)
         self.setCentralWidget(central)
-        self.timeline.clipSelected.connect(self.select)
+        self.timeline.clip_selected.connect(self.select)
         self.edit = EditActions(
             self.editor,
             self,
@@ -118,7 +118,7 @@ def test_set_in_out_with_keys_and_undo_redo(qtbot, win: Harness) -> None:
 
 def test_nudges_merge_and_follow_the_chosen_bound(qtbot, win: Harness) -> None:
     heard: list[str] = []
-    win.edit.activeBoundChanged.connect(heard.append)
+    win.edit.active_bound_changed.connect(heard.append)
     key(qtbot, win, Qt.Key.Key_Down, ALT)  # nudge the out point
     for _ in range(3):
         key(qtbot, win, Qt.Key.Key_Period, ALT)

@@ -28,7 +28,7 @@ def test_spin_box_accepts_typed_times(qtbot, typed: str, ms: int) -> None:
     qtbot.addWidget(box)
     box.show()
     box.setFocus()
-    with qtbot.waitSignal(box.valueChanged) as blocker:
+    with qtbot.waitSignal(box.value_changed) as blocker:
         qtbot.keyClicks(box, typed)
         qtbot.keyClick(box, Qt.Key.Key_Return)
     assert blocker.args == [ms] and box.value() == ms

@@ -76,7 +76,7 @@ def test_drag_handle_is_one_undo_step(qtbot, timeline: Timeline) -> None:
     stack = tl.editor.stack
     start = edge(tl, "hl-1", Bound.START)
     tl.setSnapping(False)
-    with qtbot.waitSignal(tl.clipSelected) as blocker:
+    with qtbot.waitSignal(tl.clip_selected) as blocker:
         drag(qtbot, tl, start, [tl.x_for(9_000), tl.x_for(8_000), tl.x_for(6_000)])
     assert blocker.args == ["hl-1"] and tl.selectedClip() == "hl-1"
     clip = tl.store.get("hl-1")
@@ -116,15 +116,15 @@ def test_drag_cannot_cross_the_other_bound(qtbot, timeline: Timeline) -> None:
 def test_click_ruler_seeks_and_band_selects(qtbot, timeline: Timeline) -> None:
     tl = timeline
     x = round(tl.x_for(33_000))
-    with qtbot.waitSignal(tl.seekRequested) as blocker:
+    with qtbot.waitSignal(tl.seek_requested) as blocker:
         qtbot.mouseClick(tl, Qt.MouseButton.LeftButton, pos=QPoint(x, RULER_H // 2))
     assert abs(blocker.args[0] - 33_000) <= tl.msPerPixel()
     rect = tl.band_rect("hl-2")
     assert rect is not None
-    with qtbot.waitSignal(tl.clipSelected) as blocker:
+    with qtbot.waitSignal(tl.clip_selected) as blocker:
         qtbot.mouseClick(tl, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     assert blocker.args == ["hl-2"]
-    with qtbot.waitSignal(tl.seekRequested) as blocker:
+    with qtbot.waitSignal(tl.seek_requested) as blocker:
         qtbot.mouseDClick(tl, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     assert blocker.args == [40_000]
     assert tl.editor.stack.count() == 0

@@ -16,7 +16,7 @@ from clipdesk.core.episode import ReviewStatus
 from clipdesk.core.project_file import project_path, read_project
 from clipdesk.ui.common import messages
 from clipdesk.ui.common.messages import Level
-from clipdesk.ui.editing.document_editing import DIRTY_MARK
+from clipdesk.ui.document.open_document import DIRTY_MARK
 from clipdesk.ui.editing.time_edit import TimeSpinBox
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
 from clipdesk.ui.review.clip_table_model import Column

@@ -35,12 +35,12 @@ def test_job_model(qtbot, qtmodeltester, demo_video: Path, tmp_path: Path) -> No
     qtbot.waitUntil(lambda: model.rowCount() == 3)
     qtmodeltester.check(model)
     threads: list[bool] = []
-    bridge.jobChanged.connect(
+    bridge.job_changed.connect(
         lambda _id: threads.append(QThread.currentThread() is QApplication.instance().thread())
     )
     assert queue.move(jobs[2].id, 0)
     qtbot.waitUntil(lambda: model.job_at(0) is jobs[2])
-    with qtbot.waitSignal(bridge.batchFinished, timeout=30_000) as finished:
+    with qtbot.waitSignal(bridge.batch_finished, timeout=30_000) as finished:
         queue.start()
     assert finished.args == ["Export finished: 2 done, 1 failed"]
     assert threads and all(threads)  # worker events arrive on the GUI thread
@@ -86,13 +86,13 @@ def test_panel_drives_a_real_queue(qtbot, demo_video: Path, tmp_path: Path) -> N
     qtbot.waitUntil(lambda: panel.model.job_at(2) is fast_b)
 
     totals: list[str] = []
-    panel.totalsChanged.connect(totals.append)
+    panel.totals_changed.connect(totals.append)
     panel.start_button.click()
     assert not panel.start_button.isVisible()
     qtbot.waitUntil(lambda: long.state is JobState.RUNNING and long.progress > 0.02, timeout=20_000)
     panel.select_job(long.id)
     assert panel.cancel_button.isEnabled()
-    with qtbot.waitSignal(panel.batchFinished, timeout=30_000) as finished:
+    with qtbot.waitSignal(panel.batch_finished, timeout=30_000) as finished:
         panel.cancel_button.click()
     assert finished.args == ["Export finished: 2 done, 1 failed, 1 cancelled"]
     assert long.state is JobState.CANCELLED and bad.state is JobState.FAILED
@@ -104,7 +104,7 @@ def test_panel_drives_a_real_queue(qtbot, demo_video: Path, tmp_path: Path) -> N
     missing.symlink_to(demo_video)
     panel.select_job(bad.id)
     assert panel.retry_button.isEnabled() and not panel.cancel_button.isEnabled()
-    with qtbot.waitSignal(panel.batchFinished, timeout=30_000):
+    with qtbot.waitSignal(panel.batch_finished, timeout=30_000):
         panel.retry_button.click()
     assert bad.state is JobState.DONE
 
@@ -145,7 +145,7 @@ def test_panel_screenshot(qtbot, demo_video: Path, tmp_path: Path, artifacts_dir
     path = artifacts_dir / "export_queue_panel.png"
     assert panel.grab().save(str(path))
     assert path.stat().st_size > 5_000
-    with qtbot.waitSignal(panel.batchFinished, timeout=10_000):
+    with qtbot.waitSignal(panel.batch_finished, timeout=10_000):
         panel.cancel_all_button.click()
 
 

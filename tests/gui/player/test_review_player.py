@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from tests.support import review_window  # noqa: F401  (applies the PySide6 guard)
 
-from clipdesk.ui.player.backend import MediaSource, PlayerState
+from clipdesk.ui.player.backend import PlaybackSource, PlayerState
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
 from clipdesk.ui.player.player import Player
 from clipdesk.ui.player.playhead import PlayheadClock
@@ -103,7 +103,7 @@ def test_play_clip_plays_to_its_end_when_the_player_stalls(qtbot) -> None:
     backend = StallingBackend(length_ms=20_000)
     p = Player(backend)
     with qtbot.waitSignal(p.length_changed):
-        p.open(MediaSource("fake://clip"))
+        p.open(PlaybackSource("fake://clip"))
     finished: list[bool] = []
     shown: list[int] = []
     stalled: list[int] = []
@@ -127,7 +127,7 @@ def player(qtbot):
     backend = FakePlayerBackend(length_ms=20_000)
     p = Player(backend)
     with qtbot.waitSignal(p.length_changed):
-        p.open(MediaSource("fake://clip"))
+        p.open(PlaybackSource("fake://clip"))
     yield p
     p.shutdown()
     assert backend.released

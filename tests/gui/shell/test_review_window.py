@@ -14,8 +14,8 @@ from tests.support.review_window import make_episode, make_window
 
 from clipdesk.core.episode import ClipKind
 from clipdesk.ui.common import messages
-from clipdesk.ui.document.media_binding import example_video_target
-from clipdesk.ui.player.backend import MediaSource, PlayerState, PlayerUnavailable
+from clipdesk.ui.document.document_media import example_video_target
+from clipdesk.ui.player.backend import PlaybackSource, PlayerState, PlayerUnavailable
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
 from clipdesk.ui.resources import example_document
 from clipdesk.ui.review.clip_table_model import Column
@@ -40,7 +40,7 @@ def backend() -> FakePlayerBackend:
 def window(qtbot, tmp_path, backend):
     w = make_window(qtbot, tmp_path, backend)
     w.set_episode(make_episode())
-    w.player.open(MediaSource("fake://demo"))
+    w.player.open(PlaybackSource("fake://demo"))
     qtbot.waitUntil(lambda: w.player.length == 60_000)
     with qtbot.waitExposed(w):
         w.show()
@@ -285,7 +285,7 @@ def test_window_without_libvlc_still_works(qtbot, tmp_path, monkeypatch) -> None
 
 
 def test_libvlc_that_fails_to_start_is_reported(monkeypatch) -> None:
-    from clipdesk.ui.player.backend import create_backend
+    from clipdesk.ui.player.create import create_backend
 
     monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--no-such-libvlc-option")
     with pytest.raises(PlayerUnavailable, match="libvlc failed to start"):
@@ -388,13 +388,13 @@ def test_shortcuts_dialog_screenshot(window, artifacts_dir) -> None:
 
 
 def test_missing_example_video_is_generated(qtbot, tmp_path, backend, monkeypatch) -> None:
-    from clipdesk.ui.document import media_binding
+    from clipdesk.ui.document import document_media
 
     resources = tmp_path / "resources"
     (resources / "example").mkdir(parents=True)
     shutil.copy(example_document(), resources / "example" / "example-episode.md")
     monkeypatch.setenv("CLIPDESK_RESOURCES_DIR", str(resources))
-    monkeypatch.setattr(media_binding, "EXAMPLE_DURATION_S", 2)  # keep ffmpeg's work short
+    monkeypatch.setattr(document_media, "EXAMPLE_DURATION_S", 2)  # keep ffmpeg's work short
     w = make_window(qtbot, tmp_path, backend)
     w.show()
     assert w.open_example()

@@ -5,13 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from clipdesk.ui.common.messages import Level, Message
-
-STYLES = {
-    Level.INFO: "background:#e6f0fb; color:#123; border:1px solid #9bbde0;",
-    Level.WARNING: "background:#fff4d6; color:#432; border:1px solid #e0c070;",
-    Level.ERROR: "background:#fde4e1; color:#511; border:1px solid #e09a90;",
-}
+from clipdesk.ui.common.messages import Message
+from clipdesk.ui.common.theme import BANNER_STYLES
 
 
 class Banner(QWidget):
@@ -38,7 +33,8 @@ class Banner(QWidget):
         self.message = message
         self.label.setText(message.text)
         self.label.setToolTip(message.detail[-4000:] if message.detail else "")
-        self.setStyleSheet(f"QLabel#bannerText {{ {STYLES[message.level]} padding: 6px; }}")
+        style = BANNER_STYLES[message.level.value]
+        self.setStyleSheet(f"QLabel#bannerText {{ {style} padding: 6px; }}")
         self.show()
 
     def text(self) -> str:

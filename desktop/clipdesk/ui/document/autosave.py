@@ -62,12 +62,22 @@ class Autosaver(QObject):
             project.timebase.subscribe(self._timebase_changed),
             project.subscribe(lambda _name: self.mark_dirty()),
         ]
-        self._stack = stack
+        self._stack: QUndoStack | None = None
         self._listening = True
         if stack is not None:
-            # Undo and redo change the store too; this also catches commands that
-            # change nothing the store announces.
-            stack.indexChanged.connect(self._stack_changed)
+            self.watch(stack)
+
+    def watch(self, stack: QUndoStack) -> None:
+        """Save after every step of stack: undo and redo change the store too, and this
+        also catches commands that change nothing the store announces."""
+        self.unwatch()
+        self._stack = stack
+        stack.indexChanged.connect(self._stack_changed)
+
+    def unwatch(self) -> None:
+        if self._stack is not None:
+            self._stack.indexChanged.disconnect(self._stack_changed)
+            self._stack = None
 
     @property
     def dirty(self) -> bool:
@@ -135,9 +145,7 @@ class Autosaver(QObject):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
-        if self._stack is not None:
-            self._stack.indexChanged.disconnect(self._stack_changed)
-            self._stack = None
+        self.unwatch()
         self._idle.stop()
         self._deadline.stop()
         dirty, self._dirty = self._dirty, False

@@ -99,7 +99,7 @@ class EditActions(QObject):
     new or surviving clip the current one. Refusals go to editor.refused.
     """
 
-    activeBoundChanged = Signal(str)
+    active_bound_changed = Signal(str)
 
     def __init__(
         self,
@@ -177,7 +177,7 @@ class EditActions(QObject):
     def set_active_bound(self, bound: Bound) -> None:
         if bound is not self._bound:
             self._bound = bound
-            self.activeBoundChanged.emit(bound.value)
+            self.active_bound_changed.emit(bound.value)
 
     # -- handlers --------------------------------------------------------------------
     def _refuse(self, message: str) -> None:

@@ -1,24 +1,23 @@
-"""Everything that edits one open document, built and torn down together.
+"""Everything that edits the open document, built and torn down together.
 
-The review window makes one EditSession per opened document (after it has made the
-document's ClipStore) and closes it before opening the next or on closing: the undo
-stack, the clip editor, the project file and its autosave, the editing actions on the
-window, the timeline and the offset field.
+DocumentEditing makes one EditSession when a document opens and closes it when the
+document closes: the undo stack, the clip editor, the editing actions on the window,
+the timeline and the offset field. The document itself (store, timebase, project file,
+autosave) belongs to the OpenDocument; the session only edits it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from clipdesk.core.bounds import Timebase
-from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.project_file import LoadResult, Project
 from clipdesk.ui.common import messages
 from clipdesk.ui.document.autosave import Autosaver
+from clipdesk.ui.document.open_document import OpenDocument
 from clipdesk.ui.editing.edit_actions import EditActions
 from clipdesk.ui.editing.time_edit import OffsetEdit
 from clipdesk.ui.editing.timeline import Timeline
@@ -26,13 +25,12 @@ from clipdesk.ui.editing.undo_commands import ClipEditor
 
 
 class EditSession:
-    """Restores the document's project file on creation (messages go to the message
-    bus) and saves it on close. playhead/seek/play_range are in media ms."""
+    """Edits an open document that has a project file. playhead/seek/play_range are in
+    media ms."""
 
     def __init__(
         self,
-        document: Path,
-        store: ClipStore,
+        document: OpenDocument,
         host: QWidget,
         *,
         playhead: Callable[[], int],
@@ -41,16 +39,17 @@ class EditSession:
         play_range: Callable[[int, int], None],
         select_clip: Callable[[str | None], None] | None = None,
     ) -> None:
-        self.timebase = Timebase(duration_ms=store.episode.duration_ms)
+        assert document.store is not None and document.timebase is not None
+        assert document.project is not None and document.autosaver is not None
+        self.document = document
+        self.timebase: Timebase = document.timebase
+        self.project: Project = document.project
+        self.autosaver: Autosaver = document.autosaver
+        self.load_result: LoadResult = document.load_result
         self.stack = QUndoStack(host)
-        self.editor = ClipEditor(store, self.stack, self.timebase, host)
+        self.editor = ClipEditor(document.store, self.stack, self.timebase, host)
         self.editor.refused.connect(messages.warning)
-        self.project = Project(document, store, self.timebase)
-        self.load_result: LoadResult = self.project.load()
-        for text in self.load_result.messages:
-            messages.warning(text)
-        self.autosaver = Autosaver(self.project, self.stack, parent=host)
-        self.autosaver.failed.connect(messages.error)
+        self.autosaver.watch(self.stack)
         self.actions = EditActions(
             self.editor,
             host,
@@ -61,19 +60,21 @@ class EditSession:
             select_clip=select_clip,
         )
         self.timeline = Timeline(self.editor)
-        self.timeline.seekRequested.connect(seek)
+        self.timeline.seek_requested.connect(seek)
         if select_clip is not None:
-            self.timeline.clipSelected.connect(select_clip)
+            self.timeline.clip_selected.connect(select_clip)
         self.offset_edit = OffsetEdit(self.editor)
         self.closed = False
 
     def close(self) -> bool:
-        """Save, stop listening, and take the actions and widgets away. True when the
-        project file holds the last state."""
+        """Stop listening and take the actions and widgets away; the document's autosave
+        no longer follows the undo stack. True when the project file holds the last state
+        (saving is the document's: it saves when it closes)."""
         if self.closed:
             return True
         self.closed = True
-        ok = self.autosaver.close()
+        self.autosaver.unwatch()
+        self.autosaver.flush()
         self.actions.detach()
         self.timeline.detach()
         for widget in (self.timeline, self.offset_edit):
@@ -81,6 +82,5 @@ class EditSession:
             widget.deleteLater()
         self.stack.clear()
         self.stack.deleteLater()
-        self.autosaver.deleteLater()
         self.editor.deleteLater()
-        return ok
+        return True

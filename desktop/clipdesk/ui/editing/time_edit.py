@@ -27,17 +27,18 @@ from PySide6.QtWidgets import (
 
 from clipdesk.core.bounds import EditRefused, format_offset, parse_offset, parse_time
 from clipdesk.core.timecode import format_clock
+from clipdesk.ui.common.theme import INVALID_FIELD_STYLE
 from clipdesk.ui.editing.undo_commands import ClipEditor
 
 # What may be typed at all; anything else is rejected keystroke by keystroke.
 _TYPABLE = re.compile(r"^[\s\d:.,()]*$")
-_INVALID_STYLE = "QAbstractSpinBox { border: 2px solid #d32f2f; background: #fdecea; }"
+_INVALID_STYLE = f"QAbstractSpinBox {{ {INVALID_FIELD_STYLE} }}"
 
 
 class TimeSpinBox(QAbstractSpinBox):
     """A time in ms, typed or stepped (Up/Down, wheel: single step; PgUp/PgDn: 10x)."""
 
-    valueChanged = Signal(int)
+    value_changed = Signal(int)
     refused = Signal(str)
 
     def __init__(
@@ -70,7 +71,7 @@ class TimeSpinBox(QAbstractSpinBox):
         self.lineEdit().setText(format_clock(ms) if ms is not None else "")
         self._clear_error()
         if changed and ms is not None:
-            self.valueChanged.emit(ms)
+            self.value_changed.emit(ms)
 
     def setRange(self, minimum: int, maximum: int | None) -> None:
         self._min, self._max = minimum, maximum
@@ -242,7 +243,7 @@ class OffsetEdit(QLineEdit):
         try:
             offset = parse_offset(self.text())
         except EditRefused as exc:
-            self.setStyleSheet("QLineEdit { border: 2px solid #d32f2f; background: #fdecea; }")
+            self.setStyleSheet(f"QLineEdit {{ {INVALID_FIELD_STYLE} }}")
             self.setToolTip(str(exc))
             self.editor.refused.emit(str(exc))
             return False

@@ -29,9 +29,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QScrollBar, QWidget
 
-from clipdesk.core.bounds import Bound, format_offset, snap, snap_candidates
-from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
+from clipdesk.core.bounds import Bound, format_offset, open_end, snap, snap_candidates
+from clipdesk.core.episode import Clip, ReviewStatus
 from clipdesk.core.timecode import TimeStyle, format_clock, format_timecode
+from clipdesk.ui.common.theme import APPROVED, PLAYHEAD, kind_colour
 from clipdesk.ui.editing.undo_commands import ClipEditor
 
 RULER_H = 22
@@ -41,17 +42,8 @@ LANE_GAP = 4
 SCROLL_H = 14
 HANDLE_PX = 6  # grab distance either side of a band edge
 SNAP_PX = 8
-OPEN_END_MS = 30_000  # how far a clip with no out point is drawn
 MIN_MS_PER_PX = 0.5
 MIN_LABEL_PX = 90
-KIND_COLOURS = {
-    ClipKind.HIGHLIGHT: QColor("#4e79a7"),
-    ClipKind.KEY_POINT: QColor("#f28e2b"),
-    ClipKind.SEGMENT: QColor("#59a14f"),
-    ClipKind.CLIP: QColor("#b07aa1"),
-}
-PLAYHEAD = QColor("#e53935")
-APPROVED = QColor("#1b5e20")
 STATUS_MARK = {
     ReviewStatus.APPROVED: "✓ ",
     ReviewStatus.REJECTED: "✗ ",
@@ -81,11 +73,11 @@ class _Drag:
 
 
 class Timeline(QWidget):
-    """seekRequested(ms) asks the player to seek (media ms); clipSelected(id) reports a
+    """seek_requested(ms) asks the player to seek (media ms); clip_selected(id) reports a
     click on a band. setPlayhead / setSelectedClip do not emit."""
 
-    seekRequested = Signal(int)
-    clipSelected = Signal(str)
+    seek_requested = Signal(int)
+    clip_selected = Signal(str)
 
     def __init__(self, editor: ClipEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -249,9 +241,7 @@ class Timeline(QWidget):
         return None
 
     def _media_end(self, clip: Clip) -> int:
-        if clip.end_ms is not None:
-            return self.timebase.to_media(clip.end_ms)
-        return self.timebase.to_media(clip.start_ms) + OPEN_END_MS
+        return self.timebase.to_media(open_end(clip))
 
     def _visible_ms(self) -> float:
         return max(1, self.width()) * self._ms_per_px
@@ -359,7 +349,7 @@ class Timeline(QWidget):
         clip_id = self.clip_at(event.position())
         if clip_id is not None and self.handle_at(event.position()) is None:
             clip = self.store.get(clip_id)
-            self.seekRequested.emit(max(0, self.timebase.to_media(clip.start_ms)))
+            self.seek_requested.emit(max(0, self.timebase.to_media(clip.start_ms)))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
@@ -377,11 +367,11 @@ class Timeline(QWidget):
     def _select(self, clip_id: str) -> None:
         self._selected = clip_id
         self.update()
-        self.clipSelected.emit(clip_id)
+        self.clip_selected.emit(clip_id)
 
     def _seek_to(self, x: float) -> None:
         ms = round(min(max(0.0, self.ms_at(x)), float(self.total_ms())))
-        self.seekRequested.emit(ms)
+        self.seek_requested.emit(ms)
 
     def _begin_drag(self, clip_id: str, bound: Bound) -> None:
         clip = self.store.get(clip_id)
@@ -471,7 +461,7 @@ class Timeline(QWidget):
         rect = self.band_rect(clip.id)
         if rect is None or rect.right() < -2 or rect.left() > self.width() + 2:
             return
-        colour = QColor(KIND_COLOURS.get(clip.kind, KIND_COLOURS[ClipKind.CLIP]))
+        colour = kind_colour(clip.kind)
         selected = clip.id == self._selected
         if clip.review is ReviewStatus.REJECTED:
             colour.setAlpha(90)

@@ -12,33 +12,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMenu, QMessageBox
-
-from clipdesk.core.export_plan import (
-    ExportSettings,
-    PlanError,
-    Selection,
-    in_media_time,
-    plan_export,
-    resolve_media,
-    select_clips,
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
 )
+
+from clipdesk.core.episode import Clip
+from clipdesk.core.export_plan import ExportSettings, PlanError, Selection, select_clips
+from clipdesk.core.export_request import export_request
 from clipdesk.core.naming import TemplateError
+from clipdesk.core.project_file import Project
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.ui.common import messages
+from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
-from clipdesk.ui.editing.document_editing import is_example
-from clipdesk.ui.editing.edit_session import EditSession
+from clipdesk.ui.document.document_media import DocumentMedia
+from clipdesk.ui.document.open_document import OpenDocument
 from clipdesk.ui.export.export_dialog import ExportDialog
 from clipdesk.ui.export.queue_panel import ExportQueuePanel
+from clipdesk.ui.review.clip_panel import ClipPanel
 from clipdesk.ui.review.clip_table_model import Column
-
-if TYPE_CHECKING:
-    from clipdesk.ui.shell.main_window import MainWindow
 
 MENU = (
     (Selection.SELECTED, "Export &selected clip…", "Ctrl+E", "the selected clip"),
@@ -63,7 +64,7 @@ def status_label(job: ExportJob) -> str:
     return STATE_LABELS[job.state]
 
 
-def ask_to_close(window: MainWindow, text: str) -> bool:
+def ask_to_close(window: QWidget, text: str) -> bool:
     answer = QMessageBox.question(
         window,
         "Exports are running",
@@ -75,10 +76,29 @@ def ask_to_close(window: MainWindow, text: str) -> bool:
 
 
 class ExportController(QObject):
-    def __init__(self, window: MainWindow, export_menu: QMenu, view_menu: QMenu) -> None:
+    """window hosts the queue's dock; close_window is called once the jobs a closing
+    window cancelled have stopped."""
+
+    def __init__(
+        self,
+        document: OpenDocument,
+        media: DocumentMedia,
+        clip_panel: ClipPanel,
+        selected_clip: Callable[[], Clip | None],
+        banner: Banner,
+        window: QMainWindow,
+        export_menu: QMenu,
+        view_menu: QMenu,
+        close_window: Callable[[], object],
+    ) -> None:
         super().__init__(window)
+        self.document = document
+        self.media = media
+        self.clip_panel = clip_panel
+        self.selected_clip = selected_clip
+        self.banner = banner
         self.window = window
-        self.session: EditSession | None = None
+        self.close_window = close_window
         self.queue = ExportQueue()
         self.panel = self._make_panel(self.queue)
         self.dialog: ExportDialog | None = None
@@ -114,8 +134,9 @@ class ExportController(QObject):
         self.totals = QLabel(window)
         self.totals.setObjectName("exportTotals")
         window.statusBar().addPermanentWidget(self.totals)
-        window.editing.session_changed.connect(self._on_session)
-        window.editing.session_closing.connect(self._on_session_closing)
+        document.opened.connect(self._on_opened)
+        document.closing.connect(self._on_closing)
+        document.closed.connect(self._on_closed)
         self._update_actions()
 
     def shortcut_groups(self) -> list[tuple[str, list[QAction]]]:
@@ -125,10 +146,10 @@ class ExportController(QObject):
     def _make_panel(self, queue: ExportQueue) -> ExportQueuePanel:
         panel = ExportQueuePanel(queue)
         panel.setObjectName("exportPanel")
-        panel.totalsChanged.connect(self._on_totals)
-        panel.batchFinished.connect(self._on_batch_finished)
-        panel.bridge.jobChanged.connect(self._on_job)
-        panel.bridge.structureChanged.connect(self._save_queue)
+        panel.totals_changed.connect(self._on_totals)
+        panel.batch_finished.connect(self._on_batch_finished)
+        panel.bridge.job_changed.connect(self._on_job)
+        panel.bridge.structure_changed.connect(self._save_queue)
         return panel
 
     def _set_queue(self, queue: ExportQueue) -> None:
@@ -142,13 +163,16 @@ class ExportController(QObject):
         self._states = {j.id: j.state for j in queue.jobs}
         self._on_totals(self.panel.totals_label.text())
 
-    def _on_session(self, session: EditSession | None) -> None:
-        self.session = session
+    @property
+    def project(self) -> Project | None:
+        return self.document.project
+
+    def _on_opened(self) -> None:
         self._update_actions()
-        if session is None:
+        project = self.project
+        if project is None:
             self._set_queue(ExportQueue())
             return
-        project = session.project
         queue = ExportQueue()
         if project.export_queue:
             jobs = project.export_settings.get("jobs", 2) if project.export_settings else 2
@@ -176,31 +200,35 @@ class ExportController(QObject):
                 "press Start in the export queue to run them."
             )
 
-    def _on_session_closing(self, session: EditSession) -> None:
+    def _on_closing(self) -> None:
         """The document closes: record the queue as it stands (jobs cut short are
         offered again next time), then stop the jobs without waiting for them."""
-        if not self._closing:  # closing the window recorded it before cancelling
-            self._record_queue(session)
+        if not self._closing and self.project is not None:
+            self._record_queue(self.project)  # closing the window recorded it already
         self.panel.bridge.detach()
         if not self.queue.is_idle():
             self.queue.cancel_all()
 
+    def _on_closed(self) -> None:
+        self._update_actions()
+        self._set_queue(ExportQueue())
+
     def _update_actions(self) -> None:
         for act in self.actions.values():
-            act.setEnabled(self.session is not None)
+            act.setEnabled(self.project is not None)
 
     # -- exporting -------------------------------------------------------------------------
     def default_settings(self, selection: Selection) -> ExportSettings:
         settings = ExportSettings()
-        if self.session is not None and self.session.project.export_settings:
+        if self.project is not None and self.project.export_settings:
             try:
-                settings = ExportSettings.from_dict(self.session.project.export_settings)
+                settings = ExportSettings.from_dict(self.project.export_settings)
             except ValueError:
                 settings = ExportSettings()
-        document = self.window.document
+        document = self.document.path
         if not settings.out_dir and document is not None:
             folder = document.parent
-            if is_example(document):  # the bundled example's folder may be read-only
+            if self.document.is_example:  # the bundled example's folder may be read-only
                 movies = QStandardPaths.StandardLocation.MoviesLocation
                 folder = Path(QStandardPaths.writableLocation(movies) or Path.home())
             settings.out_dir = str(folder / "clips")
@@ -208,13 +236,13 @@ class ExportController(QObject):
         return settings
 
     def _selected_ids(self) -> list[str]:
-        clip = self.window.sync.selected_clip()
+        clip = self.selected_clip()
         return [clip.id] if clip else []
 
     def request_export(self, selection: Selection, what: str = "clips") -> ExportDialog | None:
         """Ask for the settings (a dialog that does not block), then export."""
-        episode = self.window.episode
-        if self.session is None or episode is None:
+        episode = self.document.episode
+        if self.project is None or episode is None:
             messages.warning("Open a document first.")
             return None
         chosen, _ = select_clips(episode, selection, self._selected_ids())
@@ -235,32 +263,25 @@ class ExportController(QObject):
             self.dialog = None
         dialog.deleteLater()
 
-    def media_location(self) -> str | None:
-        """The document's media: the project's binding, else what the player opened,
-        else None (the document's own URL)."""
-        if self.session is not None and self.session.project.media is not None:
-            return self.session.project.media.source
-        choice = self.window.media.choice
-        if choice is not None and choice.origin != "document url":
-            return choice.location
-        return None
-
     def export(self, settings: ExportSettings) -> list[ExportJob]:
         """Plan and queue an export with these settings; never waits for a job."""
-        w = self.window
-        if self.session is None or w.episode is None:
+        project, document = self.project, self.document.path
+        if project is None or document is None:
             messages.warning("Open a document first.")
             return []
-        base = w.document.parent if w.document is not None else None
         try:
-            settings.validate()
-            media = resolve_media(self.media_location(), w.episode, base)
-            episode = in_media_time(w.episode, self.session.timebase)
-            plan = plan_export(episode, settings, media, self._selected_ids())
+            request = export_request(
+                document,
+                project,
+                settings,
+                playing=self.media.playing_location(),
+                selected_ids=self._selected_ids(),
+            )
         except (PlanError, TemplateError) as exc:
             messages.error(f"Could not export: {exc}")
             return []
-        self.session.project.set_export_settings(settings.to_dict())
+        plan = request.plan
+        project.set_export_settings(settings.to_dict())
         if plan.problems:
             lines = [f"{p.title}: {p.reason}" for p in plan.problems]
             level = messages.warning if plan.errors else messages.info
@@ -290,10 +311,10 @@ class ExportController(QObject):
 
     # -- progress ---------------------------------------------------------------------------
     def _show_status(self, job: ExportJob) -> None:
-        model = self.window.clip_panel.model
+        model = self.clip_panel.model
         if model is None:
             return
-        self.window.clip_panel.set_column_visible(Column.EXPORT, True)
+        self.clip_panel.set_column_visible(Column.EXPORT, True)
         model.set_export_status(job.spec.clip_id, status_label(job))
 
     def _on_job(self, job_id: str) -> None:
@@ -306,13 +327,13 @@ class ExportController(QObject):
             self._save_queue()  # on state changes only: progress is not worth a write
 
     def _save_queue(self) -> None:
-        if self.session is not None and not self._closing:
-            self._record_queue(self.session)
+        if self.project is not None and not self._closing:
+            self._record_queue(self.project)
 
-    def _record_queue(self, session: EditSession) -> None:
+    def _record_queue(self, project: Project) -> None:
         records = self.queue.to_records()
-        if records != session.project.export_queue:  # an unchanged queue writes nothing
-            session.project.set_export_queue(records)
+        if records != project.export_queue:  # an unchanged queue writes nothing
+            project.set_export_queue(records)
 
     def _on_totals(self, text: str) -> None:
         self.totals.setText(text)
@@ -322,7 +343,7 @@ class ExportController(QObject):
         level = Level.WARNING if failed else Level.INFO
         # Non-blocking: the status bar, the banner and the task bar's attention hint.
         messages.bus().post(level, text)
-        self.window.banner.show_message(Message(level, text))
+        self.banner.show_message(Message(level, text))
         QApplication.alert(self.window)
 
     # -- closing ------------------------------------------------------------------------------
@@ -348,7 +369,7 @@ class ExportController(QObject):
     def may_leave_document(self) -> bool:
         """Whether another document may replace this one. With jobs running: ask as
         closing the window does; yes lets the document close, which records the queue
-        and stops the jobs (see _on_session_closing)."""
+        and stops the jobs (see _on_closing)."""
         if self._closing:
             return False
         left = self._unfinished()
@@ -373,4 +394,4 @@ class ExportController(QObject):
         if self.queue.is_busy():
             QTimer.singleShot(CLOSE_POLL_MS, self._close_when_idle)
         else:
-            self.window.close()
+            self.close_window()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from clipdesk.core.export_plan import MAX_JOBS, ExportMode, ExportSettings, PlanError
 from clipdesk.core.naming import ConflictPolicy, TemplateError
+from clipdesk.ui.common.theme import ERROR_TEXT
 
 MODES = (
     (ExportMode.EXACT, "Exact: frame-accurate cuts (re-encoded)"),
@@ -63,7 +64,7 @@ class ExportDialog(QDialog):
             self.conflict.addItem(label, policy)
         self.conflict.setCurrentIndex([p for p, _ in CONFLICTS].index(settings.conflict))
         self.error = QLabel(self)
-        self.error.setStyleSheet("color: #c0392b;")
+        self.error.setStyleSheet(f"color: {ERROR_TEXT};")
         self.error.setWordWrap(True)
         self.error.hide()
 

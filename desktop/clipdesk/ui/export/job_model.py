@@ -10,10 +10,11 @@ import enum
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from clipdesk.core.timecode import format_eta
 from clipdesk.media.export_queue import ExportJob, JobState
+from clipdesk.ui.common.theme import JOB_COLOURS
 from clipdesk.ui.export.queue_bridge import ExportQueueBridge
 
 Index = QModelIndex | QPersistentModelIndex
@@ -21,12 +22,6 @@ Index = QModelIndex | QPersistentModelIndex
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # float 0..1 for the progress delegate
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 STATE_ROLE = Qt.ItemDataRole.UserRole + 3
-
-STATE_COLORS = {
-    JobState.DONE: QColor("#2e8b3a"),
-    JobState.FAILED: QColor("#c0392b"),
-    JobState.CANCELLED: QColor("#7f8c8d"),
-}
 
 
 class JobColumn(enum.IntEnum):
@@ -48,8 +43,8 @@ class ExportJobModel(QAbstractTableModel):
         super().__init__(parent)
         self.bridge = bridge
         self._jobs: list[ExportJob] = list(bridge.queue.jobs)
-        bridge.structureChanged.connect(self.sync)
-        bridge.jobChanged.connect(self._on_changed)
+        bridge.structure_changed.connect(self.sync)
+        bridge.job_changed.connect(self._on_changed)
 
     # -- reading ---------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -93,7 +88,7 @@ class ExportJobModel(QAbstractTableModel):
                 return job.output or job.spec.output
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col in (JobColumn.STATE, JobColumn.ERROR):
-            color = STATE_COLORS.get(job.state)
+            color = JOB_COLOURS.get(job.state)
             return QBrush(color) if color else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (
             JobColumn.PROGRESS, JobColumn.SPEED, JobColumn.ETA,

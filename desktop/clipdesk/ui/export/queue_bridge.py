@@ -17,12 +17,12 @@ from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 class ExportQueueBridge(QObject):
     """Signals, all delivered on the thread this object lives in (the GUI's)."""
 
-    jobAdded = Signal(str)
-    jobRemoved = Signal(str)
-    jobMoved = Signal(str)
-    jobChanged = Signal(str)
-    structureChanged = Signal()  # added, removed or moved: the model re-reads the order
-    batchFinished = Signal(str)  # a one-line summary for a notification
+    job_added = Signal(str)
+    job_removed = Signal(str)
+    job_moved = Signal(str)
+    job_changed = Signal(str)
+    structure_changed = Signal()  # added, removed or moved: the model re-reads the order
+    batch_finished = Signal(str)  # a one-line summary for a notification
 
     _posted = Signal(str, str)  # event, job id (empty for batch events)
 
@@ -45,15 +45,15 @@ class ExportQueueBridge(QObject):
 
     def _deliver(self, event: str, job_id: str) -> None:
         if event == "changed":
-            self.jobChanged.emit(job_id)
+            self.job_changed.emit(job_id)
             return
         if event == "batch-finished":
-            self.batchFinished.emit(summary_text(self.queue))
+            self.batch_finished.emit(summary_text(self.queue))
             return
-        {"added": self.jobAdded, "removed": self.jobRemoved, "moved": self.jobMoved}[event].emit(
+        {"added": self.job_added, "removed": self.job_removed, "moved": self.job_moved}[event].emit(
             job_id
         )
-        self.structureChanged.emit()
+        self.structure_changed.emit()
 
 
 def summary_text(queue: ExportQueue) -> str:

@@ -1,6 +1,6 @@
 """The export queue panel: a table of jobs with a progress bar each, and the
 buttons that act on them. It takes a queue; a main window embeds it and
-shows `totalsChanged` in its status bar and `batchFinished` as a notification.
+shows `totals_changed` in its status bar and `batch_finished` as a notification.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class ExportLogDialog(QDialog):
         layout.addWidget(buttons)
         self._shown = 0
         self.refresh()
-        bridge.jobChanged.connect(self._on_changed)
+        bridge.job_changed.connect(self._on_changed)
 
     def _on_changed(self, job_id: str) -> None:
         if job_id == self.job.id:
@@ -97,8 +97,8 @@ class ExportLogDialog(QDialog):
 
 
 class ExportQueuePanel(QWidget):
-    totalsChanged = Signal(str)
-    batchFinished = Signal(str)
+    totals_changed = Signal(str)
+    batch_finished = Signal(str)
 
     def __init__(
         self,
@@ -160,9 +160,9 @@ class ExportQueuePanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.totals_label)
 
-        self.bridge.jobChanged.connect(self._on_job_changed)
-        self.bridge.structureChanged.connect(self._update)
-        self.bridge.batchFinished.connect(self.batchFinished)
+        self.bridge.job_changed.connect(self._on_job_changed)
+        self.bridge.structure_changed.connect(self._update)
+        self.bridge.batch_finished.connect(self.batch_finished)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self._totals = ""
         self._update()
@@ -244,7 +244,7 @@ class ExportQueuePanel(QWidget):
         self.totals_label.setText(text)
         if text != self._totals:
             self._totals = text
-            self.totalsChanged.emit(text)
+            self.totals_changed.emit(text)
 
     def _update_buttons(self) -> None:
         job = self.selected_job()

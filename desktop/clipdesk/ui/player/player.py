@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from clipdesk.ui.player.backend import MediaSource, PlayerBackend, PlayerState
+from clipdesk.ui.player.backend import PlaybackSource, PlayerBackend, PlayerState
 from clipdesk.ui.player.playhead import PlayheadClock
 
 TICK_MS = 33  # playhead refresh while playing (about 30 per second)
@@ -24,13 +24,13 @@ class Player(QObject):
     range_finished = Signal()  # a "Play clip" range reached its end
     loop_changed = Signal(bool)
     error = Signal(str)
-    source_changed = Signal(object)  # MediaSource | None
+    source_changed = Signal(object)  # PlaybackSource | None
 
     def __init__(self, backend: PlayerBackend | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.clock = PlayheadClock()
-        self.source: MediaSource | None = None
+        self.source: PlaybackSource | None = None
         self._state = PlayerState.EMPTY
         self._length = 0
         self._rate = 1.0
@@ -143,7 +143,7 @@ class Player(QObject):
         self.position_changed.emit(pos)
 
     # -- commands --------------------------------------------------------------------
-    def open(self, source: MediaSource | None, start_paused: bool = True) -> None:
+    def open(self, source: PlaybackSource | None, start_paused: bool = True) -> None:
         self.source = source
         self._range = None
         self._length = 0

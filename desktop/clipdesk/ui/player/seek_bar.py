@@ -7,15 +7,15 @@ highlights and key points stay visible.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from clipdesk.core.bounds import open_end
 from clipdesk.core.episode import Clip, ClipKind
 from clipdesk.core.timecode import format_clock
-from clipdesk.ui.review.clip_table_model import KIND_COLORS
+from clipdesk.ui.common.theme import PLAYHEAD, kind_colour
 
 LANES = (ClipKind.HIGHLIGHT, ClipKind.KEY_POINT, ClipKind.SEGMENT, ClipKind.CLIP)
-OPEN_END_MS = 15_000  # how long a clip without an end is drawn
 MARGIN = 6
 
 
@@ -107,10 +107,10 @@ class SeekBar(QWidget):
             lane_h = (groove.top() - 4) / len(LANES)
             for clip in self._clips:
                 lane = LANES.index(clip.kind)
-                end = clip.end_ms if clip.end_ms is not None else clip.start_ms + OPEN_END_MS
+                end = open_end(clip)
                 x0, x1 = self.x_for(clip.start_ms + self._offset), self.x_for(end + self._offset)
                 rect = QRectF(x0, 2 + lane * lane_h, max(2.0, x1 - x0), lane_h - 1)
-                color = QColor(KIND_COLORS[clip.kind])
+                color = kind_colour(clip.kind)
                 if clip.id == self._selected:
                     p.setPen(QPen(pal.text().color(), 1.5))
                     color.setAlpha(255)
@@ -120,7 +120,7 @@ class SeekBar(QWidget):
                 p.setBrush(color)
                 p.drawRect(rect)
             x = self.x_for(self._position)
-            p.setPen(QPen(QColor("#e03030"), 2))
+            p.setPen(QPen(PLAYHEAD, 2))
             p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         p.end()
 

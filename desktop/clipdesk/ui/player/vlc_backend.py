@@ -16,7 +16,7 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from clipdesk.core.frame_grid import frame_at, frame_middle_ms
-from clipdesk.ui.player.backend import MediaSource, PlayerBackend, PlayerState, PlayerUnavailable
+from clipdesk.ui.player.backend import PlaybackSource, PlayerBackend, PlayerState, PlayerUnavailable
 
 INSTALL_HINT = {
     # libvlc-bin builds libvlc's plugin cache: without it every start scans all plugins.
@@ -100,7 +100,7 @@ class VlcBackend(PlayerBackend):
         self._asked: int | None = None  # a paused seek's time; libvlc sits mid-frame
         self._fps: float | None = None  # the open media's, once its track is known
         self._pause_when_playing = False
-        self._source: MediaSource | None = None
+        self._source: PlaybackSource | None = None
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._events = self._player.event_manager()
         E = vlc.EventType
@@ -191,7 +191,7 @@ class VlcBackend(PlayerBackend):
         else:
             self._player.set_xwindow(handle)
 
-    def open(self, source: MediaSource, start_paused: bool = True) -> None:
+    def open(self, source: PlaybackSource, start_paused: bool = True) -> None:
         self._source = source
         self._asked = None
         self._fps = None

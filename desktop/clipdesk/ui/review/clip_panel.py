@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from clipdesk.core.episode import ClipKind
-from clipdesk.ui.review.clip_table_model import KIND_COLORS, ClipFilterProxy, ClipTableModel, Column
+from clipdesk.ui.common.theme import KIND_COLOURS
+from clipdesk.ui.review.clip_table_model import ClipFilterProxy, ClipTableModel, Column
 
 FILTER_KINDS = (ClipKind.HIGHLIGHT, ClipKind.KEY_POINT, ClipKind.SEGMENT, ClipKind.CLIP)
 KIND_PLURALS = {
@@ -47,7 +48,7 @@ class ClipPanel(QWidget):
             b.setChecked(True)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setStyleSheet(
-                f"QToolButton:checked {{ border-bottom: 3px solid {KIND_COLORS[kind].name()}; }}"
+                f"QToolButton:checked {{ border-bottom: 3px solid {KIND_COLOURS[kind].name()}; }}"
             )
             b.toggled.connect(self._on_kinds)
             self.kind_buttons[kind] = b

@@ -18,11 +18,12 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from clipdesk.core.clip_store import ClipStore
-from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
+from clipdesk.core.episode import Clip, ClipKind
 from clipdesk.core.timecode import format_clock
+from clipdesk.ui.common.theme import CURRENT_BACKGROUND, KIND_COLOURS, REVIEW_COLOURS
 
 if TYPE_CHECKING:
     from clipdesk.ui.editing.undo_commands import ClipEditor
@@ -32,18 +33,6 @@ Index = QModelIndex | QPersistentModelIndex
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 CLIP_ROLE = Qt.ItemDataRole.UserRole + 3
-
-KIND_COLORS = {
-    ClipKind.HIGHLIGHT: QColor("#e0a030"),
-    ClipKind.KEY_POINT: QColor("#4a90d9"),
-    ClipKind.SEGMENT: QColor("#50b070"),
-    ClipKind.CLIP: QColor("#b070c0"),
-}
-REVIEW_COLORS = {
-    ReviewStatus.APPROVED: QColor("#2e8b3a"),
-    ReviewStatus.REJECTED: QColor("#c0392b"),
-}
-CURRENT_BACKGROUND = QColor(255, 200, 60, 90)
 
 
 class Column(enum.IntEnum):
@@ -230,9 +219,9 @@ class ClipTableModel(QAbstractTableModel):
             return QBrush(CURRENT_BACKGROUND) if clip.id == self._current_id else None
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == Column.KIND:
-                return QBrush(KIND_COLORS[clip.kind])
-            if col == Column.REVIEW and clip.review in REVIEW_COLORS:
-                return QBrush(REVIEW_COLORS[clip.review])
+                return QBrush(KIND_COLOURS[clip.kind])
+            if col == Column.REVIEW and clip.review in REVIEW_COLOURS:
+                return QBrush(REVIEW_COLOURS[clip.review])
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{clip.kind.label} {self._numbers[index.row()]}: {clip.title}"

@@ -16,10 +16,10 @@ from PySide6.QtCore import QItemSelection, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView, QWidget
 
-from clipdesk.core.bounds import Timebase
+from clipdesk.core.bounds import OPEN_END_MS, Timebase
 from clipdesk.core.episode import Clip, ClipKind, Episode
 from clipdesk.ui.player.player import Player
-from clipdesk.ui.player.seek_bar import OPEN_END_MS, SeekBar
+from clipdesk.ui.player.seek_bar import SeekBar
 from clipdesk.ui.review.clip_table_model import CLIP_ID_ROLE, ClipFilterProxy, ClipTableModel
 from clipdesk.ui.review.details_panel import DetailsPanel
 from clipdesk.ui.review.transcript_view import TranscriptView

@@ -5,14 +5,14 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from clipdesk.core.episode import TranscriptLine
 from clipdesk.core.timecode import format_clock
+from clipdesk.ui.common.theme import CURRENT_BACKGROUND
 
 Index = QModelIndex | QPersistentModelIndex
 START_MS_ROLE = Qt.ItemDataRole.UserRole + 1
-CURRENT_BACKGROUND = QColor(255, 200, 60, 90)
 
 
 class TranscriptColumn(enum.IntEnum):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QMouseEvent,
     QTextBlockFormat,
@@ -27,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clipdesk.ui.review.transcript_model import CURRENT_BACKGROUND, START_MS_ROLE, TranscriptModel
+from clipdesk.ui.common.theme import CURRENT_BACKGROUND, TIME_TEXT
+from clipdesk.ui.review.transcript_model import START_MS_ROLE, TranscriptModel
 
 
 class _TranscriptText(QTextBrowser):
@@ -94,7 +94,7 @@ class TranscriptView(QWidget):
         self.text.setVisible(rows > 0)
         self.empty.setVisible(rows == 0)
         time_fmt = QTextCharFormat()
-        time_fmt.setForeground(QColor("#6a7380"))
+        time_fmt.setForeground(TIME_TEXT)
         time_fmt.setFontWeight(QFont.Weight.DemiBold)
         text_fmt = QTextCharFormat()
         width = self.text.fontMetrics().horizontalAdvance("0:00:00   ")

@@ -1,10 +1,12 @@
-"""The review window: composes the clip list, details, player and transcript."""
+"""The review window, the composition root of the desktop application: it makes the
+open document, the views and the controllers, and hands each the parts it works with.
+Nothing else knows the window."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -27,16 +29,19 @@ from PySide6.QtWidgets import (
 )
 
 from clipdesk import __version__
+from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Episode
 from clipdesk.core.errors import DocumentError
+from clipdesk.core.media_location import VIDEO_EXTS
 from clipdesk.media.stream_resolver import StreamResolver
 from clipdesk.ui.common import messages
 from clipdesk.ui.common.background import Background
 from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
 from clipdesk.ui.common.settings import Settings
-from clipdesk.ui.document.media_binding import VIDEO_EXTS, MediaBinding
+from clipdesk.ui.document.document_media import DocumentMedia
+from clipdesk.ui.document.open_document import DIRTY_MARK, OpenDocument
 from clipdesk.ui.editing.document_editing import DocumentEditing
 from clipdesk.ui.export.export_controller import ExportController
 from clipdesk.ui.player.backend import PlayerBackend
@@ -55,8 +60,6 @@ MEDIA_FILTER = "Media (" + " ".join(f"*{e}" for e in VIDEO_EXTS) + ");;All files
 
 
 class MainWindow(QMainWindow):
-    document_loaded = Signal(object)  # Episode
-
     def __init__(
         self,
         backend: PlayerBackend | None,
@@ -73,9 +76,11 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = settings or Settings()
         self.background = Background(self)
-        self.document: Path | None = None
-        self.episode: Episode | None = None
-        self.store: ClipStore | None = None
+        self.doc = OpenDocument(self)
+        self.doc.opened.connect(self._show_document)
+        self.doc.closed.connect(lambda: self.sync.set_timebase(None))
+        self.doc.dirty_changed.connect(lambda _dirty: self._update_title())
+        self.doc.renamed.connect(self._on_renamed)
 
         self.player = Player(backend, self)
         self.player_view = PlayerWidget(self.player, unavailable_reason, self)
@@ -99,9 +104,10 @@ class MainWindow(QMainWindow):
         self.clip_panel.kinds_changed.connect(lambda _kinds: self.sync.refresh())
         self.player_view.add_clip_action(self.sync.act_play_clip)
         self.player_view.add_clip_action(self.sync.act_loop_clip)
-        self.media = MediaBinding(
-            self.player, self.player_view, self.settings, self.background, resolver, self
+        self.media = DocumentMedia(
+            self.doc, self.player, self.settings, self.background, resolver, self
         )
+        self.media.notice_changed.connect(self.player_view.show_notice)
 
         self._build_layout()
         self._build_menus()
@@ -109,8 +115,28 @@ class MainWindow(QMainWindow):
         self.status_media = QLabel(self)
         self.statusBar().addWidget(self.status_doc, 1)
         self.statusBar().addPermanentWidget(self.status_media)
-        self.editing = DocumentEditing(self, self.edit_menu)
-        self.exports = ExportController(self, self.export_menu, self.view_menu)
+        self.editing = DocumentEditing(
+            self.doc,
+            self.player,
+            self.player_view,
+            self.clip_panel,
+            self.details,
+            self.sync,
+            self.statusBar(),
+            self.edit_menu,
+            self,
+        )
+        self.exports = ExportController(
+            self.doc,
+            self.media,
+            self.clip_panel,
+            self.sync.selected_clip,
+            self.banner,
+            self,
+            self.export_menu,
+            self.view_menu,
+            self.close,
+        )
         self.media.status_changed.connect(self.status_media.setText)
         messages.bus().posted.connect(self._on_message)
         self._restore_state()
@@ -249,12 +275,11 @@ class MainWindow(QMainWindow):
             return False
         if not self.exports.may_leave_document():  # the answer was: keep exporting
             return False
-        self.set_episode(episode, path)
-        self.editing.open(path)
-        if path.resolve() != example_document().resolve():
+        self.doc.open(path, episode)
+        if not self.doc.is_example:
             self.settings.add_recent_file(path)
         self.settings.last_open_dir = str(path.parent)
-        self.media.bind(path, episode, media)
+        self.media.bind(media)
         if episode.warnings:
             first = episode.warnings[0].render(path)
             more = f" (and {len(episode.warnings) - 1} more)" if len(episode.warnings) > 1 else ""
@@ -262,18 +287,37 @@ class MainWindow(QMainWindow):
             messages.warning(f"{first}{more}", detail)
         return True
 
+    # The open document, as the views and tests see it.
+    @property
+    def document(self) -> Path | None:
+        return self.doc.path
+
+    @property
+    def episode(self) -> Episode | None:
+        return self.doc.episode
+
+    @property
+    def store(self) -> ClipStore | None:
+        return self.doc.store
+
+    @property
+    def timebase(self) -> Timebase | None:
+        return self.doc.timebase
+
     def set_episode(self, episode: Episode, path: Path | None = None) -> None:
-        self.editing.close()  # its session edits the previous document's clips
-        self.document = path
-        self.episode = episode
-        self.store = ClipStore(episode)
-        model = ClipTableModel(self.store)
+        """Show an episode; with a path it has a project file and can be edited."""
+        self.doc.open(path, episode)
+
+    def _show_document(self) -> None:
+        episode, store, path = self.doc.episode, self.doc.store, self.doc.path
+        assert episode is not None and store is not None
+        model = ClipTableModel(store)
         self.clip_panel.set_model(model)
         self.sync.set_episode(episode, model)
+        self.sync.set_timebase(self.doc.timebase)
         self.player_view.seek_bar.set_length(self.player.length or episode.duration_ms or 0)
+        self._update_title()
         name = path.name if path else "untitled"
-        title = episode.title or name
-        self.setWindowTitle(f"{title} — Clipdesk")
         counts = ", ".join(
             f"{len(episode.clips_of(k))} {k.label.lower()}s"
             for k in sorted({c.kind for c in episode.clips}, key=lambda k: k.value)
@@ -281,7 +325,17 @@ class MainWindow(QMainWindow):
         lines = f", {len(episode.transcript)} transcript lines" if episode.transcript else ""
         self.status_doc.setText(f"{name}: {counts or 'no clips'}{lines}")
         self.banner.hide()
-        self.document_loaded.emit(episode)
+
+    def _update_title(self) -> None:
+        episode, path = self.doc.episode, self.doc.path
+        if episode is None:
+            return  # a closed document leaves its title until the next one opens
+        title = episode.title or (path.name if path else "untitled")
+        self.setWindowTitle(f"{DIRTY_MARK if self.doc.dirty else ''}{title} — Clipdesk")
+
+    def _on_renamed(self, path: Path) -> None:
+        self.settings.add_recent_file(path)
+        self._update_title()
 
     def open_example(self) -> bool:
         return self.open_document(example_document())

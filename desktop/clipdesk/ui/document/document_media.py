@@ -1,15 +1,15 @@
-"""Chooses, resolves and opens the media for a document.
+"""Chooses, resolves and opens the media for the open document, and records it.
 
-Order: an explicit choice (--media, Media › Attach), the choice remembered for the
-document, a video next to the document named after it or its video_id, the generated
-example video, then the document's own URL. URLs are resolved by yt-dlp off the GUI
-thread; an expired resolution is redone once when the player fails on it.
+Order: an explicit choice (--media, Media › Attach), the media binding of the project
+file (else the choice remembered in the settings), a video next to the document named
+after it or its video_id, the generated example video, then the document's own URL.
+URLs are resolved by yt-dlp off the GUI thread; an expired resolution is redone once
+when the player fails on it. The user's own choice is kept in the project file with the
+media's duration and frame rate as the player learns them.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,43 +17,22 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from clipdesk.core.episode import Episode
+from clipdesk.core.media_location import is_url, sidecar_media
+from clipdesk.core.project_file import MediaBinding
 from clipdesk.media.stream_resolver import ResolvedStream, StreamResolver
 from clipdesk.ui.common import messages
 from clipdesk.ui.common.background import Background
-from clipdesk.ui.common.settings import Settings, cache_dir
-from clipdesk.ui.player.backend import MediaSource
+from clipdesk.ui.common.settings import Settings
+from clipdesk.ui.document.example import example_video_target, is_example
+from clipdesk.ui.document.open_document import OpenDocument
+from clipdesk.ui.player.backend import PlaybackSource
 from clipdesk.ui.player.player import Player
-from clipdesk.ui.player.player_widget import PlayerWidget
-from clipdesk.ui.resources import EXAMPLE_DURATION_S, example_document, example_video
+from clipdesk.ui.resources import EXAMPLE_DURATION_S
 
-VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".mov", ".m4v", ".avi", ".mp3", ".m4a", ".opus")
-_URL = re.compile(r"^https?://", re.IGNORECASE)
 SHOWN_GRACE_MS = 300
-
-
-def is_url(location: str) -> bool:
-    return bool(_URL.match(location.strip()))
-
-
-def sidecar_media(document: Path, episode: Episode) -> Path | None:
-    """A media file beside the document, named like the document or its video_id."""
-    stems = [document.stem]
-    if episode.video_id and re.fullmatch(r"[\w.-]+", episode.video_id):
-        stems.append(episode.video_id)
-    for stem in stems:
-        for ext in VIDEO_EXTS:
-            candidate = document.with_name(stem + ext)
-            if candidate.is_file():
-                return candidate
-    return None
-
-
-def example_video_target() -> Path:
-    """Where the example video is (or will be) generated: beside the example, else the cache."""
-    target = example_video()
-    if target.is_file() or os.access(target.parent, os.W_OK):
-        return target
-    return cache_dir() / "example.mp4"
+# Media choices worth recording in the project file: the user's own. A found sidecar,
+# the example video or the document's URL are found again on every open.
+RECORDED_ORIGINS = ("explicit", "remembered")
 
 
 @dataclass
@@ -62,31 +41,39 @@ class MediaChoice:
     origin: str  # "explicit", "remembered", "sidecar", "example", "document url"
 
 
-class MediaBinding(QObject):
+class DocumentMedia(QObject):
     status_changed = Signal(str)
-    opened = Signal(object)  # MediaSource
+    notice_changed = Signal(str)  # what the player area should say instead of a picture
+    opened = Signal(object)  # PlaybackSource
 
     def __init__(
         self,
+        document: OpenDocument,
         player: Player,
-        view: PlayerWidget,
         settings: Settings,
         background: Background,
         resolver: StreamResolver | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.doc = document
         self.player = player
-        self.view = view
         self.settings = settings
         self.background = background
         self.resolver = resolver or StreamResolver()
-        self.document: Path | None = None
         self.choice: MediaChoice | None = None
         self._generation = 0  # stale background results are ignored
         self._retried_expired = False
         self._held: list[Callable[[], None]] | None = None
         player.error.connect(self._on_player_error)
+        player.length_changed.connect(self._on_length)
+        player.state_changed.connect(lambda _state: self._update_fps())
+        document.opened.connect(self._on_document_opened)
+        self.opened.connect(lambda _source: self._record())
+
+    @property
+    def document(self) -> Path | None:
+        return self.doc.path
 
     # -- start-up -------------------------------------------------------------------------
     def hold_until_shown(self) -> None:
@@ -111,21 +98,26 @@ class MediaBinding(QObject):
         if override:
             return MediaChoice(override, "explicit")
         if document is not None:
-            remembered = self.settings.media_for(document)
+            project = self.doc.project if document == self.doc.path else None
+            if project is not None and project.media is not None:
+                remembered: str | None = project.media.source
+            else:
+                remembered = self.settings.media_for(document)
             if remembered and (is_url(remembered) or Path(remembered).is_file()):
                 return MediaChoice(remembered, "remembered")
             side = sidecar_media(document, episode)
             if side is not None:
                 return MediaChoice(str(side), "sidecar")
-            if _same_file(document, example_document()):
+            if is_example(document):
                 return MediaChoice(str(example_video_target()), "example")
         if episode.url and is_url(episode.url):
             return MediaChoice(episode.url, "document url")
         return None
 
-    def bind(self, document: Path | None, episode: Episode, override: str | None = None) -> None:
-        """Open the media for a freshly loaded document."""
-        self.document = document
+    def bind(self, override: str | None = None) -> None:
+        """Open the media for the document just opened."""
+        document, episode = self.doc.path, self.doc.episode
+        assert episode is not None
         choice = self.choose(document, episode, override)
         if override and document is not None:
             self.settings.set_media_for(document, override)
@@ -174,10 +166,10 @@ class MediaBinding(QObject):
             self.player.open(None)
             self._fail(f"The media file {path} does not exist.")
             return
-        self._open(MediaSource(str(path), label=path.name))
+        self._open(PlaybackSource(str(path), label=path.name))
 
-    def _open(self, source: MediaSource) -> None:
-        self.view.show_notice(f"Opening {source.label}…")
+    def _open(self, source: PlaybackSource) -> None:
+        self.notice_changed.emit(f"Opening {source.label}…")
         self.player.open(source)
         self.status_changed.emit(f"Media: {source.label}")
         self.opened.emit(source)
@@ -203,7 +195,7 @@ class MediaBinding(QObject):
     def _open_resolved(self, stream: ResolvedStream) -> None:
         headers = tuple(stream.http_headers.items())
         self._open(
-            MediaSource(
+            PlaybackSource(
                 stream.video_url,
                 audio=stream.audio_url,
                 label=stream.title or stream.page_url,
@@ -219,7 +211,7 @@ class MediaBinding(QObject):
 
         def done(made: Path) -> None:
             if generation == self._generation:
-                self._open(MediaSource(str(made), label=made.name))
+                self._open(PlaybackSource(str(made), label=made.name))
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
@@ -243,17 +235,52 @@ class MediaBinding(QObject):
         self._fail(f"Could not play {loc}.\n{message}")
 
     def _say(self, text: str) -> None:
-        self.view.show_notice(text)
+        self.notice_changed.emit(text)
         self.status_changed.emit(text.splitlines()[0])
 
     def _fail(self, text: str) -> None:
-        self.view.show_notice(f"{text}\n\nUse Media › Attach to choose a file or another URL.")
+        self.notice_changed.emit(f"{text}\n\nUse Media › Attach to choose a file or another URL.")
         self.status_changed.emit("Media: not available")
         messages.error(text)
 
+    # -- the record in the project file ---------------------------------------------------
+    def playing_location(self) -> str | None:
+        """What the player was given, unless it is only the document's own URL."""
+        if self.choice is None or self.choice.origin == "document url":
+            return None
+        return self.choice.location
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
+    def _on_document_opened(self) -> None:
+        if self.player.length:
+            self._on_length(self.player.length)
+
+    def _on_length(self, ms: int) -> None:
+        timebase = self.doc.timebase
+        if timebase is None or self.doc.project is None or ms <= 0:
+            return
+        timebase.duration_ms = ms
+        self._update_fps()
+        self._record()
+
+    def _update_fps(self) -> None:
+        # libvlc knows the frame rate only once it decodes: ask again as the state moves.
+        backend, timebase = self.player.backend, self.doc.timebase
+        if timebase is None or self.doc.project is None or backend is None:
+            return
+        if not self.player.length:
+            return
+        fps = backend.fps()
+        if fps and timebase.fps != fps:
+            timebase.fps = fps
+            self._record()
+
+    def _record(self) -> None:
+        """Keep the media binding in the project file: source, duration, frame rate."""
+        project, timebase, choice = self.doc.project, self.doc.timebase, self.choice
+        if project is None or timebase is None or choice is None:
+            return
+        if choice.origin not in RECORDED_ORIGINS or self.doc.is_example:
+            return  # the example finds its own video
+        binding = MediaBinding(choice.location, timebase.duration_ms, timebase.fps)
+        if binding != project.media:
+            project.set_media(binding)
