@@ -52,6 +52,15 @@ class SeekBar(QWidget):
     def position(self) -> int:
         return self._position
 
+    @property
+    def offset(self) -> int:
+        return self._offset
+
+    def titles_at(self, ms: int) -> list[str]:
+        """Titles of the clips drawn at media time ms."""
+        doc_ms = ms - self._offset
+        return [c.title for c in self._clips if c.start_ms <= doc_ms < open_end(c)]
+
     def set_length(self, ms: int) -> None:
         self._length = max(0, int(ms))
         self.update()
@@ -138,7 +147,7 @@ class SeekBar(QWidget):
         if self._length > 0:
             ms = self.ms_at(x)
             tip = format_clock(ms)
-            names = [c.title for c in self._clips if c.contains(ms)][:3]
+            names = self.titles_at(ms)[:3]
             if names:
                 tip += "\n" + "\n".join(names)
             QToolTip.showText(event.globalPosition().toPoint(), tip, self)
