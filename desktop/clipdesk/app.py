@@ -9,8 +9,14 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from clipdesk import __version__
+
+if TYPE_CHECKING:  # Qt is imported only when the window is wanted
+    from PySide6.QtWidgets import QApplication
+
+    from clipdesk.ui.shell.main_window import MainWindow
 
 
 def prefer_xcb() -> None:
@@ -41,12 +47,13 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def create_app(argv: list[str] | None = None):
+def create_app(argv: list[str] | None = None) -> QApplication:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     prefer_xcb()
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("Clipdesk")
     app.setOrganizationName("Clipdesk")
     app.setApplicationVersion(__version__)
@@ -59,7 +66,7 @@ def create_app(argv: list[str] | None = None):
     return app
 
 
-def create_window(document: Path | None, media: str | None):
+def create_window(document: Path | None, media: str | None) -> MainWindow:
     """The main window with its player (or the reason there is none) and the document."""
     from clipdesk.ui.player.backend import PlayerUnavailable
     from clipdesk.ui.player.create import create_backend

@@ -52,7 +52,7 @@ class Settings:
 
     def _get_int(self, key: str, default: int) -> int:
         try:
-            return int(self._q.value(key, default))
+            return int(self._q.value(key, default))  # type: ignore[call-overload]
         except (TypeError, ValueError):
             return default
 
@@ -66,7 +66,7 @@ class Settings:
         v = self._q.value(key, [])
         if isinstance(v, str):
             return [v] if v else []
-        return [str(x) for x in v or []]
+        return [str(x) for x in v] if isinstance(v, list) else []
 
     # -- recent files -------------------------------------------------------
     def recent_files(self) -> list[str]:

@@ -241,7 +241,7 @@ class EditActions(QObject):
     def _on_bound_out(self) -> None:
         self.set_active_bound(Bound.END)
 
-    def _nudge_for(self, name: str) -> Callable[[], None]:
+    def _nudge_for(self, name: str) -> Callable[[], object]:
         steps, unit = NUDGES[name]
         return lambda: self.nudge(steps, unit)
 

@@ -118,7 +118,8 @@ class TimeSpinBox(QAbstractSpinBox):
             self.setStyleSheet("")
             self.setToolTip("")
 
-    def validate(self, text: str, pos: int) -> QValidator.State:
+    # PySide6 takes the state alone; its stubs only know the (state, text, pos) form.
+    def validate(self, text: str, pos: int) -> QValidator.State:  # type: ignore[override]
         if not _TYPABLE.match(text):
             return QValidator.State.Invalid
         try:

@@ -315,9 +315,9 @@ class Timeline(QWidget):
             self._select(clip_id)
             self._begin_drag(clip_id, bound)
             return None
-        clip_id = self.clip_at(pos) if pos.y() > RULER_H else None
-        if clip_id is not None:
-            self._select(clip_id)
+        band = self.clip_at(pos) if pos.y() > RULER_H else None
+        if band is not None:
+            self._select(band)
             return None
         self._scrubbing = True
         self._seek_to(pos.x())

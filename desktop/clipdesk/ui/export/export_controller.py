@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from clipdesk.core.episode import Clip
 from clipdesk.core.export_plan import ExportSettings, PlanError, Selection, select_clips
-from clipdesk.core.export_request import export_request
+from clipdesk.core.export_request import export_location, export_request
 from clipdesk.core.naming import TemplateError
 from clipdesk.core.project_file import Project
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
@@ -262,6 +262,13 @@ class ExportController(QObject):
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
+
+    def media_location(self) -> str | None:
+        """The media an export cuts, or None for the document's own URL (the rule of
+        clipdesk.core.export_request, shared with the command line)."""
+        if self.project is None or self.document.path is None:
+            return None
+        return export_location(self.document.path, self.project, self.media.playing_location())
 
     def export(self, settings: ExportSettings) -> list[ExportJob]:
         """Plan and queue an export with these settings; never waits for a job."""

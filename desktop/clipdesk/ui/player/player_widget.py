@@ -5,6 +5,8 @@ and their shortcuts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import (
     QAction,
@@ -148,7 +150,14 @@ class PlayerWidget(QWidget):
             self.show_notice("No media attached.\nUse Media › Attach to choose a file or URL.")
 
     # -- actions ---------------------------------------------------------------------------
-    def _action(self, text: str, keys: str | list[str], slot, icon=None, tip: str = "") -> QAction:
+    def _action(
+        self,
+        text: str,
+        keys: str | list[str],
+        slot: Callable[[], object],
+        icon: QStyle.StandardPixmap | None = None,
+        tip: str = "",
+    ) -> QAction:
         act = QAction(text, self)
         seqs = [QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)]
         act.setShortcuts(seqs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -136,7 +136,7 @@ class ClipPanel(QWidget):
             self._hidden_columns.add(column)
         self.table.setColumnHidden(column, not visible)
 
-    def _column_menu(self, pos) -> None:
+    def _column_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         for col in Column:
             if col == Column.TITLE:
@@ -150,7 +150,7 @@ class ClipPanel(QWidget):
     def set_model(self, model: ClipTableModel | None) -> None:
         old = self.model
         self.model = model
-        self.proxy.setSourceModel(model)
+        self.proxy.setSourceModel(model)  # type: ignore[arg-type]  # None detaches it
         self._apply_columns()
         if old is not None:
             old.detach()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -24,9 +24,6 @@ from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ClipKind
 from clipdesk.core.timecode import format_clock
 from clipdesk.ui.common.theme import CURRENT_BACKGROUND, KIND_COLOURS, REVIEW_COLOURS
-
-if TYPE_CHECKING:
-    from clipdesk.ui.editing.undo_commands import ClipEditor
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -54,6 +51,15 @@ class Column(enum.IntEnum):
 EDITABLE_COLUMNS = (Column.TITLE, Column.START, Column.END)
 
 
+class ClipEditing(Protocol):
+    """What the table needs of an editor (the ClipEditor): each call validates, records
+    an undo step and returns False when it refuses (it says why itself)."""
+
+    def set_title(self, clip_id: str | None, title: str) -> bool: ...
+    def set_start(self, clip_id: str | None, start_ms: int) -> bool: ...
+    def set_end(self, clip_id: str | None, end_ms: int | None) -> bool: ...
+
+
 class ClipTableModel(QAbstractTableModel):
     def __init__(self, store: ClipStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,10 +71,10 @@ class ClipTableModel(QAbstractTableModel):
         self._export_status: dict[str, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
-        self.editor: ClipEditor | None = None
+        self.editor: ClipEditing | None = None
         self._unsubscribe = store.subscribe(self._on_store)
 
-    def set_editor(self, editor: ClipEditor | None) -> None:
+    def set_editor(self, editor: ClipEditing | None) -> None:
         """Make Title, Start and End editable through the editor (None: read-only)."""
         self.editor = editor
 

@@ -4,6 +4,7 @@ Nothing else knows the window."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -77,10 +78,6 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.background = Background(self)
         self.doc = OpenDocument(self)
-        self.doc.opened.connect(self._show_document)
-        self.doc.closed.connect(lambda: self.sync.set_timebase(None))
-        self.doc.dirty_changed.connect(lambda _dirty: self._update_title())
-        self.doc.renamed.connect(self._on_renamed)
 
         self.player = Player(backend, self)
         self.player_view = PlayerWidget(self.player, unavailable_reason, self)
@@ -101,6 +98,10 @@ class MainWindow(QMainWindow):
             self.player_view.seek_bar,
             self,
         )
+        self.doc.opened.connect(self._show_document)
+        self.doc.closed.connect(lambda: self.sync.set_timebase(None))
+        self.doc.dirty_changed.connect(lambda _dirty: self._update_title())
+        self.doc.renamed.connect(self._on_renamed)
         self.clip_panel.kinds_changed.connect(lambda _kinds: self.sync.refresh())
         self.player_view.add_clip_action(self.sync.act_play_clip)
         self.player_view.add_clip_action(self.sync.act_loop_clip)
@@ -235,7 +236,13 @@ class MainWindow(QMainWindow):
         )
         self._add(help_menu, "&About Clipdesk", None, self.show_about)
 
-    def _add(self, menu: QMenu, text: str, keys, slot) -> QAction:
+    def _add(
+        self,
+        menu: QMenu,
+        text: str,
+        keys: str | list[str] | QKeySequence.StandardKey | None,
+        slot: Callable[[], object],
+    ) -> QAction:
         act = QAction(text, self)
         if isinstance(keys, list):
             act.setShortcuts([QKeySequence(k) for k in keys])
