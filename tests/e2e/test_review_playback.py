@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
-from tests.support.review_window import make_episode, make_window
+from tests.support.episodes import make_episode
+from tests.support.review_window import make_window
 
 from clipdesk.ui.player.backend import PlayerState
 from clipdesk.ui.player.create import create_backend

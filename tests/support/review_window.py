@@ -1,40 +1,12 @@
-"""Shared set-up for the review-window tests: hand-built episodes and windows."""
+"""Shared set-up for the review-window tests: windows, and one open on real libvlc."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from clipdesk.core.episode import Clip, ClipKind, Episode, SourceFormat, TranscriptLine
 from clipdesk.ui.common.settings import Settings
 from clipdesk.ui.player.backend import PlayerBackend
 from clipdesk.ui.shell.main_window import MainWindow
-
-
-def make_episode(duration_ms: int = 60_000) -> Episode:
-    """Two highlights back to back, one key point without an end, a transcript every 2 s."""
-    clips = [
-        Clip("h1", ClipKind.HIGHLIGHT, "First highlight", 2_000, 5_000, line=10,
-             quote="Cut on the breath.", speaker="Ada"),
-        Clip("h2", ClipKind.HIGHLIGHT, "Second highlight", 5_000, 9_000, line=20,
-             quote="Review with sound.", speaker="Bo", takeaway="Listen first"),
-        Clip("k1", ClipKind.KEY_POINT, "A key point", 20_000, None, line=30,
-             summary="Why notes drift"),
-        Clip("s1", ClipKind.SEGMENT, "Later segment", 30_000, 40_000, line=40),
-    ]  # fmt: skip
-    transcript = [
-        TranscriptLine(ms, f"Line at {ms // 1000} seconds", line=100 + i)
-        for i, ms in enumerate(range(0, duration_ms, 2_000))
-    ]
-    return Episode(
-        path=None,
-        source_format=SourceFormat.SHOW_NOTES,
-        title="Hand-made episode",
-        channel="Tests",
-        duration_ms=duration_ms,
-        clips=clips,
-        transcript=transcript,
-        summary="An episode built in the test.",
-    )
 
 
 def make_window(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from tests.support.review_window import make_episode
+from tests.support.episodes import make_episode
 
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ClipKind, ReviewStatus

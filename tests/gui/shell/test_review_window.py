@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from tests.support.review_window import make_episode, make_window
+from tests.support.episodes import make_episode
+from tests.support.review_window import make_window
 
 from clipdesk.core.episode import ClipKind
 from clipdesk.ui.common import messages
