@@ -111,3 +111,24 @@ def test_transcript_model(qtmodeltester, qtbot) -> None:
     model.set_lines(ep.transcript[:2])
     assert model.current_row == -1
     qtmodeltester.check(model)
+
+
+def test_clip_model_reads_the_store_and_brackets_each_change(qtmodeltester) -> None:
+    """No copy of the rows: rowsAboutToBeX arrives before the store changes, rowsX after."""
+    store = ClipStore(make_episode())
+    model = ClipTableModel(store)
+    qtmodeltester.check(model)
+    seen: list[tuple[str, int]] = []
+    model.rowsAboutToBeInserted.connect(lambda *_: seen.append(("inserting", len(store))))
+    model.rowsInserted.connect(lambda *_: seen.append(("inserted", len(store))))
+    model.rowsAboutToBeRemoved.connect(lambda *_: seen.append(("removing", len(store))))
+    model.rowsRemoved.connect(lambda *_: seen.append(("removed", len(store))))
+    model.modelAboutToBeReset.connect(lambda: seen.append(("resetting", len(store))))
+    model.modelReset.connect(lambda: seen.append(("reset", len(store))))
+    store.insert(0, Clip("c1", ClipKind.CLIP, "Made here", 1_000, 2_000))
+    assert model.clip_at_row(0) is store[0]  # the store's own object
+    store.remove("h1")
+    store.reset(list(store)[:1])
+    assert seen == [("inserting", 4), ("inserted", 5), ("removing", 5), ("removed", 4),
+                    ("resetting", 4), ("reset", 1)]  # fmt: skip
+    assert model.rowCount() == 1 and model.index(0, Column.TITLE).data() == "Made here"

@@ -2,16 +2,22 @@
 threads) turned into Qt signals delivered on the GUI thread.
 
 The queue never waits for the GUI and the GUI never waits for a job: the
-listener only posts a queued signal carrying the job's id.
+listener only posts a queued signal carrying the job's id. Progress of a running job
+is passed on at most every PROGRESS_MS (ffmpeg reports many times a second, and every
+report repaints the table, the clip list and the status bar); a change of state, a
+change to the queue and the end of a batch are passed on at once, pending progress
+first, so listeners always see a job's last state before the batch ends.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+
+PROGRESS_MS = 150
 
 
 class ExportQueueBridge(QObject):
@@ -32,6 +38,10 @@ class ExportQueueBridge(QObject):
         # Queued even when posted from the GUI thread: listeners must not re-enter
         # views from inside a queue call.
         self._posted.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._states: dict[str, JobState] = {}  # as last passed on
+        self._pending: dict[str, None] = {}  # jobs whose progress waits for the timer
+        self._progress_timer = QTimer(self, singleShot=True, interval=PROGRESS_MS)
+        self._progress_timer.timeout.connect(self._flush)
         queue.subscribe(self._listen)
         # Stop hearing from worker threads once this object is gone.
         self.destroyed.connect(partial(queue.unsubscribe, self._listen))
@@ -45,8 +55,18 @@ class ExportQueueBridge(QObject):
 
     def _deliver(self, event: str, job_id: str) -> None:
         if event == "changed":
+            job = self.queue.job(job_id)
+            if job is not None and self._states.get(job_id) is job.state:
+                self._pending[job_id] = None  # progress only: wait for the timer
+                if not self._progress_timer.isActive():
+                    self._progress_timer.start()
+                return
+            if job is not None:
+                self._states[job_id] = job.state
+            self._pending.pop(job_id, None)
             self.job_changed.emit(job_id)
             return
+        self._flush()
         if event == "batch-finished":
             self.batch_finished.emit(summary_text(self.queue))
             return
@@ -54,6 +74,13 @@ class ExportQueueBridge(QObject):
             job_id
         )
         self.structure_changed.emit()
+
+
+    def _flush(self) -> None:
+        self._progress_timer.stop()
+        pending, self._pending = self._pending, {}
+        for job_id in pending:
+            self.job_changed.emit(job_id)
 
 
 def summary_text(queue: ExportQueue) -> str:

@@ -1,7 +1,8 @@
 """Table model over the ClipStore, and the proxy that filters it by kind and text.
 
-The model keeps its own list of rows and changes it between begin*/end* calls, so
-views and proxies always see counts that match what they were told.
+The model keeps no rows of its own: it reads the store, and forwards the store's
+before/after announcements to beginInsertRows/endInsertRows and friends, so views and
+proxies always see counts that match what they were told.
 """
 
 from __future__ import annotations
@@ -64,15 +65,14 @@ class ClipTableModel(QAbstractTableModel):
     def __init__(self, store: ClipStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self._rows: list[Clip] = list(store)
-        self._numbers: list[int] = []
+        self._numbers: list[int] = []  # each clip's number within its kind, by row
         self._renumber()
         self._current_id: str | None = None
         self._export_status: dict[str, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self.editor: ClipEditing | None = None
-        self._unsubscribe = store.subscribe(self._on_store)
+        self._unsubscribe = store.subscribe(self._on_store, before=True)
 
     def set_editor(self, editor: ClipEditing | None) -> None:
         """Make Title, Start and End editable through the editor (None: read-only)."""
@@ -81,39 +81,39 @@ class ClipTableModel(QAbstractTableModel):
     def detach(self) -> None:
         self._unsubscribe()
 
-    # -- store events --------------------------------------------------------------
+    # -- store events: forwarded, the rows are the store's ---------------------------------
     def _renumber(self) -> None:
         seen: dict[ClipKind, int] = {}
         self._numbers = []
-        for c in self._rows:
+        for c in self.store:
             seen[c.kind] = seen.get(c.kind, 0) + 1
             self._numbers.append(seen[c.kind])
 
     def _on_store(self, kind: str, index: int, clip: Clip | None, fields: tuple[str, ...]) -> None:
-        if kind == "inserted" and clip is not None:
+        if kind == "inserting":
             self.beginInsertRows(QModelIndex(), index, index)
-            self._rows.insert(index, clip)
+        elif kind == "inserted":
             self._renumber()
             self.endInsertRows()
             self._numbers_changed(index + 1)
-        elif kind == "removed":
+        elif kind == "removing":
             self.beginRemoveRows(QModelIndex(), index, index)
-            del self._rows[index]
+        elif kind == "removed":
             self._renumber()
             self.endRemoveRows()
             self._numbers_changed(index)
         elif kind == "changed":
             self.dataChanged.emit(self.index(index, 0), self.index(index, len(Column) - 1))
-        else:
+        elif kind == "resetting":
             self.beginResetModel()
-            self._rows = list(self.store)
+        elif kind == "reset":
             self._renumber()
             self.endResetModel()
 
     def _numbers_changed(self, first: int) -> None:
-        if first < len(self._rows):
+        if first < len(self.store):
             col = Column.NUMBER
-            self.dataChanged.emit(self.index(first, col), self.index(len(self._rows) - 1, col))
+            self.dataChanged.emit(self.index(first, col), self.index(len(self.store) - 1, col))
 
     # -- highlight and export status ------------------------------------------------------
     @property
@@ -138,20 +138,22 @@ class ClipTableModel(QAbstractTableModel):
             self.dataChanged.emit(idx, idx)
 
     def row_of(self, clip_id: str | None) -> int:
-        for i, c in enumerate(self._rows):
-            if c.id == clip_id:
-                return i
-        return -1
+        if clip_id is None:
+            return -1
+        try:
+            return self.store.index_of(clip_id)
+        except KeyError:
+            return -1
 
     def clip_at_row(self, row: int) -> Clip | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.store[row] if 0 <= row < len(self.store) else None
 
     def clips(self) -> Iterable[Clip]:
-        return iter(self._rows)
+        return iter(self.store)
 
     # -- Qt model -------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self.store)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -191,9 +193,9 @@ class ClipTableModel(QAbstractTableModel):
         return False
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if not index.isValid() or not (0 <= index.row() < len(self.store)):
             return None
-        clip = self._rows[index.row()]
+        clip = self.store[index.row()]
         col = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(clip, index.row(), col)
