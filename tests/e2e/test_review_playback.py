@@ -194,7 +194,7 @@ def test_closing_releases_libvlc(window, qtbot, demo_video: Path) -> None:
     qtbot.waitUntil(lambda: window.player.playing)
     backend = window.player.backend
     window.close()
-    assert backend._released and window.player.backend is None
+    assert backend.released and window.player.backend is None
 
 
 def test_loop_clip_repeats_with_libvlc(window, qtbot, demo_video: Path) -> None:

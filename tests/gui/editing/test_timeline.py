@@ -167,8 +167,8 @@ def test_wheel_scrolls_and_playhead_is_followed(qtbot, timeline: Timeline) -> No
     tl.setViewStart(0)
     wheel(tl, 500, -2, ctrl=False)
     assert tl.viewStart() > 0
-    assert tl._scroll.value() == int(tl.viewStart())
-    tl._scroll.setValue(30_000)
+    assert tl.scroll_bar.value() == int(tl.viewStart())
+    tl.scroll_bar.setValue(30_000)
     assert tl.viewStart() == 30_000
     tl.setPlayhead(55_000)  # out of view: the view follows
     assert tl.viewStart() <= 55_000 <= tl.viewStart() + tl.width() * tl.msPerPixel()

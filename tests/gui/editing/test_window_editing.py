@@ -81,15 +81,39 @@ def _masked(text: str) -> list[str]:
     return [TIMES.sub("T", line) for line in text.splitlines()]
 
 
-def test_keyboard_editing_save_and_reopen(
-    qtbot, qtmodeltester, tmp_path: Path, seeds_dir: Path
-) -> None:
-    doc = _document(tmp_path, seeds_dir, SHOW_NOTES)
-    original = doc.read_text(encoding="utf-8")
-    window = _window(qtbot, tmp_path, doc)
+@pytest.fixture()
+def show_notes(tmp_path: Path, seeds_dir: Path) -> Path:
+    return _document(tmp_path, seeds_dir, SHOW_NOTES)
+
+
+@pytest.fixture()
+def window(qtbot, tmp_path: Path, show_notes: Path) -> MainWindow:
+    """The show-notes seed open, its first highlight (1:57-3:00) selected."""
+    window = _window(qtbot, tmp_path, show_notes)
+    assert window.sync.select_clip("highlight-1")
+    window.clip_panel.table.setFocus()
+    return window
+
+
+def _clip(window: MainWindow, clip_id: str = "highlight-1"):
+    assert window.store is not None
+    return window.store.get(clip_id)
+
+
+def _session(window: MainWindow):
     session = window.editing.session
     assert session is not None
-    # The parts are in the window: timeline under the player, Edit menu, offset field.
+    return session
+
+
+def _set_out(qtbot, window: MainWindow, ms: int) -> None:
+    window.player.seek(ms)
+    _key(qtbot, window, Qt.Key.Key_O)
+
+
+def test_editing_parts_are_in_the_window(window: MainWindow) -> None:
+    """The timeline under the player, the Edit menu, the offset field, the shortcuts."""
+    session = _session(window)
     assert session.timeline.isVisible() and session.timeline.parent() is window.player_view
     assert session.offset_edit.isVisible() and session.offset_edit.text() == "+0:00:00.000"
     menu_texts = [a.text() for a in window.edit_menu.actions()]
@@ -99,55 +123,62 @@ def test_keyboard_editing_save_and_reopen(
     dialog = window.show_shortcuts()
     assert ("Editing", "Set In at Playhead", "I") in dialog.rows
     dialog.close()
+    assert session.timeline.selectedClip() == "highlight-1"  # table -> timeline
 
-    store = window.store
-    assert store is not None
-    clip = store.get("highlight-1")
+
+def test_set_in_nudge_and_set_out_at_the_playhead(qtbot, window: MainWindow) -> None:
+    clip = _clip(window)
     assert (clip.start_ms, clip.end_ms) == (117_000, 180_000)
-    assert window.sync.select_clip(clip.id)
-    assert session.timeline.selectedClip() == clip.id  # table -> timeline
-    window.clip_panel.table.setFocus()
-
-    # Set in at the playhead, nudge it two frames, set out.
+    assert not window.windowTitle().startswith(DIRTY_MARK)
     window.player.seek(119_000)
     _key(qtbot, window, Qt.Key.Key_I)
     assert clip.start_ms == 119_000
     for _ in range(2):
         _key(qtbot, window, Qt.Key.Key_Period, Qt.KeyboardModifier.AltModifier)
     assert clip.start_ms == 119_080
-    window.player.seek(175_000)
-    _key(qtbot, window, Qt.Key.Key_O)
+    _set_out(qtbot, window, 175_000)
     assert clip.end_ms == 175_000
     assert window.windowTitle().startswith(DIRTY_MARK)
     assert "0:01:59.080" in window.details.plain_text()  # details follow the edit
 
-    # Typed times in the table, in every accepted form.
+
+def test_times_typed_in_the_table_in_every_form(qtbot, window: MainWindow) -> None:
+    clip = _clip(window)
     for text, ms in (("1:57.250", 117_250), ("117.5", 117_500), ("00:01:57.750", 117_750),
                      ("1:57", 117_000)):  # fmt: skip
         _type_cell(qtbot, window, clip.id, Column.START, text)
         assert clip.start_ms == ms, text
-    # Invalid input is refused with a message and never stored.
-    _type_cell(qtbot, window, clip.id, Column.END, "1:00")
-    assert clip.end_ms == 175_000
-    last = messages.bus().history[-1]
-    assert last.level is Level.WARNING and "0:01:00" in last.text, last.text
-    assert window.banner.isVisible()
     _type_cell(qtbot, window, clip.id, Column.TITLE, "A better title")
     assert clip.title == "A better title"
 
-    # Undo and redo through the keys.
+
+def test_an_invalid_typed_time_is_refused_with_a_message(qtbot, window: MainWindow) -> None:
+    clip = _clip(window)
+    _type_cell(qtbot, window, clip.id, Column.END, "1:00")  # before its start
+    assert clip.end_ms == 180_000
+    last = messages.bus().history[-1]
+    assert last.level is Level.WARNING and "0:01:00" in last.text, last.text
+    assert window.banner.isVisible()
+
+
+def test_undo_and_redo_through_the_keys(qtbot, window: MainWindow) -> None:
+    clip = _clip(window)
+    _type_cell(qtbot, window, clip.id, Column.START, "1:57.750")
+    _type_cell(qtbot, window, clip.id, Column.TITLE, "A better title")
     window.clip_panel.table.setFocus()
     _key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert clip.title != "A better title"
+    assert clip.title != "A better title" and clip.start_ms == 117_750
     _key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert clip.start_ms == 117_750
+    assert clip.start_ms == 117_000
     _key(
         qtbot, window, Qt.Key.Key_Z,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )  # fmt: skip
-    assert clip.start_ms == 117_000
+    assert clip.start_ms == 117_750
 
-    # Review status: A / R, shown in the Review column.
+
+def test_review_keys_show_in_the_review_column(qtbot, qtmodeltester, window: MainWindow) -> None:
+    clip = _clip(window)
     _key(qtbot, window, Qt.Key.Key_R)
     assert clip.review is ReviewStatus.REJECTED
     _key(qtbot, window, Qt.Key.Key_A)
@@ -157,24 +188,33 @@ def test_keyboard_editing_save_and_reopen(
     assert model.index(model.row_of(clip.id), Column.REVIEW).data() == "Approved"
     qtmodeltester.check(model)  # with the editor behind it: editable cells
 
-    # The note: typed in the details panel, kept when the field is left.
+
+def _type_note(qtbot, window: MainWindow, text: str) -> None:
     note = window.details.note_edit
-    assert note.isVisible() and note.toPlainText() == ""
+    assert note.isVisible()
     note.setFocus()
-    qtbot.keyClicks(note, "Check the audio")
-    window.clip_panel.table.setFocus()
+    qtbot.keyClicks(note, text)
+    window.clip_panel.table.setFocus()  # leaving the field keeps the note
+
+
+def test_a_note_is_kept_when_its_field_is_left(qtbot, window: MainWindow) -> None:
+    clip = _clip(window)
+    note = window.details.note_edit
+    assert note.toPlainText() == ""
+    _type_note(qtbot, window, "Check the audio")
     assert clip.note == "Check the audio"
     window.sync.select_clip("highlight-2")
     assert note.toPlainText() == ""
     window.sync.select_clip(clip.id)
     assert note.toPlainText() == "Check the audio"
 
-    # The offset moves every seek into media time; the transcript stays in document time.
+
+def test_the_offset_moves_seeks_not_the_transcript(qtbot, window: MainWindow) -> None:
+    session = _session(window)
     session.offset_edit.setText("+0:00:01.000")
     session.offset_edit.commit()
     window.sync.select_clip("highlight-2")
-    second = store.get("highlight-2")
-    assert window.player.position() == second.start_ms + 1_000
+    assert window.player.position() == _clip(window, "highlight-2").start_ms + 1_000
     view = window.transcript
     row = 5
     line_ms = window.episode.transcript[row].start_ms  # type: ignore[union-attr]
@@ -184,43 +224,57 @@ def test_keyboard_editing_save_and_reopen(
     )
     assert window.player.position() == line_ms + 1_000
     assert view.model.current_row == row
-    session.offset_edit.setText("0")
-    session.offset_edit.commit()
 
-    # Save Document: only times change on disk.
-    with qtbot.waitSignal(session.autosaver.saved, timeout=3_000):
+
+def test_save_document_changes_only_times(qtbot, window: MainWindow, show_notes: Path) -> None:
+    original = show_notes.read_text(encoding="utf-8")
+    clip = _clip(window)
+    _set_out(qtbot, window, 175_000)
+    with qtbot.waitSignal(_session(window).autosaver.saved, timeout=3_000):
         _key(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert not window.windowTitle().startswith(DIRTY_MARK)
-    saved = doc.read_text(encoding="utf-8")
-    assert saved != original
+    saved = show_notes.read_text(encoding="utf-8")
     assert _masked(saved) == _masked(original)
     assert '"*1:57-3:00"' in original and '"*1:57-2:55"' in saved  # the new out point
-    data = read_project(project_path(doc))
+    data = read_project(project_path(show_notes))
     assert "start_ms" not in data["clips"].get(clip.id, {})  # the document holds the bounds
 
-    # Save As: the document under a new name, its project file beside it from now on.
+
+def test_save_as_takes_the_project_file_along(
+    qtbot, window: MainWindow, show_notes: Path, tmp_path: Path
+) -> None:
+    original = show_notes.read_text(encoding="utf-8")
+    clip = _clip(window)
+    _type_note(qtbot, window, "Check the audio")
     copy = tmp_path / "copy.md"
     window.editing.save_as_path = lambda _current: copy
-    window.sync.select_clip(clip.id)
-    window.clip_panel.table.setFocus()
     _key(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # nudge the out point
     _key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # by +100 ms
-    assert clip.end_ms == 175_100 and window.windowTitle().startswith(DIRTY_MARK)
-    with qtbot.waitSignal(session.autosaver.saved, timeout=3_000):
+    assert clip.end_ms == 180_100 and window.windowTitle().startswith(DIRTY_MARK)
+    with qtbot.waitSignal(_session(window).autosaver.saved, timeout=3_000):
         _key(
             qtbot, window, Qt.Key.Key_S,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )  # fmt: skip
     assert window.document == copy and not window.windowTitle().startswith(DIRTY_MARK)
-    assert doc.read_text(encoding="utf-8") == saved  # the original is left as it was
-    assert '"*1:57-2:55.1"' in copy.read_text(encoding="utf-8")
+    assert show_notes.read_text(encoding="utf-8") == original  # the original is left alone
+    assert '"*1:57-3:00.1"' in copy.read_text(encoding="utf-8")
     assert _masked(copy.read_text(encoding="utf-8")) == _masked(original)
     assert read_project(project_path(copy))["clips"][clip.id]["note"] == "Check the audio"
-    window.close()
+    assert str(copy) == window.settings.recent_files()[0]
 
-    # Reopen: the document has the bounds, the project file the rest.
-    again = _window(qtbot, tmp_path, doc)
-    restored = again.store.get(clip.id)  # type: ignore[union-attr]
+
+def test_reopening_restores_the_document_and_the_project_file(
+    qtbot, window: MainWindow, show_notes: Path, tmp_path: Path
+) -> None:
+    clip = _clip(window)
+    _set_out(qtbot, window, 175_000)
+    _key(qtbot, window, Qt.Key.Key_A)
+    _type_note(qtbot, window, "Check the audio")
+    _key(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    window.close()
+    again = _window(qtbot, tmp_path, show_notes)
+    restored = _clip(again, clip.id)
     assert (restored.start_ms, restored.end_ms) == (117_000, 175_000)
     assert restored.review is ReviewStatus.APPROVED and restored.note == "Check the audio"
     assert not again.windowTitle().startswith(DIRTY_MARK)
@@ -239,7 +293,7 @@ def test_offset_aligns_a_segments_document(qtbot, tmp_path: Path, seeds_dir: Pat
     _key(qtbot, window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # align here
     assert session.timebase.offset_ms == 117_000 - 989_000
     assert session.offset_edit.text() == "-0:14:32.000"
-    assert window.player_view.seek_bar._offset == session.timebase.offset_ms
+    assert window.player_view.seek_bar.offset == session.timebase.offset_ms
     # Selecting, playing and the clip under the playhead all use media time.
     nxt = window.store[window.store.index_of(race.id) + 1]
     assert window.sync.select_clip(nxt.id)

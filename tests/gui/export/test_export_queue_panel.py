@@ -57,13 +57,17 @@ def test_job_model(qtbot, qtmodeltester, demo_video: Path, tmp_path: Path) -> No
     qtmodeltester.check(model)
 
 
-def test_bridge_stops_listening_when_deleted(qtbot) -> None:
+def test_bridge_stops_listening_when_deleted(qtbot, caplog, tmp_path: Path) -> None:
+    """A queue that outlives its bridge goes on without posting to a deleted object."""
     queue = ExportQueue(TOOLS)
     bridge = ExportQueueBridge(queue)
-    assert len(queue._listeners) == 1
+    with qtbot.waitSignal(bridge.job_added):
+        queue.add([local_job(tmp_path / "in.mp4", tmp_path, 0, 2_000)])
     with qtbot.waitSignal(bridge.destroyed):
         bridge.deleteLater()
-    assert queue._listeners == []
+    queue.add([local_job(tmp_path / "in.mp4", tmp_path, 2_000, 4_000)])
+    assert [r.getMessage() for r in caplog.records if "listener failed" in r.getMessage()] == []
+    assert len(queue.jobs) == 2
 
 
 def test_panel_drives_a_real_queue(qtbot, demo_video: Path, tmp_path: Path) -> None:

@@ -374,7 +374,7 @@ def test_recent_files_menu(qtbot, tmp_path, backend) -> None:
     w = make_window(qtbot, tmp_path, backend)
     for doc in docs:
         w.open_document(doc)
-    w._fill_recent()
+    w.recent_menu.aboutToShow.emit()  # as opening the menu does
     names = [a.text() for a in w.recent_menu.actions() if a.text()]
     assert names[:2] == ["two.md", "one.md"]
     next(a for a in w.recent_menu.actions() if a.text() == "one.md").trigger()

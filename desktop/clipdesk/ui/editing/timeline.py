@@ -243,6 +243,11 @@ class Timeline(QWidget):
     def _media_end(self, clip: Clip) -> int:
         return self.timebase.to_media(open_end(clip))
 
+    @property
+    def scroll_bar(self) -> QScrollBar:
+        """The horizontal scroll bar under the lanes (its value is the view's start)."""
+        return self._scroll
+
     def _visible_ms(self) -> float:
         return max(1, self.width()) * self._ms_per_px
 

@@ -326,6 +326,11 @@ class VlcBackend(PlayerBackend):
             vlc.libvlc_media_tracks_release(array, count)
         return None
 
+    @property
+    def released(self) -> bool:
+        """release() ran: libvlc's objects are gone and the backend does nothing more."""
+        return self._released
+
     def release(self) -> None:
         """Detach events, stop, then release media, player and instance, in that order."""
         if self._released:
