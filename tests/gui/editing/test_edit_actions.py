@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLineEdit, QMainWindow, QMenu, QVBoxLayout, QWidget
+from tests.support.episodes import build_episode
 
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
@@ -39,7 +40,7 @@ class Harness(QMainWindow):
             Clip("seg-1", ClipKind.SEGMENT, "Open end", 45_000, None, line=3),
         ]
         transcript = [TranscriptLine(0, "Hi."), TranscriptLine(22_000, "Here is a new idea.")]
-        episode = Episode(None, SourceFormat.SHOW_NOTES, clips=clips, transcript=transcript)
+        episode = build_episode(clips, transcript)
         self.editor = ClipEditor(
             ClipStore(episode), QUndoStack(self), Timebase(duration_ms=60_000, fps=25)
         )

@@ -9,15 +9,14 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QUndoStack, QWheelEvent
 from PySide6.QtWidgets import QApplication
+from tests.support.episodes import build_episode
 
 from clipdesk.core.bounds import Bound, Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import (
     Clip,
     ClipKind,
-    Episode,
     ReviewStatus,
-    SourceFormat,
     TranscriptLine,
 )
 from clipdesk.ui.editing.timeline import RULER_H, Timeline
@@ -33,7 +32,7 @@ def timeline(qtbot) -> Timeline:
         Clip("seg-1", ClipKind.SEGMENT, "Open end", 52_000, None, line=4),
     ]
     transcript = [TranscriptLine(t, f"line at {t}") for t in (0, 7_300, 23_450, 36_000)]
-    episode = Episode(None, SourceFormat.SHOW_NOTES, clips=clips, transcript=transcript)
+    episode = build_episode(clips, transcript)
     editor = ClipEditor(ClipStore(episode), QUndoStack(), Timebase(duration_ms=60_000, fps=25))
     widget = Timeline(editor)
     qtbot.addWidget(widget)

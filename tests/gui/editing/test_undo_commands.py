@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QUndoStack
+from tests.support.episodes import build_episode
 
 from clipdesk.core.bounds import Bound, NudgeUnit, Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import (
     Clip,
     ClipKind,
-    Episode,
     ReviewStatus,
-    SourceFormat,
     TranscriptLine,
 )
 from clipdesk.ui.editing.undo_commands import ClipEditor
@@ -26,7 +25,7 @@ def editor(qtbot) -> ClipEditor:
         Clip("hl-2", ClipKind.HIGHLIGHT, "Second", 30_000, 45_000, line=9),
     ]
     transcript = [TranscriptLine(0, "Hello."), TranscriptLine(25_000, "A new topic starts.")]
-    episode = Episode(None, SourceFormat.SHOW_NOTES, clips=clips, transcript=transcript)
+    episode = build_episode(clips, transcript)
     return ClipEditor(ClipStore(episode), QUndoStack(), Timebase(duration_ms=60_000, fps=25))
 
 

@@ -439,3 +439,15 @@ def test_volume_and_layout_are_remembered(qtbot, tmp_path) -> None:
     second = make_window(qtbot, tmp_path, FakePlayerBackend())
     assert second.player.volume == 35 and second.player.backend.volume == 35
     assert not second.transcript.follow.isChecked()
+
+
+def test_a_bad_project_file_is_named_in_the_banner(qtbot, tmp_path, backend) -> None:
+    """The project file is read as the document opens: what it says stays in view."""
+    doc = tmp_path / "notes.md"
+    shutil.copy(example_document(), doc)
+    (tmp_path / "notes.md.clipdesk.yaml").write_text("schema: [unclosed\n", encoding="utf-8")
+    w = make_window(qtbot, tmp_path, backend)
+    w.show()
+    assert w.open_document(doc)
+    assert "notes.md.clipdesk.yaml" in w.banner.text()
+    assert list(tmp_path.glob("notes.md.clipdesk.yaml.corrupt-*"))

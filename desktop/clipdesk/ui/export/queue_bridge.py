@@ -75,7 +75,6 @@ class ExportQueueBridge(QObject):
         )
         self.structure_changed.emit()
 
-
     def _flush(self) -> None:
         self._progress_timer.stop()
         pending, self._pending = self._pending, {}

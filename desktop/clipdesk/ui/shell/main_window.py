@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
             return False
         if not self.exports.may_leave_document():  # the answer was: keep exporting
             return False
+        self.banner.hide()  # before opening: the project file's messages may show in it
         self.doc.open(path, episode)
         if not self.doc.is_example:
             self.settings.add_recent_file(path)
@@ -313,6 +314,7 @@ class MainWindow(QMainWindow):
 
     def set_episode(self, episode: Episode, path: Path | None = None) -> None:
         """Show an episode; with a path it has a project file and can be edited."""
+        self.banner.hide()
         self.doc.open(path, episode)
 
     def _show_document(self) -> None:
@@ -331,7 +333,6 @@ class MainWindow(QMainWindow):
         )
         lines = f", {len(episode.transcript)} transcript lines" if episode.transcript else ""
         self.status_doc.setText(f"{name}: {counts or 'no clips'}{lines}")
-        self.banner.hide()
 
     def _update_title(self) -> None:
         episode, path = self.doc.episode, self.doc.path
