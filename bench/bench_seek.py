@@ -48,8 +48,9 @@ def run(tmp: Path) -> None:
     from clipdesk.core.episode import Clip, ClipKind, Episode, SourceFormat
     from clipdesk.core.frame_grid import on_grid
     from clipdesk.media.demo_video import make_demo_video
-    from clipdesk.ui.main_window import MainWindow
-    from clipdesk.ui.player.backend import PlayerState, create_backend
+    from clipdesk.ui.player.backend import PlayerState
+    from clipdesk.ui.player.create import create_backend
+    from clipdesk.ui.shell.main_window import MainWindow
 
     app = create_app()
     video = make_demo_video(tmp / "seek.mp4", duration_s=120)

@@ -10,10 +10,15 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from clipdesk import __version__
 
 logger = logging.getLogger(__name__)
+if TYPE_CHECKING:  # Qt is imported only when the window is wanted
+    from PySide6.QtWidgets import QApplication
+
+    from clipdesk.ui.shell.main_window import MainWindow
 
 
 def prefer_xcb() -> None:
@@ -28,7 +33,7 @@ def prefer_xcb() -> None:
 
 def install_excepthook() -> None:
     """An unexpected error is reported in the window and on stderr; the app keeps running."""
-    from clipdesk.ui import messages
+    from clipdesk.ui.common import messages
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
@@ -45,12 +50,13 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def create_app(argv: list[str] | None = None):
+def create_app(argv: list[str] | None = None) -> QApplication:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     prefer_xcb()
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("Clipdesk")
     app.setOrganizationName("Clipdesk")
     app.setApplicationVersion(__version__)
@@ -67,11 +73,12 @@ def create_app(argv: list[str] | None = None):
     return app
 
 
-def create_window(document: Path | None, media: str | None):
+def create_window(document: Path | None, media: str | None) -> MainWindow:
     """The main window with its player (or the reason there is none) and the document."""
-    from clipdesk.ui.main_window import MainWindow
-    from clipdesk.ui.player.backend import PlayerUnavailable, create_backend
+    from clipdesk.ui.player.backend import PlayerUnavailable
+    from clipdesk.ui.player.create import create_backend
     from clipdesk.ui.resources import example_document
+    from clipdesk.ui.shell.main_window import MainWindow
 
     backend = None
     reason = ""
@@ -91,7 +98,7 @@ def create_window(document: Path | None, media: str | None):
     return window
 
 
-def log_playback(window) -> None:
+def log_playback(window: MainWindow) -> None:
     """Media, player states and (at debug level, once a second) libvlc's time go to the
     log: what a bug report about playback needs, and what packaging/check_app.py reads."""
     player = window.player
@@ -111,11 +118,11 @@ def log_playback(window) -> None:
         player.backend.time_reported.connect(reported)
 
 
-def play_when_opened(window) -> None:
+def play_when_opened(window: MainWindow) -> None:
     """--play: start playing once the first media is open (the window seeks first)."""
     from PySide6.QtCore import QTimer
 
-    def start(_source) -> None:
+    def start(_source: object) -> None:
         window.media.opened.disconnect(start)
         QTimer.singleShot(0, window.player.play)
 

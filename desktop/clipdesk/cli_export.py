@@ -21,19 +21,16 @@ from typing import Any, TextIO
 
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
-from clipdesk.core.episode import Episode
 from clipdesk.core.errors import DocumentError
 from clipdesk.core.export_plan import (
-    MAX_JOBS,
     ExportMode,
     ExportPlan,
     ExportSettings,
     PlanError,
     Selection,
-    in_media_time,
-    plan_export,
-    resolve_media,
+    check_jobs,
 )
+from clipdesk.core.export_request import export_request
 from clipdesk.core.naming import DEFAULT_TEMPLATE, ConflictPolicy, TemplateError
 from clipdesk.core.project_file import Project, ProjectFileError
 from clipdesk.core.timecode import format_eta
@@ -96,16 +93,19 @@ def run_export(args: argparse.Namespace) -> int:
     from clipdesk.core.reader import read_document
 
     doc: Path = args.document
-    if not 1 <= args.jobs <= MAX_JOBS:
-        return _fail(f"--jobs must be between 1 and {MAX_JOBS}")
+    try:
+        check_jobs(args.jobs)
+    except PlanError as exc:
+        return _fail(f"--{exc}")
     try:
         episode = read_document(doc)
     except DocumentError as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{doc}: {exc.strerror or exc}")
+    project = Project(doc, ClipStore(episode), Timebase())
     if not args.no_project:
-        episode = with_project(episode, doc)
+        apply_project(project)
     out_dir: Path = args.out
     if out_dir.exists() and not out_dir.is_dir():
         return _fail(f"--out {out_dir} is not a folder")
@@ -118,31 +118,27 @@ def run_export(args: argparse.Namespace) -> int:
         conflict=ConflictPolicy(args.on_conflict),
     )
     try:
-        media = resolve_media(args.media, episode)
-        plan = plan_export(episode, settings, media)
+        request = export_request(doc, project, settings, media=args.media)
     except PlanError as exc:
         where = f"{doc}: " if args.media is None else ""
         return _fail(f"{where}{exc}")
     except TemplateError as exc:
         return _fail(str(exc))
-    return _run_plan(plan, settings, doc, args.json, sys.stdout)
+    return _run_plan(request.plan, settings, doc, args.json, sys.stdout)
 
 
-def with_project(episode: Episode, doc: Path) -> Episode:
-    """The episode as the window shows it: the project file's edits applied, clip bounds
-    moved into media time by its offset. Exporting only reads: a bad project file is
-    reported on stderr and left where it is (the window moves it aside when it opens the
-    document), and the document is exported alone."""
-    timebase = Timebase()
-    project = Project(doc, ClipStore(episode), timebase)
+def apply_project(project: Project) -> None:
+    """The clips as the window shows them: the project file's edits applied (its offset
+    moves them into media time when the export is planned). Exporting only reads: a bad
+    project file is reported on stderr and left where it is (the window moves it aside
+    when it opens the document), and the document is exported alone."""
     try:
         messages = project.read_only_apply()
     except ProjectFileError as exc:
         _warn(f"{exc}; exporting the document without it")
-        return episode
+        return
     for message in messages:
         _warn(message)
-    return in_media_time(episode, timebase)
 
 
 def _warn(message: str) -> None:

@@ -12,9 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.support.episodes import build_episode, clip
 from tests.unit.media.export_frames import assert_starts_on_frame
 
-from clipdesk.core.episode import Clip, ClipKind, Episode, SourceFormat
+from clipdesk.core.episode import Episode
 from clipdesk.core.export_plan import (
     ExportMode,
     ExportSettings,
@@ -33,10 +34,10 @@ pytestmark = pytest.mark.network
 
 def episode(*ranges: tuple[int, int]) -> Episode:
     clips = [
-        Clip(f"h{i}", ClipKind.HIGHLIGHT, f"Clip {i}", start, end, line=i)
+        clip(f"h{i}", start, end, f"Clip {i}", line=i)
         for i, (start, end) in enumerate(ranges, start=1)
     ]
-    return Episode(None, SourceFormat.SHOW_NOTES, video_id="demo", clips=clips)
+    return build_episode(clips, video_id="demo")
 
 
 def jobs_for(url: str, out: Path, mode: ExportMode, *ranges: tuple[int, int]):

@@ -8,7 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from tests.gui.review_support import open_with_libvlc
+from tests.support.review_window import open_with_libvlc
 
 from clipdesk.core.bounds import Bound, NudgeUnit
 from clipdesk.core.project_file import project_path, read_project

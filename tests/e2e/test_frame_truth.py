@@ -16,14 +16,14 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pytestqt.exceptions import TimeoutError as WaitTimeout
-from tests.gui.review_support import open_with_libvlc
 from tests.support.frame_code import HEIGHT, WIDTH, decoded_codes, make_coded_video, read_code
+from tests.support.review_window import open_with_libvlc
 
 from clipdesk.core.frame_grid import frame_at, frame_start_ms, last_frame_before
 from clipdesk.core.timecode import format_clock
-from clipdesk.ui.clip_table_model import Column
+from clipdesk.ui.editing.time_edit import TimeSpinBox
 from clipdesk.ui.player.backend import PlayerState
-from clipdesk.ui.time_edit import TimeSpinBox
+from clipdesk.ui.review.clip_table_model import Column
 
 pytestmark = pytest.mark.xvfb
 
@@ -205,7 +205,7 @@ def test_seeks_and_steps_show_and_store_the_same_frame(truth: Truth) -> None:
     # A click on the timeline's ruler seeks to the time under the mouse.
     timeline = t.session.timeline
     asked: list[int] = []
-    timeline.seekRequested.connect(asked.append)
+    timeline.seek_requested.connect(asked.append)
     QTest.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(timeline.width() * 3 // 5, 8))
     assert asked
     t.settle("timeline click", frame_at(asked[-1], fps))

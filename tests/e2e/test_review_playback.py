@@ -8,9 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
-from tests.gui.review_support import make_episode, make_window
+from tests.support.episodes import make_episode
+from tests.support.review_window import make_window
 
-from clipdesk.ui.player.backend import PlayerState, create_backend
+from clipdesk.ui.player.backend import PlayerState
+from clipdesk.ui.player.create import create_backend
 from clipdesk.ui.resources import example_document
 
 pytestmark = pytest.mark.xvfb
@@ -197,7 +199,7 @@ def test_closing_releases_libvlc(window, qtbot, demo_video: Path) -> None:
     qtbot.waitUntil(lambda: window.player.playing)
     backend = window.player.backend
     window.close()
-    assert backend._released and window.player.backend is None
+    assert backend.released and window.player.backend is None
 
 
 def test_loop_clip_repeats_with_libvlc(window, qtbot, demo_video: Path) -> None:

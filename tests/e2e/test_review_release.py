@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clipdesk.ui.player.backend import MediaSource, PlayerState
+from clipdesk.ui.player.backend import PlaybackSource, PlayerState
 from clipdesk.ui.player.vlc_backend import VlcBackend
 
 
@@ -31,7 +31,7 @@ def test_release_order(qtbot, monkeypatch, demo_video: Path) -> None:
     monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--aout=dummy --vout=dummy")
     backend = VlcBackend()
     with qtbot.waitSignal(backend.length_changed, timeout=10_000):
-        backend.open(MediaSource(str(demo_video)))
+        backend.open(PlaybackSource(str(demo_video)))
     qtbot.waitUntil(lambda: backend.state() is PlayerState.PAUSED, timeout=10_000)
     log: list[str] = []
     backend._events = Recorder(backend._events, "events", log)

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.exceptions import TimeoutError as WaitTimeout
-from tests.gui.review_support import open_with_libvlc
+from tests.support.review_window import open_with_libvlc
 
 from clipdesk.core.frame_grid import frame_start_ms
 from clipdesk.core.timecode import format_clock

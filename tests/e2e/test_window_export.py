@@ -12,19 +12,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
-from tests.gui.review_support import make_window
 from tests.support.demo_notes import show_notes
+from tests.support.review_window import make_window
 
 from clipdesk.core.episode import ReviewStatus
 from clipdesk.core.export_plan import ExportSettings, Selection
 from clipdesk.core.project_file import project_path, read_project
 from clipdesk.media.export_queue import JobState
-from clipdesk.ui import messages
-from clipdesk.ui.clip_table_model import Column
-from clipdesk.ui.export_job_model import JobColumn
-from clipdesk.ui.main_window import MainWindow
+from clipdesk.ui.common import messages
+from clipdesk.ui.export.job_model import JobColumn
 from clipdesk.ui.player.backend import PlayerState
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
+from clipdesk.ui.review.clip_table_model import Column
+from clipdesk.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -119,8 +119,8 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
         if panel.model.index(row, JobColumn.STATE).data() == "running":
             seen_running.append(job_id)
 
-    panel.bridge.jobChanged.connect(on_changed)
-    with qtbot.waitSignal(panel.batchFinished, timeout=30_000) as finished:
+    panel.bridge.job_changed.connect(on_changed)
+    with qtbot.waitSignal(panel.batch_finished, timeout=30_000) as finished:
         _export_with_dialog(qtbot, window, out, jobs=2, conflict=0)
     assert window.exports.dock.isVisible()
     assert finished.args == ["Export finished: 2 done"]
@@ -155,7 +155,7 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
     answers = [False, True]  # "keep exporting", then "stop them and close"
     window.exports.confirm_close = lambda text: questions.append(text) or answers.pop(0)
     running = []
-    window.exports.panel.bridge.jobChanged.connect(
+    window.exports.panel.bridge.job_changed.connect(
         lambda job_id: (
             running.append(job_id)
             if window.exports.queue.job(job_id).state is JobState.RUNNING  # type: ignore[union-attr]
@@ -188,7 +188,7 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
     assert again.exports.dock.isVisible()
     assert panel.start_button.isVisible() and panel.start_button.isEnabled()
     assert len(again.exports.queue.unfinished()) == len(unfinished)
-    with qtbot.waitSignal(panel.batchFinished, timeout=30_000):
+    with qtbot.waitSignal(panel.batch_finished, timeout=30_000):
         qtbot.mouseClick(panel.start_button, Qt.LeftButton)
     assert all(j.state is JobState.DONE for j in again.exports.queue.jobs)
     assert len([f for f in out.iterdir() if f.suffix == ".mp4"]) == 4
@@ -198,7 +198,7 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
 def test_window_with_timeline_and_export_panel(
     qtbot, tmp_path: Path, demo_video: Path, artifacts_dir: Path, monkeypatch
 ) -> None:
-    from clipdesk.ui.player.backend import create_backend
+    from clipdesk.ui.player.create import create_backend
 
     monkeypatch.setenv("CLIPDESK_VLC_ARGS", "--aout=dummy")
     doc = _document(tmp_path)
@@ -208,7 +208,7 @@ def test_window_with_timeline_and_export_panel(
         window.sync.select_clip(clip_id)
         qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_A)
     panel = window.exports.panel
-    with qtbot.waitSignal(panel.batchFinished, timeout=30_000):
+    with qtbot.waitSignal(panel.batch_finished, timeout=30_000):
         _export_with_dialog(qtbot, window, tmp_path / "out", jobs=2, conflict=0)
     window.sync.select_clip("highlight-1")
     session = window.editing.session
@@ -238,7 +238,7 @@ def test_a_url_document_exports_through_ytdlp(qtbot, tmp_path: Path, range_serve
     assert dialog is not None and dialog.summary.text() == "1 clip to export."
     dialog.out_dir.setText(str(out))
     dialog.mode.setCurrentIndex(1)  # fast: no re-encode
-    with qtbot.waitSignal(window.exports.panel.batchFinished, timeout=30_000):
+    with qtbot.waitSignal(window.exports.panel.batch_finished, timeout=30_000):
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.LeftButton)
     (job,) = window.exports.queue.jobs
     assert job.state is JobState.DONE, job.error

@@ -22,9 +22,9 @@ from PySide6.QtCore import QTimer
 
 from clipdesk.app import create_app, install_excepthook
 from clipdesk.core.bounds import Bound, NudgeUnit
-from clipdesk.ui.main_window import MainWindow
+from clipdesk.ui.common.settings import Settings
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
-from clipdesk.ui.settings import Settings
+from clipdesk.ui.shell.main_window import MainWindow
 
 CLIP = "key-point-1"
 

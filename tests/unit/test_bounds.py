@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.support.episodes import build_episode, clip
 
 from clipdesk.core.bounds import (
     Bound,
@@ -30,23 +31,22 @@ from clipdesk.core.episode import (
     ClipKind,
     Episode,
     ReviewStatus,
-    SourceFormat,
-    TranscriptLine,
 )
 
 
 def make_episode() -> Episode:
-    clips = [
-        Clip("hl-1", ClipKind.HIGHLIGHT, "Opening", 10_000, 20_000, line=5),
-        Clip("kp-1", ClipKind.KEY_POINT, "Point", 30_000, 45_000, line=9),
-        Clip("seg-1", ClipKind.SEGMENT, "Segment", 50_000, None, line=12),
-    ]
-    transcript = [
-        TranscriptLine(0, "Welcome to the show."),
-        TranscriptLine(12_500, "Today we talk about " + "very " * 30 + "long titles."),
-        TranscriptLine(31_000, "Second topic."),
-    ]
-    return Episode(None, SourceFormat.SHOW_NOTES, clips=clips, transcript=transcript)
+    return build_episode(
+        [
+            clip("hl-1", 10_000, 20_000, "Opening", line=5),
+            clip("kp-1", 30_000, 45_000, "Point", kind="key-point", line=9),
+            clip("seg-1", 50_000, None, "Segment", kind="segment", line=12),
+        ],
+        [
+            (0, "Welcome to the show."),
+            (12_500, "Today we talk about " + "very " * 30 + "long titles."),
+            (31_000, "Second topic."),
+        ],
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 from pathlib import Path
 
 import pytest
+from tests.support.episodes import build_episode, clip
 
-from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus, SourceFormat
+from clipdesk.core.episode import Episode, ReviewStatus
 from clipdesk.core.export_plan import (
     ExportMode,
     ExportSettings,
@@ -21,16 +22,17 @@ REMOTE = MediaSource(SourceKind.REMOTE, URL)
 
 
 def episode() -> Episode:
-    clips = [
-        Clip("h1", ClipKind.HIGHLIGHT, "Opening line", 1_000, 5_000, line=10),
-        Clip("h2", ClipKind.HIGHLIGHT, "Opening line", 7_000, 9_000, line=20),
-        Clip("k1", ClipKind.KEY_POINT, "Point", 2_000, 4_000, line=30),
-        Clip("s1", ClipKind.SEGMENT, "Open end", 10_000, None, line=40),
-        Clip("h3", ClipKind.HIGHLIGHT, "Rejected", 1_000, 2_000, line=50),
-    ]
-    clips[1].review = ReviewStatus.APPROVED
-    clips[4].review = ReviewStatus.REJECTED
-    return Episode(None, SourceFormat.SHOW_NOTES, video_id="abc", url=URL, clips=clips)
+    return build_episode(
+        [
+            clip("h1", 1_000, 5_000, "Opening line", line=10),
+            clip("h2", 7_000, 9_000, "Opening line", line=20, review=ReviewStatus.APPROVED),
+            clip("k1", 2_000, 4_000, "Point", line=30),
+            clip("s1", 10_000, None, "Open end", line=40),
+            clip("h3", 1_000, 2_000, "Rejected", line=50, review=ReviewStatus.REJECTED),
+        ],
+        video_id="abc",
+        url=URL,
+    )
 
 
 def settings(tmp_path: Path, **kw: object) -> ExportSettings:

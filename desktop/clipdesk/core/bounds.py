@@ -23,6 +23,12 @@ DEFAULT_FPS = 25.0  # frame nudges before the player knows the media's frame rat
 NEW_CLIP_MS = 10_000
 PREVIEW_MS = 2_000
 TITLE_CHARS = 80
+OPEN_END_MS = 15_000  # how long a clip without an end is taken to last where one is needed
+
+
+def open_end(clip: Clip) -> int:
+    """A clip's end, or where a clip without one is drawn to."""
+    return clip.end_ms if clip.end_ms is not None else clip.start_ms + OPEN_END_MS
 
 
 class EditRefused(ValueError):

@@ -2,6 +2,12 @@
 
 Views (Qt table models, the timeline) listen; edits (undo commands, the
 project file loader) go through the store so every view hears of them.
+
+Every structural change is announced twice, before and after ("inserting" then
+"inserted", "removing" then "removed", "resetting" then "reset"), so a Qt model can
+call beginInsertRows/endInsertRows around the change itself and read the store
+directly instead of keeping a copy of the rows. "changed" comes after the change.
+Listeners hear the "before" announcements only when they subscribe with before=True.
 """
 
 from __future__ import annotations
@@ -12,17 +18,20 @@ from typing import Any
 
 from clipdesk.core.episode import Clip, Episode
 
-# kind is "inserted", "removed", "changed" or "reset"; index is the row (-1 for reset);
-# fields names what changed for "changed".
+# kind is "inserted", "removed", "changed" or "reset" (and, for listeners that ask,
+# "inserting", "removing" and "resetting" before the change); index is the row (-1 for
+# a reset); fields names what changed for "changed".
 Listener = Callable[[str, int, Clip | None, tuple[str, ...]], None]
 
 _FIELDS = {f.name for f in dataclasses.fields(Clip)} - {"id", "kind"}
+BEFORE = frozenset({"inserting", "removing", "resetting"})
 
 
 class ClipStore:
     def __init__(self, episode: Episode) -> None:
         self.episode = episode
         self._listeners: list[Listener] = []
+        self._before: list[Listener] = []
 
     # -- reading -----------------------------------------------------------
     def __len__(self) -> int:
@@ -51,12 +60,22 @@ class ClipStore:
         return f"{prefix}-{n}"
 
     # -- listening ---------------------------------------------------------
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
+    def subscribe(self, listener: Listener, *, before: bool = False) -> Callable[[], None]:
+        """Hear every change; with before=True the announcements before a structural
+        change too. Returns the way to stop listening."""
         self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+        if before:
+            self._before.append(listener)
+
+        def unsubscribe() -> None:
+            self._listeners.remove(listener)
+            if listener in self._before:
+                self._before.remove(listener)
+
+        return unsubscribe
 
     def _emit(self, kind: str, index: int, clip: Clip | None, fields: tuple[str, ...] = ()) -> None:
-        for listener in list(self._listeners):
+        for listener in list(self._before if kind in BEFORE else self._listeners):
             listener(kind, index, clip, fields)
 
     # -- changing ----------------------------------------------------------
@@ -64,11 +83,13 @@ class ClipStore:
         if any(c.id == clip.id for c in self.episode.clips):
             raise ValueError(f"duplicate clip id {clip.id}")
         index = max(0, min(index, len(self.episode.clips)))
+        self._emit("inserting", index, clip)
         self.episode.clips.insert(index, clip)
         self._emit("inserted", index, clip)
 
     def remove(self, clip_id: str) -> tuple[int, Clip]:
         index = self.index_of(clip_id)
+        self._emit("removing", index, self.episode.clips[index])
         clip = self.episode.clips.pop(index)
         self._emit("removed", index, clip)
         return index, clip
@@ -88,5 +109,6 @@ class ClipStore:
         return before
 
     def reset(self, clips: list[Clip]) -> None:
+        self._emit("resetting", -1, None)
         self.episode.clips[:] = clips
         self._emit("reset", -1, None)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus
+from clipdesk.core.media_location import is_url
 from clipdesk.core.naming import (
     DEFAULT_TEMPLATE,
     ConflictPolicy,
@@ -84,8 +85,7 @@ class ExportSettings:
         if not str(self.out_dir).strip():
             raise PlanError("no output folder given")
         self.template = validate_template(self.template)
-        if not 1 <= int(self.jobs) <= MAX_JOBS:
-            raise PlanError(f"jobs must be between 1 and {MAX_JOBS}, not {self.jobs}")
+        check_jobs(self.jobs)
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -215,9 +215,15 @@ class ExportPlan:
         return [p for p in self.problems if p.error]
 
 
+def check_jobs(jobs: int) -> int:
+    """How many clips are cut at once: 1 to MAX_JOBS."""
+    if not 1 <= int(jobs) <= MAX_JOBS:
+        raise PlanError(f"jobs must be between 1 and {MAX_JOBS}, not {jobs}")
+    return jobs
+
+
 def check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_url(url):
         raise PlanError(f"not an http(s) URL: {url!r}")
     if any(c.isspace() for c in url):
         raise PlanError(f"a URL cannot contain spaces: {url!r}")

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -301,8 +302,8 @@ class ExportQueue:
                 runner = JobRunner(
                     job.spec,
                     self._tools_now(),
-                    on_progress=lambda p, j=job: self._on_progress(j, p),
-                    on_log=lambda line, j=job: self._on_log(j, line),
+                    on_progress=partial(self._on_progress, job),
+                    on_log=partial(self._on_log, job),
                     grace_s=self.grace_s,
                     source_info=self.source_info,
                 )

@@ -1,1 +1,2 @@
-"""The embedded player: a backend interface, the libvlc backend and a fake for tests."""
+"""The embedded player: the backend interface, the libvlc backend and a fake for tests,
+the player with its interpolated playhead, and the player area with its seek bar."""

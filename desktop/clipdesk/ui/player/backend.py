@@ -24,7 +24,7 @@ class PlayerUnavailable(Exception):
 
 
 @dataclass(frozen=True)
-class MediaSource:
+class PlaybackSource:
     """What to play: a local path or URL, optionally with a separate audio stream."""
 
     location: str
@@ -54,7 +54,7 @@ class PlayerBackend(QObject):
     def attach_video(self, surface: QWidget) -> None:
         raise NotImplementedError
 
-    def open(self, source: MediaSource, start_paused: bool = True) -> None:
+    def open(self, source: PlaybackSource, start_paused: bool = True) -> None:
         raise NotImplementedError
 
     def play(self) -> None:
@@ -101,10 +101,3 @@ class PlayerBackend(QObject):
 
     def release(self) -> None:
         raise NotImplementedError
-
-
-def create_backend() -> PlayerBackend:
-    """The libvlc backend; raises PlayerUnavailable with install advice when it cannot run."""
-    from clipdesk.ui.player.vlc_backend import VlcBackend
-
-    return VlcBackend()

@@ -11,7 +11,7 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
-from clipdesk.ui.player.backend import MediaSource, PlayerBackend, PlayerState
+from clipdesk.ui.player.backend import PlaybackSource, PlayerBackend, PlayerState
 
 REPORT_INTERVAL_MS = 250
 
@@ -22,7 +22,7 @@ class FakePlayerBackend(PlayerBackend):
     def __init__(self, length_ms: int = 60_000, fps: float = 25.0) -> None:
         super().__init__()
         self.calls: list[tuple[str, object]] = []
-        self.source: MediaSource | None = None
+        self.source: PlaybackSource | None = None
         self.surface: QWidget | None = None
         self.volume = 100
         self.muted = False
@@ -67,7 +67,7 @@ class FakePlayerBackend(PlayerBackend):
         self.calls.append(("attach_video", surface))
         self.surface = surface
 
-    def open(self, source: MediaSource, start_paused: bool = True) -> None:
+    def open(self, source: PlaybackSource, start_paused: bool = True) -> None:
         self.calls.append(("open", source))
         self._timer.stop()
         self.source = source

@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from clipdesk.core.frame_grid import frame_at, frame_start_ms, last_frame_before
-from clipdesk.ui import messages
-from clipdesk.ui.player.backend import MediaSource, PlayerBackend, PlayerState
+from clipdesk.ui.common import messages
+from clipdesk.ui.player.backend import PlaybackSource, PlayerBackend, PlayerState
 from clipdesk.ui.player.playhead import PlayheadClock
 from clipdesk.ui.player.still_frames import StillFrames
 
@@ -32,14 +32,14 @@ class Player(QObject):
     range_finished = Signal()  # a "Play clip" range reached its end
     loop_changed = Signal(bool)
     error = Signal(str)
-    source_changed = Signal(object)  # MediaSource | None
+    source_changed = Signal(object)  # PlaybackSource | None
     still_changed = Signal(bool)  # True: the paused picture is an exact decoded still
 
     def __init__(self, backend: PlayerBackend | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.clock = PlayheadClock()
-        self.source: MediaSource | None = None
+        self.source: PlaybackSource | None = None
         self._state = PlayerState.EMPTY
         self._length = 0
         self._rate = 1.0
@@ -255,7 +255,7 @@ class Player(QObject):
         self.position_changed.emit(pos)
 
     # -- commands --------------------------------------------------------------------
-    def open(self, source: MediaSource | None, start_paused: bool = True) -> None:
+    def open(self, source: PlaybackSource | None, start_paused: bool = True) -> None:
         self.source = source
         self._drop_still()
         self._backend_ms = None

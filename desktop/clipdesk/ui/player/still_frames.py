@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from clipdesk.media.frame_grab import Still, grab_frames
 from clipdesk.media.tools import find_tools
-from clipdesk.ui.player.backend import MediaSource
+from clipdesk.ui.player.backend import PlaybackSource
 
 BEFORE = 3  # frames decoded before the asked one (a step back is then immediate)
 AFTER = 9  # and after it
@@ -36,7 +36,7 @@ class StillFrames(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clipdesk-stills")
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
-        self._source: MediaSource | None = None
+        self._source: PlaybackSource | None = None
         self._generation = 0
         self._cache: OrderedDict[int, QImage] = OrderedDict()
         self._busy = False
@@ -50,7 +50,7 @@ class StillFrames(QObject):
     def usable(self) -> bool:
         return self._source is not None and self._ffmpeg is not None and not self._broken
 
-    def set_source(self, source: MediaSource | None) -> None:
+    def set_source(self, source: PlaybackSource | None) -> None:
         self._generation += 1
         self._source = source
         self._cache.clear()

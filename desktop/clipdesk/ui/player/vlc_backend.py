@@ -16,7 +16,7 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from clipdesk.core.frame_grid import frame_at, frame_middle_ms
-from clipdesk.ui.player.backend import MediaSource, PlayerBackend, PlayerState, PlayerUnavailable
+from clipdesk.ui.player.backend import PlaybackSource, PlayerBackend, PlayerState, PlayerUnavailable
 
 INSTALL_HINT = {
     # libvlc-bin builds libvlc's plugin cache: without it every start scans all plugins.
@@ -101,7 +101,7 @@ class VlcBackend(PlayerBackend):
         self._asked: int | None = None  # a paused seek's time; libvlc sits mid-frame
         self._fps: float | None = None  # the open media's, once its track is known
         self._pause_when_playing = False
-        self._source: MediaSource | None = None
+        self._source: PlaybackSource | None = None
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._events = self._player.event_manager()
         E = vlc.EventType
@@ -192,7 +192,7 @@ class VlcBackend(PlayerBackend):
         else:
             self._player.set_xwindow(handle)
 
-    def open(self, source: MediaSource, start_paused: bool = True) -> None:
+    def open(self, source: PlaybackSource, start_paused: bool = True) -> None:
         self._source = source
         self._asked = None
         self._fps = None
@@ -326,6 +326,11 @@ class VlcBackend(PlayerBackend):
         finally:
             vlc.libvlc_media_tracks_release(array, count)
         return None
+
+    @property
+    def released(self) -> bool:
+        """release() ran: libvlc's objects are gone and the backend does nothing more."""
+        return self._released
 
     def release(self) -> None:
         """Detach events, stop, then release media, player and instance, in that order."""

@@ -1,0 +1,64 @@
+"""One way to run work off the GUI thread: a callable in a worker thread, with success
+and failure callbacks delivered on the GUI thread. Workers never touch widgets.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from clipdesk.ui.common import messages
+
+
+class _Bridge(QObject):
+    done = Signal(object, object, object)  # callback, value, context
+
+
+class Background(QObject):
+    """Runs jobs on a small thread pool; results come back through a queued signal."""
+
+    def __init__(self, parent: QObject | None = None, workers: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clipdesk")
+        self._bridge = _Bridge()
+        self._bridge.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.pending = 0
+        self._closed = False
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run fn() in a worker. Failures go to on_failure, or to the message bus."""
+        self.pending += 1
+
+        def job() -> None:
+            try:
+                value = fn()
+            except BaseException as exc:  # reported on the GUI thread, never lost
+                exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+                self._bridge.done.emit(on_failure or _report, exc, None)
+            else:
+                self._bridge.done.emit(on_success, value, None)
+
+        self._pool.submit(job)
+
+    def _deliver(self, callback: Callable[[Any], None] | None, value: Any, _ctx: Any) -> None:
+        self.pending -= 1
+        if self._closed or callback is None:
+            return
+        callback(value)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _report(exc: BaseException) -> None:
+    messages.error(str(exc) or type(exc).__name__, getattr(exc, "__traceback_text__", ""))

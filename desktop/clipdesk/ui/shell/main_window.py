@@ -1,0 +1,463 @@
+"""The review window, the composition root of the desktop application: it makes the
+open document, the views and the controllers, and hands each the parts it works with.
+Nothing else knows the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clipdesk import __version__
+from clipdesk.core.bounds import Timebase
+from clipdesk.core.clip_store import ClipStore
+from clipdesk.core.episode import Episode
+from clipdesk.core.errors import DocumentError
+from clipdesk.core.media_location import VIDEO_EXTS
+from clipdesk.media.stream_resolver import StreamResolver
+from clipdesk.ui.common import messages
+from clipdesk.ui.common.background import Background
+from clipdesk.ui.common.banner import Banner
+from clipdesk.ui.common.messages import Level, Message
+from clipdesk.ui.common.settings import Settings
+from clipdesk.ui.document.document_media import DocumentMedia
+from clipdesk.ui.document.open_document import DIRTY_MARK, OpenDocument
+from clipdesk.ui.editing.document_editing import DocumentEditing
+from clipdesk.ui.export.export_controller import ExportController
+from clipdesk.ui.player.backend import PlayerBackend
+from clipdesk.ui.player.player import Player
+from clipdesk.ui.player.player_widget import PlayerWidget
+from clipdesk.ui.resources import example_document, icon_path
+from clipdesk.ui.review.clip_panel import ClipPanel
+from clipdesk.ui.review.clip_table_model import ClipTableModel
+from clipdesk.ui.review.details_panel import DetailsPanel
+from clipdesk.ui.review.sync import ReviewSync
+from clipdesk.ui.review.transcript_view import TranscriptView
+from clipdesk.ui.shell.shortcuts_dialog import ShortcutsDialog
+
+DOCUMENT_FILTER = "Show notes (*.md *.markdown *.txt);;All files (*)"
+MEDIA_FILTER = "Media (" + " ".join(f"*{e}" for e in VIDEO_EXTS) + ");;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        backend: PlayerBackend | None,
+        unavailable_reason: str = "",
+        settings: Settings | None = None,
+        resolver: StreamResolver | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Clipdesk")
+        icon = icon_path("clipdesk")
+        if icon.is_file():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.setAcceptDrops(True)
+        self.settings = settings or Settings()
+        self.background = Background(self)
+        self.doc = OpenDocument(self)
+
+        self.player = Player(backend, self)
+        self.player_view = PlayerWidget(self.player, unavailable_reason, self)
+        if backend is not None:
+            backend.attach_video(self.player_view.surface)
+        self.player.set_volume(self.settings.volume)
+        self.clip_panel = ClipPanel(self)
+        self.details = DetailsPanel(self)
+        self.transcript = TranscriptView(self)
+        self.transcript.follow.setChecked(self.settings.follow_transcript)
+        self.banner = Banner(self)
+        self.sync = ReviewSync(
+            self.player,
+            self.clip_panel.table,
+            self.clip_panel.proxy,
+            self.details,
+            self.transcript,
+            self.player_view.seek_bar,
+            self,
+        )
+        self.doc.opened.connect(self._show_document)
+        self.doc.closed.connect(lambda: self.sync.set_timebase(None))
+        self.doc.dirty_changed.connect(lambda _dirty: self._update_title())
+        self.doc.renamed.connect(self._on_renamed)
+        self.clip_panel.kinds_changed.connect(lambda _kinds: self.sync.refresh())
+        pv = self.player_view
+        clicked = [pv.surface, pv.seek_bar, self.transcript.text.viewport()]
+        self.sync.keys_to_list_on_click(*clicked, *([pv.still_view] if pv.still_view else []))
+        self.player_view.add_clip_action(self.sync.act_play_clip)
+        self.player_view.add_clip_action(self.sync.act_loop_clip)
+        self.media = DocumentMedia(
+            self.doc, self.player, self.settings, self.background, resolver, self
+        )
+        self.media.notice_changed.connect(self.player_view.show_notice)
+
+        self._build_layout()
+        self._build_menus()
+        self.status_doc = QLabel(self)
+        self.status_media = QLabel(self)
+        self.statusBar().addWidget(self.status_doc, 1)
+        self.statusBar().addPermanentWidget(self.status_media)
+        self.editing = DocumentEditing(
+            self.doc,
+            self.player,
+            self.player_view,
+            self.clip_panel,
+            self.details,
+            self.sync,
+            self.statusBar(),
+            self.edit_menu,
+            self,
+        )
+        self.exports = ExportController(
+            self.doc,
+            self.media,
+            self.clip_panel,
+            self.sync.selected_clip,
+            self.banner,
+            self,
+            self.export_menu,
+            self.view_menu,
+            self.close,
+        )
+        self.media.status_changed.connect(self.status_media.setText)
+        messages.bus().posted.connect(self._on_message)
+        self._restore_state()
+        self.clip_panel.table.setFocus()  # so Space, J/K/L drive the player from the start
+
+    # -- layout ------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        self.left = QSplitter(Qt.Orientation.Vertical, self)
+        self.left.setObjectName("leftSplitter")
+        self.left.addWidget(self.clip_panel)
+        self.left.addWidget(self.details)
+        self.left.setStretchFactor(0, 3)
+        self.left.setStretchFactor(1, 1)
+        self.left.setSizes([600, 240])
+        self.main_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_split.setObjectName("mainSplitter")
+        self.main_split.addWidget(self.left)
+        self.main_split.addWidget(self.player_view)
+        self.main_split.addWidget(self.transcript)
+        self.main_split.setStretchFactor(0, 3)
+        self.main_split.setStretchFactor(1, 4)
+        self.main_split.setStretchFactor(2, 2)
+        self.main_split.setSizes([720, 580, 300])
+        self.main_split.setChildrenCollapsible(False)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.main_split, 1)
+        self.setCentralWidget(central)
+        self.resize(1600, 940)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        file_menu = mb.addMenu("&File")
+        self.act_open = self._add(
+            file_menu, "&Open…", QKeySequence.StandardKey.Open, self.open_dialog
+        )
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addMenu(self.recent_menu)
+        self.act_example = self._add(file_menu, "Open the &example", None, self.open_example)
+        file_menu.addSeparator()
+        self.act_save = self._add(
+            file_menu,
+            "&Save Document",
+            QKeySequence.StandardKey.Save,
+            lambda: self.editing.save_document(),
+        )
+        self.act_save_as = self._add(
+            file_menu,
+            "Save Document &As…",
+            "Ctrl+Shift+S",
+            lambda: self.editing.save_document_as(),
+        )
+        file_menu.addSeparator()
+        self.act_quit = self._add(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+
+        self.edit_menu = mb.addMenu("&Edit")
+        media_menu = mb.addMenu("&Media")
+        self.act_attach_file = self._add(
+            media_menu, "Attach &file…", "Ctrl+Shift+O", self.attach_file_dialog
+        )
+        self.act_attach_url = self._add(
+            media_menu, "Attach &URL…", "Ctrl+U", self.attach_url_dialog
+        )
+        self.act_reload_media = self._add(media_menu, "&Reload media", "Ctrl+R", self.media.reload)
+
+        pv = self.player_view
+        play_menu = mb.addMenu("&Playback")
+        for act in pv.transport_actions:
+            play_menu.addAction(act)
+        play_menu.addSeparator()
+        play_menu.addAction(self.sync.act_play_clip)
+        play_menu.addAction(self.sync.act_loop_clip)
+        play_menu.addSeparator()
+        for act in pv.audio_actions:
+            play_menu.addAction(act)
+
+        self.export_menu = mb.addMenu("E&xport")
+        view_menu = self.view_menu = mb.addMenu("&View")
+        self.act_find = self._add(
+            view_menu, "&Filter clips", QKeySequence.StandardKey.Find, self.focus_filter
+        )
+        self.act_focus_table = self._add(
+            view_menu, "Clip &list", "Ctrl+1", self.clip_panel.table.setFocus
+        )
+        self.act_focus_transcript = self._add(
+            view_menu, "&Transcript", "Ctrl+2", self.transcript.text.setFocus
+        )
+        self.act_follow = self.transcript.follow
+        help_menu = mb.addMenu("&Help")
+        self.act_shortcuts = self._add(
+            help_menu, "&Keyboard shortcuts", ["F1", "Ctrl+/"], self.show_shortcuts
+        )
+        self._add(help_menu, "&About Clipdesk", None, self.show_about)
+
+    def _add(
+        self,
+        menu: QMenu,
+        text: str,
+        keys: str | list[str] | QKeySequence.StandardKey | None,
+        slot: Callable[[], object],
+    ) -> QAction:
+        act = QAction(text, self)
+        if isinstance(keys, list):
+            act.setShortcuts([QKeySequence(k) for k in keys])
+        elif keys is not None:
+            act.setShortcut(QKeySequence(keys))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def shortcut_groups(self) -> list[tuple[str, list[QAction]]]:
+        pv = self.player_view
+        return [
+            ("Playback", [*pv.transport_actions, self.sync.act_play_clip, self.sync.act_loop_clip]),
+            ("Rate and volume", pv.audio_actions),
+            ("Files and media", [self.act_open, self.act_save, self.act_save_as,
+                                 self.act_attach_file, self.act_attach_url,
+                                 self.act_reload_media, self.act_quit]),
+            *self.editing.shortcut_groups(),
+            *self.exports.shortcut_groups(),
+            ("View", [self.act_find, self.act_focus_table, self.act_focus_transcript,
+                      self.act_shortcuts]),
+        ]  # fmt: skip
+
+    # -- documents -----------------------------------------------------------------------
+    def open_document(self, path: Path | str, media: str | None = None) -> bool:
+        """Read and show a document; a bad document gives a message, never a traceback."""
+        from clipdesk.core.reader import read_document
+
+        path = Path(path)
+        try:
+            episode = read_document(path)
+        except DocumentError as exc:
+            messages.error(f"Could not open the document: {exc}")
+            return False
+        except (OSError, UnicodeError, ValueError) as exc:
+            messages.error(f"Could not open {path}: {exc}")
+            return False
+        if not self.exports.may_leave_document():  # the answer was: keep exporting
+            return False
+        self.banner.hide()  # before opening: the project file's messages may show in it
+        self.doc.open(path, episode)
+        if not self.doc.is_example:
+            self.settings.add_recent_file(path)
+        self.settings.last_open_dir = str(path.parent)
+        self.media.bind(media)
+        if episode.warnings:
+            first = episode.warnings[0].render(path)
+            more = f" (and {len(episode.warnings) - 1} more)" if len(episode.warnings) > 1 else ""
+            detail = "\n".join(w.render(path) for w in episode.warnings)
+            messages.warning(f"{first}{more}", detail)
+        return True
+
+    # The open document, as the views and tests see it.
+    @property
+    def document(self) -> Path | None:
+        return self.doc.path
+
+    @property
+    def episode(self) -> Episode | None:
+        return self.doc.episode
+
+    @property
+    def store(self) -> ClipStore | None:
+        return self.doc.store
+
+    @property
+    def timebase(self) -> Timebase | None:
+        return self.doc.timebase
+
+    def set_episode(self, episode: Episode, path: Path | None = None) -> None:
+        """Show an episode; with a path it has a project file and can be edited."""
+        self.banner.hide()
+        self.doc.open(path, episode)
+
+    def _show_document(self) -> None:
+        episode, store, path = self.doc.episode, self.doc.store, self.doc.path
+        assert episode is not None and store is not None
+        model = ClipTableModel(store)
+        self.clip_panel.set_model(model)
+        self.sync.set_episode(episode, model)
+        self.sync.set_timebase(self.doc.timebase)
+        self.player_view.seek_bar.set_length(self.player.length or episode.duration_ms or 0)
+        self._update_title()
+        name = path.name if path else "untitled"
+        counts = ", ".join(
+            f"{len(episode.clips_of(k))} {k.label.lower()}s"
+            for k in sorted({c.kind for c in episode.clips}, key=lambda k: k.value)
+        )
+        lines = f", {len(episode.transcript)} transcript lines" if episode.transcript else ""
+        self.status_doc.setText(f"{name}: {counts or 'no clips'}{lines}")
+
+    def _update_title(self) -> None:
+        episode, path = self.doc.episode, self.doc.path
+        if episode is None:
+            return  # a closed document leaves its title until the next one opens
+        title = episode.title or (path.name if path else "untitled")
+        self.setWindowTitle(f"{DIRTY_MARK if self.doc.dirty else ''}{title} — Clipdesk")
+
+    def _on_renamed(self, path: Path) -> None:
+        self.settings.add_recent_file(path)
+        self._update_title()
+
+    def open_example(self) -> bool:
+        return self.open_document(example_document())
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open show notes", self.settings.last_open_dir, DOCUMENT_FILTER
+        )
+        if path:
+            self.open_document(Path(path))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = [f for f in self.settings.recent_files() if Path(f).is_file()]
+        for f in files:
+            act = self.recent_menu.addAction(Path(f).name)
+            act.setToolTip(f)
+            act.triggered.connect(lambda _=False, f=f: self.open_document(Path(f)))
+        if not files:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear", self.settings.clear_recent_files)
+
+    # -- media -------------------------------------------------------------------------------
+    def attach_file_dialog(self) -> None:
+        start = str(self.document.parent) if self.document else self.settings.last_open_dir
+        path, _ = QFileDialog.getOpenFileName(self, "Attach media", start, MEDIA_FILTER)
+        if path:
+            self.media.attach(path)
+
+    def attach_url_dialog(self) -> None:
+        current = self.media.choice.location if self.media.choice else ""
+        url, ok = QInputDialog.getText(
+            self, "Attach URL", "Video page or media URL (resolved with yt-dlp):", text=current
+        )
+        if ok and url.strip():
+            self.media.attach(url.strip())
+
+    # -- drag and drop ------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if not url.isLocalFile():
+                continue
+            path = Path(url.toLocalFile())
+            if path.suffix.lower() in VIDEO_EXTS:
+                self.media.attach(str(path))  # a dropped video becomes the media
+            else:
+                self.open_document(path)
+            event.acceptProposedAction()
+            return
+
+    # -- messages and help ----------------------------------------------------------------------
+    def _on_message(self, message: Message) -> None:
+        self.statusBar().showMessage(message.text.splitlines()[0], 8000)
+        if message.level is not Level.INFO:
+            self.banner.show_message(message)
+
+    def focus_filter(self) -> None:
+        self.clip_panel.filter_edit.setFocus()
+        self.clip_panel.filter_edit.selectAll()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.shortcut_groups(), self)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Clipdesk",
+            f"<b>Clipdesk {__version__}</b><br>Review, correct and export clips from long "
+            "videos, driven by show notes.",
+        )
+
+    # -- state ------------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geo, state = self.settings.window_state()
+        if geo is not None:
+            self.restoreGeometry(geo)
+        if state is not None:
+            self.restoreState(state)
+        for name, splitter in (("main", self.main_split), ("left", self.left)):
+            saved = self.settings.splitter_state(name)
+            if saved is not None:
+                splitter.restoreState(saved)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.media.window_shown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.exports.may_close():  # it closes the window again once jobs stopped
+            event.ignore()
+            return
+        self.settings.set_window_state(self.saveGeometry(), self.saveState())
+        self.settings.set_splitter_state("main", self.main_split.saveState())
+        self.settings.set_splitter_state("left", self.left.saveState())
+        self.settings.volume = self.player.volume
+        self.settings.follow_transcript = self.transcript.follow.isChecked()
+        self.settings.sync()
+        self.editing.close()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Release the player (libvlc in its required order) and stop background work."""
+        self.background.shutdown()
+        self.player.shutdown()
