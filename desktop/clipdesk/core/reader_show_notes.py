@@ -1,71 +1,73 @@
 """Format A: show-notes Markdown with YAML frontmatter, highlights, key points,
 mentions, quotes and a transcript. Sections may come in any order; unknown ones
-are skipped; each highlight's bounds come from its clip command."""
+are skipped. Inside a known section every non-empty line is taken or reported:
+nothing is dropped in silence."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import yaml
 
+from clipdesk.core.attribution import (
+    TIME_LINK,
+    is_attribution,
+    join_quote,
+    parse_attribution,
+    unquote,
+)
 from clipdesk.core.clip_command import RANGE_IN_BODY, SECTION_ARG, is_web_url, parse_clip_command
 from clipdesk.core.doc_checks import check_episode, fill_open_ends
+from clipdesk.core.embed_player import VALUE, parse_embed
 from clipdesk.core.episode import (
     Clip,
     ClipKind,
     Episode,
     Mention,
     Notice,
+    Quote,
     SourceFormat,
-    TranscriptLine,
 )
+from clipdesk.core.frontmatter import FrontmatterRefused, load_frontmatter
+from clipdesk.core.reader_transcript import read_transcript
 from clipdesk.core.source_text import SourceText, Span
-from clipdesk.core.timecode import TimecodeError, detect_style, format_clock, parse_timecode
+from clipdesk.core.time_evidence import (
+    SLACK_MS,
+    Evidence,
+    Timed,
+    clock,
+    decide,
+    disagreement,
+    resolve_sequence,
+)
+from clipdesk.core.timecode import (
+    TimecodeError,
+    TimeStyle,
+    detect_style,
+    format_clock,
+    parse_timecode,
+)
 
 TIME = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-class _Prefiltered:
-    """A pattern tried only on lines that start with one of its possible first characters:
-    most lines are prose, and a str test is far cheaper than a regex match."""
-
-    def __init__(self, pattern: re.Pattern[str], starts: tuple[str, ...], strip: bool) -> None:
-        self.pattern, self.starts, self.strip = pattern, starts, strip
-
-    def match(self, text: str) -> re.Match[str] | None:
-        head = text.lstrip() if self.strip else text
-        return self.pattern.match(text) if head.startswith(self.starts) else None
-
-
-HEADING = _Prefiltered(_HEADING, ("#",), strip=False)
-FENCE = _Prefiltered(_FENCE, ("```", "~~~"), strip=True)
-# [label](url) where label is a time: the label and the link's t= value.
-TIME_LINK = re.compile(rf"\[(?P<label>{TIME})\]\((?P<url>[^)\s]*)\)")
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+FENCE = re.compile(r"^[ \t]*(```|~~~)")
+# Headings and fences of the whole document, found in one pass over its text.
+STRUCTURE = re.compile(r"^(?:#{1,6}[ \t].*|[ \t]*(?:```|~~~).*)$", re.M)
 T_PARAM = re.compile(r"[?&#]t=(?P<val>\d+(?:\.\d+)?)s?(?=$|[&#)])")
-LINK_WITH_T = re.compile(r"\]\((?P<url>[^)\s]*[?&#]t=\d[^)\s]*)\)")
+THUMBNAIL = re.compile(r"^\s*\[!\[[^\]]*\]\([^)\s]*\)\]\((?P<url>[^)\s]*)\)")
 BARE_TIME = re.compile(rf"(?<![\w:.])\(?\[?(?P<label>{TIME})\]?\)?(?![\w:])")
-BULLET = re.compile(r"^\s*[-*+]\s+(?P<body>.*)$")
+BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?P<body>.*)$")
+TIMED_LINE = re.compile(rf"^\s*[\[(]?{TIME}[\])]?\s")  # a chapter list: "0:00 Intro"
 BOLD = re.compile(r"\*\*(?P<t>.+?)\*\*|__(?P<u>.+?)__")
-ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|-|~)\s*(?P<rest>.*)$")
-
-_MARKUP = re.compile(r"[*_`]")
-_LEADING_SYMBOLS = re.compile(r"^[^\w]+")
-# One pattern takes a transcript line apart: the time label, the link's t= value,
-# a "Name:" speaker prefix and the text (one regex call per line keeps long
-# transcripts fast).
-TRANSCRIPT_LINE = re.compile(
-    rf"^\s*(?:\*\*)?\[?(?P<label>{TIME})\]?"
-    r"(?:\((?P<url>[^)\s]*?[?&#]t=(?P<t>\d+(?:\.\d+)?)s?(?=[&#)])[^)\s]*|[^)\s]*)\))?"
-    r"(?:\*\*)?\s*[-–—:]?\s*"
-    r"(?:(?=(?P<who>[A-Z][\w.' -]{0,40}):\s))?(?P<text>.*)$"
-)
+MARKUP_LINE = re.compile(r"^\s*(?:</?[a-zA-Z][^>]*>\s*)+$|^\s*(?:---+|\*\*\*+|___+)\s*$")
 ITEM_LEAD = re.compile(r"^[\s()\[\]]*[-–—:]?\s*")
 VIDEO_PARAM = re.compile(r"[?&]v=([\w-]+)")
 SHORT_LINK = re.compile(r"youtu\.be/([\w-]+)")
+_MARKUP = re.compile(r"[*_`]")
+_LEADING_SYMBOLS = re.compile(r"^[^\w]+")
 
 SECTION_NAMES = {
     "summary": "summary",
@@ -85,18 +87,8 @@ SECTION_NAMES = {
 COMMAND_FIRST = "yp`$ \t"  # what a command line can start with, tested before the rest
 COMMAND_STARTS = ("yt-dlp", "yt_dlp", "youtube-dl", "python -m yt_dlp", "python3 -m yt_dlp")
 QUOTE_STARTS = tuple("\"'“”‘’«»")
-QUOTE_CHARS = "\"'“”‘’«»"
-
-
-class FrontmatterLoader(yaml.SafeLoader):
-    """The safe loader without date resolution: a date is kept as the text it was
-    written as, so an impossible one (2026-02-31) cannot fail the document."""
-
-
-FrontmatterLoader.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+MAX_NOT_UNDERSTOOD = 20  # warnings a section; then one count
+SECONDS_STYLE = TimeStyle(fields=1)
 
 
 def section_key(heading: str) -> str | None:
@@ -110,18 +102,23 @@ def looks_like_show_notes(src: SourceText) -> bool:
     if first == "---":
         return True
     for i in range(min(len(src.lines), 5000)):
-        m = HEADING.match(src.stripped(i))
-        if m and section_key(m.group(2)):
-            return True
+        line = src.lines[i]
+        if line.startswith("#"):
+            m = HEADING.match(line.rstrip())
+            if m and section_key(m.group(2)):
+                return True
     return False
 
 
 @dataclass
 class _Block:
     key: str
+    name: str  # the heading as written, for messages
     level: int
     heading_line: int  # 0-based
-    lines: list[int] = field(default_factory=list)  # 0-based line indexes after the heading
+    start: int  # lines [start, end) follow the heading
+    end: int
+    fenced: frozenset[int] = frozenset()  # lines inside code fences
 
 
 class ShowNotesReader:
@@ -129,9 +126,9 @@ class ShowNotesReader:
         self.src = src
         self.ep = Episode(path=src.path, source_format=SourceFormat.SHOW_NOTES, source=src)
         self.counters: dict[ClipKind, int] = {}
-        self.text = [
-            ln.rstrip() for ln in src.lines
-        ]  # lines as parsed: no ending, no trailing space
+        self.text = src.parsed_lines()  # no ending, no trailing space
+        self.transcript_starts: list[int] = []
+        self.unread: list[int] = []  # lines of the current section nothing took
 
     # -- helpers -----------------------------------------------------------
     def warn(self, index: int, message: str) -> None:
@@ -149,13 +146,42 @@ class ShowNotesReader:
     def read(self) -> Episode:
         body_start = self.read_frontmatter()
         blocks = self.split_sections(body_start)
-        for block in blocks:
-            getattr(self, f"read_{block.key}")(block)
+        # The transcript first: its lines are evidence for the times of the rest.
+        for block in sorted(blocks, key=lambda b: b.key != "transcript"):
+            self.read_block(block)
         if not self.ep.title:
             self.ep.title = self.h1_title or (self.src.path.stem if self.src.path else "")
         fill_open_ends(self.ep.clips_of(ClipKind.KEY_POINT), self.ep.duration_ms)
         check_episode(self.ep)
         return self.ep
+
+    def read_block(self, block: _Block) -> None:
+        ep = self.ep
+        before = (len(ep.clips), len(ep.transcript), len(ep.mentions), len(ep.quotes))
+        self.unread = []
+        getattr(self, f"read_{block.key}")(block)
+        after = (len(ep.clips), len(ep.transcript), len(ep.mentions), len(ep.quotes))
+        unread = sorted(set(self.unread))
+        ep.lines_not_understood += len(unread)
+        for i in unread[:MAX_NOT_UNDERSTOOD]:
+            shown = self.line(i).strip()
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            self.warn(i, f"line not understood in {block.name}: {shown!r}")
+        if len(unread) > MAX_NOT_UNDERSTOOD:
+            more = len(unread) - MAX_NOT_UNDERSTOOD
+            self.warn(
+                unread[MAX_NOT_UNDERSTOOD],
+                f"{more} more line{'s' if more != 1 else ''} not understood in {block.name} "
+                f"({len(unread)} in all)",
+            )
+        if block.key != "summary" and before == after:
+            filled = sum(1 for i in range(block.start, block.end) if self.text[i].strip())
+            if filled:
+                self.warn(
+                    block.heading_line,
+                    f"section {block.name} has {filled} line{'s' if filled != 1 else ''} "
+                    "but nothing could be read from them",
+                )
 
     def read_frontmatter(self) -> int:
         n = len(self.src.lines)
@@ -168,7 +194,10 @@ class ShowNotesReader:
             return first + 1
         text = "".join(self.src.lines[first + 1 : end])
         try:
-            meta = yaml.load(text, Loader=FrontmatterLoader)  # a SafeLoader: builds no objects
+            meta = load_frontmatter(text)
+        except FrontmatterRefused as exc:
+            self.warn(first + 1 + exc.line, f"frontmatter {exc.message}; metadata ignored")
+            return end + 1
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             at = first + 1 + (mark.line if mark is not None else 0)
@@ -176,8 +205,7 @@ class ShowNotesReader:
             self.warn(at, f"frontmatter is not valid YAML ({problem}); metadata ignored")
             return end + 1
         except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-            # A value the safe constructor cannot build (a huge exponent) or nesting
-            # deep enough to exhaust the stack: the document is still readable.
+            # A value the safe constructor cannot build (a huge exponent).
             self.warn(first, f"frontmatter cannot be read ({type(exc).__name__}); metadata ignored")
             return end + 1
         if meta is None:
@@ -227,102 +255,153 @@ class ShowNotesReader:
             ep.tags = [str(t) for t in tags if isinstance(t, (str, int, float))]
 
     def split_sections(self, start: int) -> list[_Block]:
+        """Sections from the headings and fences of the text (one regex pass; the
+        lines between them are never looked at here)."""
         blocks: list[_Block] = []
         current: _Block | None = None
-        in_fence = False
         self.h1_title = ""
         lines = self.text
-        for i in range(start, len(lines)):
-            text = lines[i]
-            if not text or text[0] not in "#`~ \t":  # prose: neither heading nor fence
-                if current is not None:
-                    current.lines.append(i)
+        joined = "\n".join(lines)
+        in_fence = False
+        fence_from = 0
+        fenced: list[range] = []
+        pos, index = 0, 0
+        for m in STRUCTURE.finditer(joined):
+            index += joined.count("\n", pos, m.start())
+            pos = m.start()
+            if index < start:
                 continue
-            if FENCE.match(text):
+            text = m.group()
+            if not text.startswith("#"):
+                if in_fence:
+                    fenced.append(range(fence_from, index + 1))
+                else:
+                    fence_from = index
                 in_fence = not in_fence
-            m = None if in_fence else HEADING.match(text)
-            if m:
-                level = len(m.group(1))
-                key = section_key(m.group(2))
-                if key:
-                    current = _Block(key, level, i)
-                    blocks.append(current)
-                    continue
-                if level == 1 and not self.h1_title:
-                    self.h1_title = m.group(2).strip()
-                if current is not None and level <= current.level:
-                    current = None  # an unknown section: skipped
-                    continue
-            if current is not None:
-                current.lines.append(i)
+                continue
+            if in_fence:
+                continue
+            hm = HEADING.match(text)
+            if hm is None:
+                continue
+            level = len(hm.group(1))
+            key = section_key(hm.group(2))
+            if key or (current is not None and level <= current.level):
+                if current is not None:
+                    current.end = index
+                current = None
+            if key:
+                name = _MARKUP.sub("", hm.group(2)).strip().rstrip(":")
+                current = _Block(key, name, level, index, index + 1, len(lines))
+                blocks.append(current)
+            elif level == 1 and not self.h1_title:
+                self.h1_title = hm.group(2).strip()
+        if in_fence:
+            fenced.append(range(fence_from, len(lines)))
+        inside = frozenset(i for r in fenced for i in r)
+        for block in blocks:
+            block.fenced = frozenset(i for i in inside if block.start <= i < block.end)
         return blocks
 
     # -- sections ----------------------------------------------------------
     def read_summary(self, block: _Block) -> None:
-        paras = "\n".join(self.line(i) for i in block.lines).strip()
+        paras = "\n".join(self.text[block.start : block.end]).strip()
         self.ep.summary = (self.ep.summary + "\n\n" + paras).strip() if self.ep.summary else paras
+
+    def read_transcript(self, block: _Block) -> None:
+        text = "\n".join(self.text[block.start : block.end])
+        section = read_transcript(text, block.start, self.ep.duration_ms)
+        self.ep.transcript.extend(section.lines)
+        self.unread.extend(section.not_understood)
+        for i, message in section.warnings:
+            self.warn(i, message)
+        self.transcript_starts = sorted(t.start_ms for t in self.ep.transcript)
+
+    def transcript_at(self, ms: int) -> bool:
+        """A transcript line starts at ms (give or take a second)."""
+        starts = self.transcript_starts
+        k = bisect.bisect_left(starts, ms - 1000)
+        return k < len(starts) and starts[k] <= ms + 1000
 
     def read_highlights(self, block: _Block) -> None:
         entries: list[tuple[int, list[int]]] = []
-        in_fence = False
-        for i in block.lines:
-            text = self.line(i)
-            if FENCE.match(text):
-                in_fence = not in_fence
-            m = None if in_fence else HEADING.match(text)
+        for i in range(block.start, block.end):
+            text = self.text[i]
+            m = HEADING.match(text) if text.startswith("#") and i not in block.fenced else None
             if m and len(m.group(1)) > block.level:
                 entries.append((i, []))
             elif entries:
                 entries[-1][1].append(i)
+            elif text.strip() and not MARKUP_LINE.match(text):
+                self.unread.append(i)  # before the first highlight
         for heading, lines in entries:
-            self.read_highlight(heading, lines)
+            self.read_highlight(heading, lines, block)
 
-    def read_highlight(self, heading: int, lines: list[int]) -> None:
+    def read_highlight(self, heading: int, lines: list[int], block: _Block) -> None:
         m = HEADING.match(self.line(heading))
-        title = _unquote(m.group(2) if m else self.line(heading))
-        quote_lines: list[str] = []
-        speaker = ""
+        title = unquote(_MARKUP.sub("", m.group(2)) if m else self.line(heading))
+        quote_parts: list[str] = []
+        prose: list[str] = []
+        attribution = None
+        attribution_line = -1
+        thumb: tuple[int, int, re.Match[str]] | None = None  # line, ms, T_PARAM match
         command_lines: list[int] = []
-        time_refs: list[tuple[int, re.Match[str]]] = []  # attribution labels
-        t_links: list[tuple[int, re.Match[str]]] = []  # any link with t=
+        embed_lines: list[int] = []
         continued = False  # the previous command line ended with a backslash
+        in_embed = False
         for i in lines:
             text = self.line(i)
             if not text or FENCE.match(text):
                 continue
-            if continued or (
-                text[0] in COMMAND_FIRST
-                and text.strip().strip("`").lstrip("$ ").startswith(COMMAND_STARTS)
-            ):
+            if continued or _is_command(text):
                 command_lines.append(i)
                 continued = text.endswith("\\")
                 continue
-            if "t=" in text:
-                t_links.extend((i, lm) for lm in LINK_WITH_T.finditer(text))
+            if i in block.fenced:
+                self.unread.append(i)  # fenced, but not a command
+                continue
+            if in_embed or "<iframe" in text.lower():
+                embed_lines.append(i)
+                # A tag over several lines ends at </iframe> or />; ten lines at most.
+                in_embed = not _IFRAME_END.search(text) and len(embed_lines) < 10
+                continue
             if text.startswith(">"):
                 content = text.lstrip(">").strip()
-                am = ATTRIBUTION.match(content)
-                if am and not content.startswith(QUOTE_STARTS):
-                    rest = am.group("rest")
-                    tm = TIME_LINK.search(text)
-                    speaker = rest[: rest.find("[")].strip().rstrip(",").strip() if tm else rest
-                    if tm and _is_time(tm.group("label")):
-                        time_refs.append((i, tm))
-                    elif tm:
-                        self.warn(i, f"{tm.group('label')!r} is not a time")
+                if is_attribution(content) and not content.startswith(QUOTE_STARTS):
+                    attribution = parse_attribution(content)
+                    attribution_line = i
                 elif content:
-                    quote_lines.append(content)
-        quote = _unquote(" ".join(quote_lines))
+                    quote_parts.append(content)
+                continue
+            tm = THUMBNAIL.match(text)
+            if tm:
+                t = T_PARAM.search(tm.group("url"))
+                if t and thumb is None:
+                    thumb = (i, round(float(t.group("val")) * 1000), t)
+                continue
+            if MARKUP_LINE.match(text):
+                continue  # <details>, <summary>…</summary>, </details>, rules
+            if text.lstrip().startswith("<summary>"):
+                continue
+            prose.append(text.strip())
+        quote = join_quote(quote_parts)
         ranges, cmd_line = self.read_command(command_lines)
-        link_start = self.link_start(time_refs, t_links)
+        embed = self.read_embed(embed_lines) if embed_lines else None
+        if not ranges and embed is not None:
+            ranges = [embed]
+            cmd_line = embed_lines[0]
+        source = "clip command" if command_lines else "embedded player"
+        said = self.attribution_time(attribution_line, attribution, ranges, thumb, title)
         if not ranges:
-            if link_start is None:
+            start = said if said is not None else (thumb[1] if thumb else None)
+            if start is None:
                 self.warn(
                     heading, f"highlight {title[:50]!r} has no clip command and no time; skipped"
                 )
                 return
             self.warn(heading, f"highlight {title[:50]!r} has no clip command: end unknown")
-            ranges = [(link_start, None, [])]
+            ranges = [(start, None, [])]
+            cmd_line = heading
         for n, (start, end, spans) in enumerate(ranges):
             clip_id = self.next_id(ClipKind.HIGHLIGHT)
             name = title if len(ranges) == 1 else f"{title} ({n + 1}/{len(ranges)})"
@@ -334,7 +413,10 @@ class ShowNotesReader:
                 end_ms=end,
                 line=(cmd_line if spans else heading) + 1,
                 quote=quote,
-                speaker=speaker,
+                speaker=attribution.speaker if attribution else "",
+                speakers=attribution.speakers if attribution else (),
+                context=attribution.context if attribution else "",
+                summary=" ".join(prose),
             )
             self.ep.clips.append(clip)
             for span in spans:
@@ -342,13 +424,115 @@ class ShowNotesReader:
                     Span(span.line, span.start, span.end, clip_id, span.role, span.style)
                 )
             if n == 0:
-                self.add_link_spans(clip, time_refs, t_links)
-                if link_start is not None and link_start // 1000 != start // 1000:
-                    self.warn(
-                        time_refs[0][0] if time_refs else t_links[0][0],
-                        f"highlight link time {format_clock(link_start)} differs from its clip "
-                        f"command's start {format_clock(start)}; using the clip command",
-                    )
+                self.add_link_spans(clip, attribution_line, said, thumb)
+                if thumb is not None:
+                    self.check_thumbnail(thumb, clip, source)
+
+    def attribution_time(self, i, attribution, ranges, thumb, title) -> int | None:
+        """The time the attribution gives, its label and link weighed against the rest."""
+        if attribution is None:
+            return None
+        if attribution.time is None:
+            if attribution.bare_time:
+                try:
+                    return parse_timecode(attribution.bare_time)
+                except TimecodeError:
+                    self.warn(i, f"{attribution.bare_time!r} is not a time")
+            return None
+        label_text = attribution.time.group("label")
+        try:
+            label = parse_timecode(label_text)
+        except TimecodeError:
+            self.warn(i, f"{label_text!r} is not a time")
+            return None
+        t = T_PARAM.search(attribution.time.group("url"))
+        if t is None:
+            return label
+        link = round(float(t.group("val")) * 1000)
+        if link // 1000 == label // 1000:
+            return link
+        evidence: list[Evidence] = []
+        if ranges:
+            lo, hi = ranges[0][0], ranges[0][1]
+
+            def inside(ms: int, lo: int = lo, hi: int | None = hi) -> bool:
+                return lo - SLACK_MS <= ms <= (hi if hi is not None else lo) + SLACK_MS
+
+            span_text = f"{clock(lo)}-{clock(hi) if hi is not None else '?'}"
+            evidence.append(Evidence(f"the clip's range {span_text}", inside(label), inside(link)))
+        if thumb is not None:
+            near = thumb[1]
+            evidence.append(
+                Evidence(
+                    f"the thumbnail link t={near // 1000}s",
+                    abs(label - near) <= SLACK_MS,
+                    abs(link - near) <= SLACK_MS,
+                )
+            )
+        evidence += self.common_evidence(label, link)
+        use_label, why = decide(evidence)
+        self.warn(i, f"highlight {title[:40]!r}: " + disagreement(label, link, use_label, why))
+        return label if use_label else link
+
+    def common_evidence(self, label: int, link: int) -> list[Evidence]:
+        out = []
+        if self.transcript_starts:
+            out.append(
+                Evidence(
+                    "the transcript line at that time",
+                    self.transcript_at(label),
+                    self.transcript_at(link),
+                )
+            )
+        if self.ep.duration_ms is not None:
+            d = self.ep.duration_ms + 999
+            out.append(
+                Evidence(
+                    f"the episode's duration {clock(self.ep.duration_ms)}", label <= d, link <= d
+                )
+            )
+        return out
+
+    def check_thumbnail(self, thumb: tuple[int, int, re.Match[str]], clip: Clip, src: str) -> None:
+        i, ms, _ = thumb
+        hi = clip.end_ms if clip.end_ms is not None else clip.start_ms
+        if clip.start_ms - SLACK_MS <= ms <= hi + SLACK_MS:
+            return
+        bounds = (
+            f"{clock(clip.start_ms)}-{clock(clip.end_ms)}"
+            if clip.end_ms is not None
+            else (f"its start {clock(clip.start_ms)}")
+        )
+        self.warn(
+            i,
+            f"thumbnail link t={ms // 1000}s ({clock(ms)}) lies outside highlight "
+            f"{clip.title[:40]!r} ({bounds}, from its {src})",
+        )
+
+    def read_embed(self, lines: list[int]) -> tuple[int, int | None, list[Span]] | None:
+        tag = " ".join(self.line(i) for i in lines)
+        embed = parse_embed(tag)
+        if embed is None:
+            return None
+        if embed.problem or embed.start_ms is None:
+            why = embed.problem or "an embedded player without a start time"
+            self.warn(lines[0], f"{why}: no clip bounds taken from it")
+            return None
+        url = f"https://www.youtube.com/watch?v={embed.video_id}"
+        if self.ep.video_id and embed.video_id != self.ep.video_id:
+            self.warn(
+                lines[0], f"embedded player shows video {embed.video_id}, not {self.ep.video_id}"
+            )
+        if not self.ep.url:
+            self.ep.url = url
+        spans: list[Span] = []
+        for i in lines:
+            for vm in VALUE.finditer(self.line(i)):
+                role = "t_end" if vm.group("key") == "end" else "t_start"
+                spans.append(Span(i, vm.start("val"), vm.end("val"), "", role, SECONDS_STYLE))
+        if embed.end_ms is None:
+            self.warn(lines[0], "embedded player without an end time: end unknown")
+        return embed.start_ms, embed.end_ms, spans
 
     def read_command(
         self, lines: list[int]
@@ -389,53 +573,51 @@ class ShowNotesReader:
             located = [[] for _ in cmd.ranges]  # times found but not placed: not rewritable
         return [(s, e, sp) for (s, e), sp in zip(cmd.ranges, located, strict=True)], first
 
-    def link_start(self, time_refs, t_links) -> int | None:
-        for i, tm in time_refs:
-            t = T_PARAM.search(tm.group("url"))
-            label = tm.group("label")
-            return self.link_time(i, label, parse_timecode(label), t.group("val") if t else None)
-        for _, lm in t_links:
-            t = T_PARAM.search(lm.group("url"))
-            if t:
-                return round(float(t.group("val")) * 1000)
-        return None
-
-    def link_time(self, i: int, label: str, label_ms: int, t_value: str | None) -> int:
-        """A time written as [label](link&t=N): the link wins, a disagreement is reported."""
-        if t_value is None:
-            return label_ms
-        t_ms = round(float(t_value) * 1000)
-        if t_ms // 1000 != label_ms // 1000:
-            self.warn(i, f"label {label} disagrees with its link's t={t_value}s; using the link")
-        return t_ms
-
-    def add_link_spans(self, clip: Clip, time_refs, t_links) -> None:
-        for i, tm in time_refs:
-            self.src.spans.append(
-                Span(
-                    i,
-                    tm.start("label"),
-                    tm.end("label"),
-                    clip.id,
-                    "label",
-                    detect_style(tm.group("label")),
-                )
-            )
-        for i, lm in t_links:
-            t = T_PARAM.search(lm.group("url"))
-            if t and "." not in t.group("val"):
-                base = lm.start("url")
+    def add_link_spans(self, clip: Clip, i: int, said: int | None, thumb) -> None:
+        """The attribution's label and links that stand for the clip's start follow it
+        when the start is edited; a thumbnail or label elsewhere in the clip stays."""
+        start_s = clip.start_ms // 1000
+        if i >= 0:
+            text = self.line(i)
+            tm = TIME_LINK.search(text)
+            if tm and said is not None and said // 1000 == start_s:
+                style = detect_style(tm.group("label"))
                 self.src.spans.append(
-                    Span(i, base + t.start("val"), base + t.end("val"), clip.id, "t_start")
+                    Span(i, tm.start("label"), tm.end("label"), clip.id, "label", style)
+                )
+                t = T_PARAM.search(tm.group("url"))
+                if t and "." not in t.group("val"):
+                    base = tm.start("url")
+                    self.src.spans.append(
+                        Span(i, base + t.start("val"), base + t.end("val"), clip.id, "t_start")
+                    )
+        if thumb is not None and thumb[1] // 1000 == start_s and "." not in thumb[2].group("val"):
+            ti, _, t = thumb
+            tm = THUMBNAIL.match(self.line(ti))
+            if tm:
+                base = tm.start("url")
+                self.src.spans.append(
+                    Span(ti, base + t.start("val"), base + t.end("val"), clip.id, "t_start")
                 )
 
     def read_key_points(self, block: _Block) -> None:
-        for i, body in self.bullets(block):
-            found = self.find_time(i, body)
-            if found is None:
+        found = []
+        for i, body in self.items(block):
+            hit = self.find_time(i, body)
+            if hit is None:
                 self.warn(i, "key point without a time; skipped")
                 continue
-            start, spans, before, after = found
+            found.append((i, *hit))
+        items = [Timed(i, label, link) for i, label, link, *_ in found]
+        times, decisions = resolve_sequence(
+            items,
+            self.ep.duration_ms,
+            "key point",
+            extra=lambda it: self.common_evidence(it.label_ms, it.link_ms or 0)[:1],
+        )
+        for d in decisions:
+            self.warn(items[d.first].line, d.message)
+        for (i, label, link, spans, before, after), start in zip(found, times, strict=True):
             title, summary = _title_and_text(before, after)
             clip_id = self.next_id(ClipKind.KEY_POINT)
             self.ep.clips.append(
@@ -450,22 +632,33 @@ class ShowNotesReader:
                 )
             )
             for sp in spans:
+                if sp.role == "t_start" and (link or 0) // 1000 != start // 1000:
+                    continue  # the label was chosen: the link's value is not the start
+                if sp.role == "label" and label // 1000 != start // 1000:
+                    continue
                 self.src.spans.append(Span(sp.line, sp.start, sp.end, clip_id, sp.role, sp.style))
 
-    def bullets(self, block: _Block) -> list[tuple[int, str]]:
-        """Bullet items with their continuation lines folded in."""
+    def items(self, block: _Block) -> list[tuple[int, str]]:
+        """List items (bullets, numbered, or lines that start with a time) with their
+        continuation lines folded in; other lines are reported."""
         out: list[tuple[int, str]] = []
-        for i in block.lines:
-            text = self.line(i)
+        for i in range(block.start, block.end):
+            text = self.text[i]
+            if not text.strip():
+                continue
             m = BULLET.match(text)
             if m:
                 out.append((i, m.group("body")))
-            elif text.strip() and out and text.startswith((" ", "\t")):
+            elif TIMED_LINE.match(text):
+                out.append((i, text.strip()))
+            elif out and text.startswith((" ", "\t")) and not HEADING.match(text.strip()):
                 out[-1] = (out[-1][0], out[-1][1] + " " + text.strip())
+            elif not HEADING.match(text) and not MARKUP_LINE.match(text):
+                self.unread.append(i)
         return out
 
-    def find_time(self, i: int, body: str) -> tuple[int, list[Span], str, str] | None:
-        """The first time on a line: from a [label](link&t=) (link wins), or bare."""
+    def find_time(self, i: int, body: str) -> tuple[int, int | None, list[Span], str, str] | None:
+        """The first time of an item: (label, link or None, spans, text before, after)."""
         line = self.line(i)
         offset = line.find(body) if body else 0
         tm = TIME_LINK.search(body)
@@ -480,11 +673,13 @@ class ShowNotesReader:
                 Span(i, offset + tm.start("label"), offset + tm.end("label"), "", "label", style)
             ]
             t = T_PARAM.search(tm.group("url"))
-            start = self.link_time(i, label_text, label, t.group("val") if t else None)
+            link = round(float(t.group("val")) * 1000) if t else None
             if t and "." not in t.group("val"):
                 base = offset + tm.start("url")
                 spans.append(Span(i, base + t.start("val"), base + t.end("val"), "", "t_start"))
-            return start, spans, body[: tm.start()], body[tm.end() :]
+            if link is not None and link // 1000 == label // 1000:
+                label = link  # the link's fraction, when it has one
+            return label, link, spans, body[: tm.start()], body[tm.end() :]
         for bm in BARE_TIME.finditer(body):
             try:
                 start = parse_timecode(bm.group("label"))
@@ -498,78 +693,114 @@ class ShowNotesReader:
                 "start",
                 detect_style(bm.group("label")),
             )
-            return start, [span], body[: bm.start()], body[bm.end() :]
+            return start, None, [span], body[: bm.start()], body[bm.end() :]
         return None
+
+    def pair_time(self, i: int, label: int, link: int | None) -> int:
+        """A single item's time when its label and link disagree (mentions, quotes)."""
+        if link is None or link // 1000 == label // 1000:
+            return label if link is None else link
+        use_label, why = decide(self.common_evidence(label, link))
+        self.warn(i, disagreement(label, link, use_label, why))
+        return label if use_label else link
 
     def read_mentions(self, block: _Block) -> None:
         category = ""
-        for i in block.lines:
-            text = self.line(i)
+        for i in range(block.start, block.end):
+            text = self.text[i]
+            if not text.strip():
+                continue
             hm = HEADING.match(text)
             if hm:
-                category = hm.group(2).strip()
+                category = _MARKUP.sub("", hm.group(2)).strip()
                 continue
             m = BULLET.match(text)
             if not m:
+                if self.ep.mentions and text.startswith((" ", "\t")):
+                    last = self.ep.mentions[-1]
+                    last.description = f"{last.description} {text.strip()}".strip()
+                elif not MARKUP_LINE.match(text):
+                    self.unread.append(i)
                 continue
             body = m.group("body")
             found = self.find_time(i, body)
-            start = found[0] if found else None
-            before, after = (found[2], found[3]) if found else (body, "")
+            start = self.pair_time(i, found[0], found[1]) if found else None
+            before, after = (found[3], found[4]) if found else (body, "")
             name, desc = _title_and_text(before, after)
             self.ep.mentions.append(Mention(name, category, desc, start, i + 1))
 
     def read_quotes(self, block: _Block) -> None:
-        current: list[str] = []
-        for i in [*block.lines, -1]:
-            text = (
-                self.line(i).lstrip(">").strip() if i >= 0 and self.line(i).startswith(">") else ""
-            )
-            if text and not (ATTRIBUTION.match(text) and not text.startswith(QUOTE_STARTS)):
-                current.append(text)
+        parts: list[str] = []
+        first = -1
+        for i in [*range(block.start, block.end), -1]:
+            text = self.text[i].strip() if i >= 0 else ""
+            if text.startswith(">"):
+                content = text.lstrip(">").strip()
+                if is_attribution(content) and not content.startswith(QUOTE_STARTS):
+                    if parts:
+                        self.add_quote(first, parts, i, content)
+                        parts = []
+                    else:
+                        self.unread.append(i)  # an attribution of nothing
+                    continue
+                if content:
+                    if not parts:
+                        first = i
+                    parts.append(content)
                 continue
-            if current:
-                self.ep.quotes.append(_unquote(" ".join(current)))
-                current = []
-
-    def read_transcript(self, block: _Block) -> None:
-        # The hot loop of a long document: names bound locally, one regex per line.
-        lines = self.ep.transcript
-        append = lines.append
-        text_of = self.text
-        match = TRANSCRIPT_LINE.match
-        for i in block.lines:
-            text = text_of[i]
-            if not text:
+            if parts:  # a quote without an attribution
+                self.add_quote(first, parts, -1, "")
+                parts = []
+            if not text or MARKUP_LINE.match(text):
                 continue
-            m = match(text)
-            if m is None:
-                if lines:
-                    lines[-1].text = (lines[-1].text + " " + text.strip()).strip()
-                continue
-            label, t_val, body, speaker = m.group("label", "t", "text", "who")
-            try:
-                label_ms = parse_timecode(label)
-            except TimecodeError:
-                self.warn(i, f"transcript time {label!r} is not a time")
-                continue
-            start = self.link_time(i, label, label_ms, t_val) if t_val else label_ms
-            append(TranscriptLine(start, body.strip(), i + 1, speaker or ""))
+            m = BULLET.match(text)
+            body = m.group("body") if m else text
+            if m or body.startswith(QUOTE_STARTS):
+                said, dash, rest = _split_said(body)
+                self.add_quote(i, [said], i if dash else -1, dash + rest)
+            else:
+                self.unread.append(i)
+
+    def add_quote(self, first: int, parts: list[str], at: int, attribution: str) -> None:
+        quote = Quote(join_quote(parts), line=first + 1)
+        if attribution:
+            a = parse_attribution(attribution)
+            quote.speaker, quote.context = a.speaker, a.context
+            if a.time is not None:
+                try:
+                    label = parse_timecode(a.time.group("label"))
+                    t = T_PARAM.search(a.time.group("url"))
+                    link = round(float(t.group("val")) * 1000) if t else None
+                    quote.start_ms = self.pair_time(at, label, link)
+                except TimecodeError:
+                    self.warn(at, f"{a.time.group('label')!r} is not a time")
+            elif a.bare_time:
+                try:
+                    quote.start_ms = parse_timecode(a.bare_time)
+                except TimecodeError:
+                    self.warn(at, f"{a.bare_time!r} is not a time")
+        if quote.text:
+            self.ep.quotes.append(quote)
 
 
-def _is_time(text: str) -> bool:
-    try:
-        parse_timecode(text)
-    except TimecodeError:
-        return False
-    return True
+_IFRAME_END = re.compile(r"</iframe>|/>\s*$", re.I)
 
 
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] in QUOTE_CHARS and text[-1] in QUOTE_CHARS:
-        text = text[1:-1].strip()
-    return text
+def _is_command(text: str) -> bool:
+    return text[0] in COMMAND_FIRST and text.strip().strip("`").lstrip("$ ").startswith(
+        COMMAND_STARTS
+    )
+
+
+_SAID_DASH = re.compile(r"\s+(—|–|--)\s+")
+
+
+def _split_said(body: str) -> tuple[str, str, str]:
+    """A one-line quote item: `"Words" — Name, [0:00](url)` -> words, dash, the rest."""
+    parts = _SAID_DASH.split(body, maxsplit=1)
+    if len(parts) == 3:
+        return parts[0], parts[1], " " + parts[2]
+    return body, "", ""
 
 
 def _title_and_text(before: str, after: str) -> tuple[str, str]:
@@ -588,7 +819,7 @@ def _title_and_text(before: str, after: str) -> tuple[str, str]:
         elif not title:
             title, _, text = after.strip(" ()-–—:").partition(" - ")
     text = ITEM_LEAD.sub("", text).strip()
-    return _unquote(title.strip().rstrip(":")), text
+    return unquote(title.strip().rstrip(":")), text
 
 
 def _video_key(url: str) -> str:

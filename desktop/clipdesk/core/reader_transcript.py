@@ -1,0 +1,96 @@
+"""The Transcript section of show notes: one whole-section regex pass.
+
+Lines seen in real documents, with or without a speaker label:
+`[0:00](url&t=0s) text`, `[0:00](url) Name: text`, `**Name:** [0:00](url) text`,
+`**Name**: [0:00](url) text`, `Name: [0:00](url) text`, `(0:00) text`, `**0:00** text`.
+A line without a time continues the line before it; anything else is reported,
+never dropped in silence. Long transcripts are thousands of lines, so the section
+is matched as one string (finditer) rather than line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from clipdesk.core.episode import TranscriptLine
+from clipdesk.core.time_evidence import Timed, resolve_sequence
+from clipdesk.core.timecode import TimecodeError, parse_timecode
+
+TIME = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
+# A speaker's name: capitalised words (or numbers: "Speaker 2"), a few particles.
+NAME = (
+    r"[A-Z][\w.'’-]{0,30}"
+    r"(?:[ \t](?:[A-Z0-9][\w.'’-]{0,30}|de|da|di|du|van|von|der|den|le|la|al|bin|el)){0,4}"
+)
+_BOLD_NAME = r"\*\*(?P<{0}>[^*\n\[\]]{{1,60}}?)(?::\*\*|\*\*:)"
+LINE = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?"
+    r"(?:(?:" + _BOLD_NAME.format("before") + rf"|(?P<plain>{NAME}):)[ \t]*)?"
+    rf"(?:\*\*|__)?[\[(]?(?P<label>{TIME})(?![\d:])[\])]?(?:\*\*|__)?"
+    r"(?:\((?:[^)\s]*?[?&#]t=(?P<t>\d+(?:\.\d+)?)s?(?=[&#)])[^)\s]*|[^)\s]*)\))?"
+    r"[ \t]*(?:[-–—:|][ \t]*)?"
+    r"(?:(?:" + _BOLD_NAME.format("bold") + rf"|(?P<after>{NAME}):(?=[ \t]))[ \t]*)?"
+    r"(?P<text>.*)$"
+    r"|^[ \t]*(?P<other>\S.*)$",
+    re.M,
+)
+# Lines that are not prose continuing a line: markup, or a timed link we failed to take.
+_STRUCTURED = re.compile(r"^(?:\*\*|__|<|\||#|>|---|\[)|\]\([^)\s]*[?&#]t=\d")
+
+
+@dataclass
+class TranscriptSection:
+    lines: list[TranscriptLine] = field(default_factory=list)
+    not_understood: list[int] = field(default_factory=list)  # 0-based line indexes
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (0-based line, message)
+
+
+def read_transcript(text: str, first_line: int, duration_ms: int | None) -> TranscriptSection:
+    """Read the section `text` (its lines joined by \\n, the first being `first_line`)."""
+    out = TranscriptSection()
+    lines = out.lines
+    append = lines.append
+    labels: list[int] = []
+    links: list[int | None] = []  # each line's t= in ms, when it has one
+    disagree = False
+    parse = parse_timecode
+    line = first_line
+    pos = 0
+    count = text.count
+    for m in LINE.finditer(text):
+        start = m.start()
+        line += count("\n", pos, start)
+        pos = start
+        before, plain, label, t, bold, after, body, other = m.groups()
+        if other is not None:
+            if lines and not _STRUCTURED.search(other):
+                lines[-1].text = f"{lines[-1].text} {other.strip()}".strip()
+            else:
+                out.not_understood.append(line)
+            continue
+        try:
+            label_ms = parse(label)
+        except TimecodeError:
+            out.warnings.append((line, f"transcript time {label!r} is not a time"))
+            continue
+        link_ms = None
+        if t is not None:
+            link_ms = round(float(t) * 1000)
+            if link_ms // 1000 != label_ms // 1000:
+                disagree = True
+        labels.append(label_ms)
+        links.append(link_ms)
+        speaker = before or plain or bold or after or ""
+        # The link's value when it agrees with the label: it may hold a fraction.
+        start_ms = label_ms if link_ms is None else link_ms
+        append(TranscriptLine(start_ms, body.strip(), line + 1, speaker.strip()))
+    if disagree:
+        items = [
+            Timed(tl.line - 1, lb, lk) for tl, lb, lk in zip(lines, labels, links, strict=True)
+        ]
+        times, decisions = resolve_sequence(items, duration_ms, "transcript")
+        for tl, ms in zip(lines, times, strict=True):
+            tl.start_ms = ms
+        out.warnings.extend((items[d.first].line, d.message) for d in decisions)
+    return out
