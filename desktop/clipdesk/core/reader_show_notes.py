@@ -54,8 +54,10 @@ from clipdesk.core.timecode import (
 TIME = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^[ \t]*(```|~~~)")
-# Headings and fences of the whole document, found in one pass over its text.
-STRUCTURE = re.compile(r"^(?:#{1,6}[ \t].*|[ \t]*(?:```|~~~).*)$", re.M)
+# Headings and fences of the whole document, found in one pass over "\n" + its text.
+# It starts with a literal newline, not ^, so the engine jumps from line to line
+# instead of trying (and failing) at every character.
+STRUCTURE = re.compile(r"\n(?:#{1,6}[ \t][^\n]*|[ \t]*(?:```|~~~)[^\n]*)")
 T_PARAM = re.compile(r"[?&#]t=(?P<val>\d+(?:\.\d+)?)s?(?=$|[&#)])")
 THUMBNAIL = re.compile(r"^\s*\[!\[[^\]]*\]\([^)\s]*\)\]\((?P<url>[^)\s]*)\)")
 BARE_TIME = re.compile(rf"(?<![\w:.])\(?\[?(?P<label>{TIME})\]?\)?(?![\w:])")
@@ -119,6 +121,9 @@ class _Block:
     start: int  # lines [start, end) follow the heading
     end: int
     fenced: frozenset[int] = frozenset()  # lines inside code fences
+    # Where the lines stand in the reader's joined text (for whole-section matching).
+    start_off: int = 0
+    end_off: int = 0
 
 
 class ShowNotesReader:
@@ -261,17 +266,17 @@ class ShowNotesReader:
         current: _Block | None = None
         self.h1_title = ""
         lines = self.text
-        joined = "\n".join(lines)
+        self.joined = joined = "\n" + "\n".join(lines)
         in_fence = False
         fence_from = 0
         fenced: list[range] = []
-        pos, index = 0, 0
+        pos, index = 1, 0
         for m in STRUCTURE.finditer(joined):
-            index += joined.count("\n", pos, m.start())
-            pos = m.start()
+            index += joined.count("\n", pos, m.start() + 1)
+            pos = m.start() + 1
             if index < start:
                 continue
-            text = m.group()
+            text = m.group()[1:]
             if not text.startswith("#"):
                 if in_fence:
                     fenced.append(range(fence_from, index + 1))
@@ -288,11 +293,12 @@ class ShowNotesReader:
             key = section_key(hm.group(2))
             if key or (current is not None and level <= current.level):
                 if current is not None:
-                    current.end = index
+                    current.end, current.end_off = index, m.start()
                 current = None
             if key:
                 name = _MARKUP.sub("", hm.group(2)).strip().rstrip(":")
                 current = _Block(key, name, level, index, index + 1, len(lines))
+                current.start_off, current.end_off = m.end() + 1, len(joined)
                 blocks.append(current)
             elif level == 1 and not self.h1_title:
                 self.h1_title = hm.group(2).strip()
@@ -309,7 +315,7 @@ class ShowNotesReader:
         self.ep.summary = (self.ep.summary + "\n\n" + paras).strip() if self.ep.summary else paras
 
     def read_transcript(self, block: _Block) -> None:
-        text = "\n".join(self.text[block.start : block.end])
+        text = self.joined[block.start_off : block.end_off]
         section = read_transcript(text, block.start, self.ep.duration_ms)
         self.ep.transcript.extend(section.lines)
         self.unread.extend(section.not_understood)
@@ -349,23 +355,18 @@ class ShowNotesReader:
         embed_lines: list[int] = []
         continued = False  # the previous command line ended with a backslash
         in_embed = False
-        for i in lines:
-            text = self.line(i)
-            if not text or FENCE.match(text):
+        text_of = self.text
+        fenced = block.fenced
+        for i in lines:  # dispatched on the first character: most lines are one test
+            text = text_of[i]
+            if not text:
                 continue
-            if continued or _is_command(text):
+            c = text[0]
+            if continued:
                 command_lines.append(i)
                 continued = text.endswith("\\")
                 continue
-            if i in block.fenced:
-                self.unread.append(i)  # fenced, but not a command
-                continue
-            if in_embed or "<iframe" in text.lower():
-                embed_lines.append(i)
-                # A tag over several lines ends at </iframe> or />; ten lines at most.
-                in_embed = not _IFRAME_END.search(text) and len(embed_lines) < 10
-                continue
-            if text.startswith(">"):
+            if c == ">" and not in_embed:
                 content = text.lstrip(">").strip()
                 if is_attribution(content) and not content.startswith(QUOTE_STARTS):
                     attribution = parse_attribution(content)
@@ -373,16 +374,29 @@ class ShowNotesReader:
                 elif content:
                     quote_parts.append(content)
                 continue
-            tm = THUMBNAIL.match(text)
-            if tm:
-                t = T_PARAM.search(tm.group("url"))
-                if t and thumb is None:
-                    thumb = (i, round(float(t.group("val")) * 1000), t)
+            if c == "[" and not in_embed:
+                tm = THUMBNAIL.match(text)
+                if tm:
+                    t = T_PARAM.search(tm.group("url"))
+                    if t and thumb is None:
+                        thumb = (i, round(float(t.group("val")) * 1000), t)
+                    continue
+            if c in "`~ \t" and FENCE.match(text):
                 continue
-            if MARKUP_LINE.match(text):
+            if c in COMMAND_FIRST and _is_command(text):
+                command_lines.append(i)
+                continued = text.endswith("\\")
+                continue
+            if i in fenced:
+                self.unread.append(i)  # fenced, but not a command
+                continue
+            if in_embed or ("<" in text and "<iframe" in text.lower()):
+                embed_lines.append(i)
+                # A tag over several lines ends at </iframe> or />; ten lines at most.
+                in_embed = not _IFRAME_END.search(text) and len(embed_lines) < 10
+                continue
+            if c in "<-*_ " and MARKUP_LINE.match(text):
                 continue  # <details>, <summary>…</summary>, </details>, rules
-            if text.lstrip().startswith("<summary>"):
-                continue
             prose.append(text.strip())
         quote = join_quote(quote_parts)
         ranges, cmd_line = self.read_command(command_lines)

@@ -27,8 +27,12 @@ _BOLD_NAME = r"\*\*(?P<{0}>[^*\n\[\]]{{1,60}}?)(?::\*\*|\*\*:)"
 LINE = re.compile(
     r"^[ \t]*(?:[-*+][ \t]+)?"
     r"(?:(?:" + _BOLD_NAME.format("before") + rf"|(?P<plain>{NAME}):)[ \t]*)?"
-    rf"(?:\*\*|__)?[\[(]?(?P<label>{TIME})(?![\d:])[\])]?(?:\*\*|__)?"
-    r"(?:\((?:[^)\s]*?[?&#]t=(?P<t>\d+(?:\.\d+)?)s?(?=[&#)])[^)\s]*|[^)\s]*)\))?"
+    r"(?:\*\*|__)?[\[(]?"
+    # The label, its fields captured so the usual M:SS / H:MM:SS needs no second parse.
+    r"(?P<label>(?P<a>\d{1,3}):(?P<b>[0-5]?\d)(?::(?P<c>[0-5]\d))?(?P<frac>[.,]\d{1,3})?"
+    r"|\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)(?![\d:])[\])]?(?:\*\*|__)?"
+    # The link, one query parameter at a time (possessive: no backtracking into a URL).
+    r"(?:\([^)\s?&#]*+(?:[?&#](?:t=(?P<t>\d+(?:\.\d+)?)s?(?=[&#)])|[^)\s?&#]*+))*+\))?"
     r"[ \t]*(?:[-–—:|][ \t]*)?"
     r"(?:(?:" + _BOLD_NAME.format("bold") + rf"|(?P<after>{NAME}):(?=[ \t]))[ \t]*)?"
     r"(?P<text>.*)$"
@@ -62,18 +66,25 @@ def read_transcript(text: str, first_line: int, duration_ms: int | None) -> Tran
         start = m.start()
         line += count("\n", pos, start)
         pos = start
-        before, plain, label, t, bold, after, body, other = m.groups()
+        before, plain, label, a, b, c, frac, t, bold, after, body, other = m.groups()
         if other is not None:
             if lines and not _STRUCTURED.search(other):
                 lines[-1].text = f"{lines[-1].text} {other.strip()}".strip()
             else:
                 out.not_understood.append(line)
             continue
-        try:
-            label_ms = parse(label)
-        except TimecodeError:
-            out.warnings.append((line, f"transcript time {label!r} is not a time"))
-            continue
+        if a is not None and frac is None and len(b) == 2:
+            label_ms = (
+                (int(a) * 60 + int(b)) * 1000
+                if c is None
+                else ((int(a) * 60 + int(b)) * 60 + int(c)) * 1000
+            )
+        else:
+            try:
+                label_ms = parse(label)
+            except TimecodeError:
+                out.warnings.append((line, f"transcript time {label!r} is not a time"))
+                continue
         link_ms = None
         if t is not None:
             link_ms = round(float(t) * 1000)
@@ -84,7 +95,7 @@ def read_transcript(text: str, first_line: int, duration_ms: int | None) -> Tran
         speaker = before or plain or bold or after or ""
         # The link's value when it agrees with the label: it may hold a fraction.
         start_ms = label_ms if link_ms is None else link_ms
-        append(TranscriptLine(start_ms, body.strip(), line + 1, speaker.strip()))
+        append(TranscriptLine(start_ms, body, line + 1, speaker.strip()))
     if disagree:
         items = [
             Timed(tl.line - 1, lb, lk) for tl, lb, lk in zip(lines, labels, links, strict=True)

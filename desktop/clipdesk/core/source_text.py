@@ -29,7 +29,8 @@ MAX_BYTES = 20 * 1024 * 1024  # show notes of a 10-hour episode are under 2 MB
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b")
 _BINARY_SHARE = 0.02  # more than 2 % control bytes in the first 64 KiB: not text
 _SURROGATE = re.compile("[\udc80-\udcff]")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what splitlines splits on too
+_CR_LINE = re.compile(r"[^\r]*\r|[^\r]+$")
 
 
 class Span(NamedTuple):  # a tuple: documents hold thousands, and tuples are cheap to make
@@ -117,7 +118,7 @@ def decode_document(data: bytes, path: Path | None) -> SourceText:
         bom = text.startswith(BOM)
         if bom:
             text = text[1:]
-    if not text.strip():
+    if not text or text.isspace():
         raise DocumentError(path, 1, "the document is empty")
     src = SourceText(path=path, bom=bom, lines=split_lines(text), encoding=encoding)
     if encoding == "utf-8" and bad_line:
@@ -144,10 +145,16 @@ def _refuse_binary(data: bytes, path: Path | None) -> None:
 
 
 def split_lines(text: str) -> list[str]:
-    """Split after each line ending, keeping it: \\n, \\r\\n, or a lone \\r (old Mac
-    files). Not str.splitlines: that also splits on form feeds and U+2028."""
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
-        return _LINE.findall(text)
+    """Split after each line ending, keeping it: \\n or \\r\\n, or \\r in a file that
+    has no \\n at all (old Mac files). A stray \\r inside a line of a \\n file stays in
+    its line, as editors show it. str.splitlines is the fastest, but also splits on
+    form feeds, U+2028 and a few more: it is used only when it splits the same."""
+    lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
+    has_lf = "\n" in text
+    if (not lone_cr or not has_lf) and not any(c in text for c in _OTHER_BREAKS):
+        return text.splitlines(True)
+    if lone_cr and not has_lf:
+        return _CR_LINE.findall(text)
     parts = text.split("\n")
     lines = [p + "\n" for p in parts[:-1]]
     if parts[-1]:
