@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from clipdesk.core.episode import Episode, Notice
@@ -28,6 +29,18 @@ def read_text(text: str | bytes, path: Path | str | None = None) -> Episode:
 
 
 def parse_source(src: SourceText) -> Episode:
+    # A long document makes tens of thousands of small objects that all live on: the
+    # cyclic collector, run in the middle of reading, would only walk them for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_source(src)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse_source(src: SourceText) -> Episode:
     if not _has_frontmatter(src) and looks_like_segments(src):
         ep = SegmentsReader(src).read()
         if ep.clips:

@@ -350,7 +350,8 @@ class ShowNotesReader:
         prose: list[str] = []
         attribution = None
         attribution_line = -1
-        thumb: tuple[int, int, re.Match[str]] | None = None  # line, ms, T_PARAM match
+        # The thumbnail link: line, ms, its t= match, where its URL starts in the line.
+        thumb: tuple[int, int, re.Match[str], int] | None = None
         command_lines: list[int] = []
         embed_lines: list[int] = []
         continued = False  # the previous command line ended with a backslash
@@ -379,7 +380,7 @@ class ShowNotesReader:
                 if tm:
                     t = T_PARAM.search(tm.group("url"))
                     if t and thumb is None:
-                        thumb = (i, round(float(t.group("val")) * 1000), t)
+                        thumb = (i, round(float(t.group("val")) * 1000), t, tm.start("url"))
                     continue
             if c in "`~ \t" and FENCE.match(text):
                 continue
@@ -507,8 +508,8 @@ class ShowNotesReader:
             )
         return out
 
-    def check_thumbnail(self, thumb: tuple[int, int, re.Match[str]], clip: Clip, src: str) -> None:
-        i, ms, _ = thumb
+    def check_thumbnail(self, thumb: tuple, clip: Clip, src: str) -> None:
+        i, ms = thumb[0], thumb[1]
         hi = clip.end_ms if clip.end_ms is not None else clip.start_ms
         if clip.start_ms - SLACK_MS <= ms <= hi + SLACK_MS:
             return
@@ -606,13 +607,10 @@ class ShowNotesReader:
                         Span(i, base + t.start("val"), base + t.end("val"), clip.id, "t_start")
                     )
         if thumb is not None and thumb[1] // 1000 == start_s and "." not in thumb[2].group("val"):
-            ti, _, t = thumb
-            tm = THUMBNAIL.match(self.line(ti))
-            if tm:
-                base = tm.start("url")
-                self.src.spans.append(
-                    Span(ti, base + t.start("val"), base + t.end("val"), clip.id, "t_start")
-                )
+            ti, _, t, base = thumb
+            self.src.spans.append(
+                Span(ti, base + t.start("val"), base + t.end("val"), clip.id, "t_start")
+            )
 
     def read_key_points(self, block: _Block) -> None:
         found = []
