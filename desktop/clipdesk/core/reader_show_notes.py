@@ -184,8 +184,12 @@ class ShowNotesReader:
             if filled:
                 self.warn(
                     block.heading_line,
-                    f"section {block.name} has {filled} line{'s' if filled != 1 else ''} "
-                    "but nothing could be read from them",
+                    f"section {block.name} has {filled} "
+                    + (
+                        "line but nothing could be read from it"
+                        if filled == 1
+                        else "lines but nothing could be read from them"
+                    ),
                 )
 
     def read_frontmatter(self) -> int:
