@@ -438,3 +438,35 @@ def test_volume_and_layout_are_remembered(qtbot, tmp_path) -> None:
     second = make_window(qtbot, tmp_path, FakePlayerBackend())
     assert second.player.volume == 35 and second.player.backend.volume == 35
     assert not second.transcript.follow.isChecked()
+
+
+def test_files_that_are_not_documents_give_a_message_at_once(qtbot, tmp_path, backend) -> None:
+    """File › Open, the command line, Open recent and drag and drop all end in
+    open_document: a FIFO (reading it would block forever), a device, a folder and a huge
+    file are refused with the file named, and the window goes on."""
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.md"
+    with open(big, "wb") as f:
+        f.truncate(200 * 1024 * 1024)
+    w = make_window(qtbot, tmp_path, backend)
+    w.show()
+    for path, expect in [
+        (fifo, "named pipe"),
+        (Path("/dev/zero"), "device"),
+        (tmp_path, "folder"),
+        (big, "too large"),
+    ]:
+        with qtbot.waitSignal(messages.bus().posted) as blocker:
+            assert not w.open_document(path)
+        assert blocker.args[0].level is messages.Level.ERROR
+        assert f"{path}: " in w.banner.text() and expect in w.banner.text()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(fifo))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    with qtbot.waitSignal(messages.bus().posted):
+        w.dropEvent(event)
+    assert "named pipe" in w.banner.text() and w.document is None

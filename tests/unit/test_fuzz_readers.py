@@ -24,6 +24,17 @@ FRAGMENTS = [
     "duration: 1e999\n", "duration: .nan\n", "duration: .inf\n", "duration: -.inf\n", "duration: '4:25:13'\n", "duration: true\n",
     "tags: " + "[" * 3000 + "\n", "x: &a [*a]\n", "y: !!binary 'not base64'\n",
     "z: !!python/object/apply:os.system ['true']\n", "tags: {a: 1}\n", "url: [1]\n",
+    # shapes of real documents: speaker labels, embedded players, attributions, quotes
+    "**Ann Lee:** [0:05](https://a.example/v&t=5s) words\n", "**Bo**: [1:00](u&t=960s) x\n",
+    "Ann: [2:00](https://a.example/v?t=120) y\n", "[3:00](u&t=3s) Bo Chen: z\n", "**Ann:** no time\n",
+    '<iframe src="https://www.youtube.com/embed/abcdefghijk?start=162&end=210"></iframe>\n',
+    '<iframe\n', '  src="https://www.youtube-nocookie.com/embed/abcdefghijk?t=99s"\n', "></iframe>\n",
+    '<iframe src="https://evil.example/embed/x?start=1">\n', '<iframe src=>\n',
+    "> — Ann Lee and Bo Chen, on the cost of it, [1:33:25](u&t=5605s)\n", "> – Bo, (9:99)\n",
+    "> — [0:00](u&t=0s)\n", "> --\n", '> "open\n', '> close."\n', "- \"Quote\" — Ann, [0:01](u)\n",
+    "## Surprising Quotes\n", "[![x](https://i.example/a.jpg)](https://a.example/v&t=7s)\n",
+    "<details>\n", "</details>\n", "1. **Numbered** (0:30) - item\n", "0:45 Chapter line\n",
+    "\r", "\x85", "&a x\n", "*a\n", "\udcff",
 ]  # fmt: skip
 
 
@@ -51,6 +62,15 @@ def test_structured_fragments(parts: list[str]) -> None:
 @given(st.text(max_size=400))
 def test_any_text(text: str) -> None:
     _check(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30), st.text(max_size=60))
+def test_fragments_under_every_section(parts: list[str], noise: str) -> None:
+    """Each known section with any mix of lines: still an Episode or a parse error, and
+    every line not taken is counted."""
+    for heading in ("## Transcript\n", "## Highlights\n### H\n", "## Surprising Quotes\n"):
+        _check(heading + "[0:00](u&t=0s) first\n" + "".join(parts) + noise)
 
 
 @settings(max_examples=200, deadline=None)
