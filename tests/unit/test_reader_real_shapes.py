@@ -161,3 +161,29 @@ def test_foreign_embeds_and_attributions_of_nothing() -> None:
     assert (5, "an embedded player from 'evil.example': no clip bounds taken from it") in (
         messages(ep)
     )
+
+
+def test_transcript_styles_of_other_tools() -> None:
+    """Bold labels around time and speaker, a bracketed speaker, bullets, and one
+    heading per turn with the words below it."""
+    ep = read_text(
+        "## Transcript\n\n"
+        "**[0:00:00]** The harbour opens at dawn.\n"
+        "**[00:05] Speaker 1:** Ropes first.\n"
+        "**[Speaker 2] 00:00:09** Then the chains.\n"
+        "- [00:12](https://x.example/w?v=a&t=12) and the bell\n"
+        "### 00:00:20 · Speaker 1\n\n"
+        "Ring it twice.\n\n"
+        "### 00:00:31 · Speaker 2\n"
+        "Once is for fog.\n",
+        "styles.md",
+    )
+    assert [(t.start_ms, t.speaker, t.text) for t in ep.transcript] == [
+        (0, "", "The harbour opens at dawn."),
+        (5_000, "Speaker 1", "Ropes first."),
+        (9_000, "Speaker 2", "Then the chains."),
+        (12_000, "", "and the bell"),
+        (20_000, "Speaker 1", "Ring it twice."),
+        (31_000, "Speaker 2", "Once is for fog."),
+    ]
+    assert ep.lines_not_understood == 0 and ep.warnings == []

@@ -26,7 +26,9 @@ NAME = (
 _BOLD_NAME = r"\*\*(?P<{0}>[^*\n\[\]]{{1,60}}?)(?::\*\*|\*\*:)"
 LINE = re.compile(
     r"^[ \t]*(?:[-*+][ \t]+)?"
-    r"(?:(?:" + _BOLD_NAME.format("before") + rf"|(?P<plain>{NAME}):)[ \t]*)?"
+    # A speaker before the time: **Name:**, **Name**:, Name:, or [Name] (**[Name] 0:00**).
+    r"(?:(?:" + _BOLD_NAME.format("before") + rf"|(?P<plain>{NAME}):"
+    r"|(?:\*\*)?\[(?P<bracket>[A-Za-z][^\]\n]{0,59})\])[ \t]*)?"
     r"(?:\*\*|__)?[\[(]?"
     # The label, its fields captured so the usual M:SS / H:MM:SS needs no second parse.
     r"(?P<label>(?P<a>\d{1,3}):(?P<b>[0-5]?\d)(?::(?P<c>[0-5]\d))?(?P<frac>[.,]\d{1,3})?"
@@ -34,8 +36,12 @@ LINE = re.compile(
     # The link, one query parameter at a time (possessive: no backtracking into a URL).
     r"(?:\([^)\s?&#]*+(?:[?&#](?:t=(?P<t>\d+(?:\.\d+)?)s?(?=[&#)])|[^)\s?&#]*+))*+\))?"
     r"[ \t]*(?:[-–—:|][ \t]*)?"
-    r"(?:(?:" + _BOLD_NAME.format("bold") + rf"|(?P<after>{NAME}):(?=[ \t]))[ \t]*)?"
+    # A speaker after it: **Name:**, Name:, or Name:** when the bold opened before the time.
+    r"(?:(?:" + _BOLD_NAME.format("bold") + rf"|(?P<after>{NAME})(?::\*\*|\*\*:|:(?=[ \t]|$)))"
+    r"[ \t]*)?"
     r"(?P<text>.*)$"
+    # A heading per turn, the words in the lines below: ### 00:00:02 · Speaker 1
+    rf"|^#{{2,6}}[ \t]+[\[(]?(?P<hlabel>{TIME})[\])]?(?:[ \t]*[·•|:–—-][ \t]*(?P<hname>.+))?$"
     r"|^[ \t]*(?P<other>\S.*)$",
     re.M,
 )
@@ -66,8 +72,12 @@ def read_transcript(text: str, first_line: int, duration_ms: int | None) -> Tran
         start = m.start()
         line += count("\n", pos, start)
         pos = start
-        before, plain, label, a, b, c, frac, t, bold, after, body, other = m.groups()
-        if other is not None:
+        before, plain, bracket, label, a, b, c, frac, t, bold, after, body, hlabel, hname, other = (
+            m.groups()
+        )
+        if hlabel is not None:  # a heading: the turn's words follow on the lines below
+            label, a, body, before = hlabel, None, "", (hname or "").strip("*_ ")
+        elif other is not None:
             if lines and not _STRUCTURED.search(other):
                 lines[-1].text = f"{lines[-1].text} {other.strip()}".strip()
             else:
@@ -92,7 +102,7 @@ def read_transcript(text: str, first_line: int, duration_ms: int | None) -> Tran
                 disagree = True
         labels.append(label_ms)
         links.append(link_ms)
-        speaker = before or plain or bold or after or ""
+        speaker = before or plain or bracket or bold or after or ""
         # The link's value when it agrees with the label: it may hold a fraction.
         start_ms = label_ms if link_ms is None else link_ms
         append(TranscriptLine(start_ms, body, line + 1, speaker.strip()))
