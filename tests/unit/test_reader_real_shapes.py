@@ -187,3 +187,31 @@ def test_transcript_styles_of_other_tools() -> None:
         (31_000, "Speaker 2", "Once is for fog."),
     ]
     assert ep.lines_not_understood == 0 and ep.warnings == []
+
+
+def test_chapter_lists_as_key_points() -> None:
+    ep = read_text(
+        "## Chapters\n\n"
+        "- [00:00:00](https://x.example/w?v=a&t=0s) intro: the lamp room (1920s)\n"
+        "- [00:03:39](https://x.example/w?v=a&t=219s) — Keepers and their logs\n"
+        "- [05:00 — Fog signals](https://x.example/w?v=a&t=300s)\n"
+        "- [06:10](https://youtu.be/abcdefghijk?t=370) The last watch\n"
+        "- [08:28] Automation\n"
+        "00:09:30 Listener mail\n\n"
+        "## Transcript\n\n### [00:00] Intro\n\n[00:00] Evening all.\n\n"
+        "**[00:10](https://x.example/w?v=a&t=10s)**\n\nThe lamp is lit.\n",
+        "chapters.md",
+    )
+    assert [(c.start_ms // 1000, c.title) for c in ep.clips] == [
+        (0, "intro: the lamp room (1920s)"),
+        (219, "Keepers and their logs"),
+        (300, "Fog signals"),
+        (370, "The last watch"),
+        (508, "Automation"),
+        (570, "Listener mail"),
+    ]
+    assert [(t.start_ms, t.text) for t in ep.transcript] == [
+        (0, "Evening all."),
+        (10_000, "The lamp is lit."),  # a time alone on its line, the words below
+    ]
+    assert ep.warnings == [] and ep.lines_not_understood == 0

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 TIME = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 ATTRIBUTION = re.compile(r"^(?:—|–|―|--|-|~)\s*(?P<rest>.*)$")
-TIME_LINK = re.compile(rf"\[(?P<label>{TIME})\]\((?P<url>[^)\s]*)\)")
+# [1:23](url), and [1:23 — Chapter title](url) as chapter lists write it.
+TIME_LINK = re.compile(
+    rf"\[(?P<label>{TIME})(?:\s*[-–—:|]\s*(?P<title>[^\]]+?))?\s*\]\((?P<url>[^)\s]*)\)"
+)
 BARE_TIME = re.compile(rf"[\[(]?(?P<label>{TIME})[\])]?\s*$")
 QUOTE_OPEN = '"“‘«„'
 QUOTE_CLOSE = '"”’»“'

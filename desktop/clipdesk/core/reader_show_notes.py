@@ -695,6 +695,8 @@ class ShowNotesReader:
                 spans.append(Span(i, base + t.start("val"), base + t.end("val"), "", "t_start"))
             if link is not None and link // 1000 == label // 1000:
                 label = link  # the link's fraction, when it has one
+            if tm.group("title"):  # [0:00 — Title](url): the title stands before the text
+                return label, link, spans, f"**{tm.group('title')}**", body[tm.end() :]
             return label, link, spans, body[: tm.start()], body[tm.end() :]
         for bm in BARE_TIME.finditer(body):
             try:
@@ -833,7 +835,8 @@ def _title_and_text(before: str, after: str) -> tuple[str, str]:
             title = am.group("t") or am.group("u") or ""
             text = after[am.end() :]
         elif not title:
-            title, _, text = after.strip(" ()-–—:").partition(" - ")
+            # "[0:00](url) Title (124M)": the closing parenthesis belongs to the title.
+            title, _, text = after.lstrip(" ()-–—:").rstrip().partition(" - ")
     text = ITEM_LEAD.sub("", text).strip()
     return unquote(title.strip().rstrip(":")), text
 

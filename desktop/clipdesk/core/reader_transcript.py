@@ -35,7 +35,7 @@ LINE = re.compile(
     r"|\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)(?![\d:])[\])]?(?:\*\*|__)?"
     # The link, one query parameter at a time (possessive: no backtracking into a URL).
     r"(?:\([^)\s?&#]*+(?:[?&#](?:t=(?P<t>\d+(?:\.\d+)?)s?(?=[&#)])|[^)\s?&#]*+))*+\))?"
-    r"[ \t]*(?:[-–—:|][ \t]*)?"
+    r"(?:\*\*|__)?[ \t]*(?:[-–—:|][ \t]*)?"
     # A speaker after it: **Name:**, Name:, or Name:** when the bold opened before the time.
     r"(?:(?:" + _BOLD_NAME.format("bold") + rf"|(?P<after>{NAME})(?::\*\*|\*\*:|:(?=[ \t]|$)))"
     r"[ \t]*)?"
@@ -47,6 +47,8 @@ LINE = re.compile(
 )
 # Lines that are not prose continuing a line: markup, or a timed link we failed to take.
 _STRUCTURED = re.compile(r"^(?:\*\*|__|<|\||#|>|---|\[)|\]\([^)\s]*[?&#]t=\d")
+# Headings that are not a turn: chapter titles between the lines (### [00:00] Intro).
+_CHAPTER = re.compile(r"^#{2,6}[ \t]")
 
 
 @dataclass
@@ -78,6 +80,8 @@ def read_transcript(text: str, first_line: int, duration_ms: int | None) -> Tran
         if hlabel is not None:  # a heading: the turn's words follow on the lines below
             label, a, body, before = hlabel, None, "", (hname or "").strip("*_ ")
         elif other is not None:
+            if _CHAPTER.match(other):
+                continue  # structure, like sub-headings elsewhere: nothing to take
             if lines and not _STRUCTURED.search(other):
                 lines[-1].text = f"{lines[-1].text} {other.strip()}".strip()
             else:
