@@ -39,9 +39,14 @@ LINE = re.compile(
     # A speaker after it: **Name:**, Name:, or Name:** when the bold opened before the time.
     r"(?:(?:" + _BOLD_NAME.format("bold") + rf"|(?P<after>{NAME})(?::\*\*|\*\*:|:(?=[ \t]|$)))"
     r"[ \t]*)?"
-    r"(?P<text>.*)$"
-    # A heading per turn, the words in the lines below: ### 00:00:02 · Speaker 1
-    rf"|^#{{2,6}}[ \t]+[\[(]?(?P<hlabel>{TIME})[\])]?(?:[ \t]*[·•|:–—-][ \t]*(?P<hname>.+))?$"
+    r"(?P<text>.*)$",
+    re.M,
+)
+# The lines between two matches of LINE (rare: alternatives in LINE itself would cost
+# every line): a heading per turn, the words in the lines below (### 00:00:02 · Name),
+# or any other line.
+REST = re.compile(
+    rf"^#{{2,6}}[ \t]+[\[(]?(?P<hlabel>{TIME})[\])]?(?:[ \t]*[·•|:–—-][ \t]*(?P<hname>.+))?$"
     r"|^[ \t]*(?P<other>\S.*)$",
     re.M,
 )
@@ -60,62 +65,99 @@ class TranscriptSection:
 
 def read_transcript(text: str, first_line: int, duration_ms: int | None) -> TranscriptSection:
     """Read the section `text` (its lines joined by \\n, the first being `first_line`)."""
-    out = TranscriptSection()
-    lines = out.lines
-    append = lines.append
-    labels: list[int] = []
-    links: list[int | None] = []  # each line's t= in ms, when it has one
-    disagree = False
-    parse = parse_timecode
-    line = first_line
-    pos = 0
-    count = text.count
-    for m in LINE.finditer(text):
-        start = m.start()
-        line += count("\n", pos, start)
-        pos = start
-        before, plain, bracket, label, a, b, c, frac, t, bold, after, body, hlabel, hname, other = (
-            m.groups()
-        )
-        if hlabel is not None:  # a heading: the turn's words follow on the lines below
-            label, a, body, before = hlabel, None, "", (hname or "").strip("*_ ")
-        elif other is not None:
-            if _CHAPTER.match(other):
-                continue  # structure, like sub-headings elsewhere: nothing to take
-            if lines and not _STRUCTURED.search(other):
-                lines[-1].text = f"{lines[-1].text} {other.strip()}".strip()
-            else:
-                out.not_understood.append(line)
-            continue
-        if a is not None and frac is None and len(b) == 2:
-            label_ms = (
-                (int(a) * 60 + int(b)) * 1000
-                if c is None
-                else ((int(a) * 60 + int(b)) * 60 + int(c)) * 1000
-            )
-        else:
-            try:
-                label_ms = parse(label)
-            except TimecodeError:
-                out.warnings.append((line, f"transcript time {label!r} is not a time"))
-                continue
-        link_ms = None
-        if t is not None:
-            link_ms = round(float(t) * 1000)
-            if link_ms // 1000 != label_ms // 1000:
-                disagree = True
-        labels.append(label_ms)
-        links.append(link_ms)
-        speaker = before or plain or bracket or bold or after or ""
-        # The link's value when it agrees with the label: it may hold a fraction.
-        start_ms = label_ms if link_ms is None else link_ms
-        append(TranscriptLine(start_ms, body, line + 1, speaker.strip()))
-    if disagree:
+    reader = _Reader(text, first_line)
+    reader.run()
+    out = reader.out
+    if reader.disagree:
         items = [
-            Timed(tl.line - 1, lb, lk) for tl, lb, lk in zip(lines, labels, links, strict=True)
+            Timed(tl.line - 1, lb, lk)
+            for tl, lb, lk in zip(out.lines, reader.labels, reader.links, strict=True)
         ]
         times, decisions = resolve_sequence(items, duration_ms, "transcript")
-        for tl, ms in zip(lines, times, strict=True):
+        for tl, ms in zip(out.lines, times, strict=True):
             tl.start_ms = ms
         out.warnings.extend((items[d.first].line, d.message) for d in decisions)
     return out
+
+
+class _Reader:
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text = text
+        self.first_line = first_line
+        self.out = TranscriptSection()
+        self.labels: list[int] = []
+        self.links: list[int | None] = []  # each line's t= in ms, when it has one
+        self.disagree = False
+
+    def run(self) -> None:
+        # The hot loop of a long document: names bound locally, one match per line.
+        text = self.text
+        lines = self.out.lines
+        append = lines.append
+        labels, links = self.labels.append, self.links.append
+        count = text.count
+        line = self.first_line
+        pos = end = 0
+        for m in LINE.finditer(text):
+            start = m.start()
+            if start - end > (2 if end else 0) and not text[end:start].isspace():
+                self.rest(end, start, line + count("\n", pos, end))
+            line += count("\n", pos, start)
+            pos = start
+            end = m.end()
+            before, plain, bracket, label, a, b, c, frac, t, bold, after, body = m.groups()
+            if a is not None and frac is None and len(b) == 2:
+                label_ms = (int(a) * 60 + int(b)) * 1000
+                if c is not None:
+                    label_ms = label_ms * 60 + int(c) * 1000
+            else:
+                label_ms = self.parse(label, line)
+                if label_ms is None:
+                    continue
+            link_ms = None
+            if t is not None:
+                link_ms = int(t) * 1000 if t.isdigit() else round(float(t) * 1000)
+                if link_ms // 1000 != label_ms // 1000:
+                    self.disagree = True
+            labels(label_ms)
+            links(link_ms)
+            if before or bold:
+                speaker = (before or bold).strip()
+            else:
+                speaker = plain or bracket or after or ""
+            # The link's value when it agrees with the label: it may hold a fraction.
+            append(
+                TranscriptLine(label_ms if link_ms is None else link_ms, body, line + 1, speaker)
+            )
+        if end < len(text) and not text[end:].isspace():
+            self.rest(end, len(text), line + count("\n", pos, end))
+
+    def parse(self, label: str, line: int) -> int | None:
+        try:
+            return parse_timecode(label)
+        except TimecodeError:
+            self.out.warnings.append((line, f"transcript time {label!r} is not a time"))
+            return None
+
+    def rest(self, start: int, end: int, line: int) -> None:
+        """Lines LINE did not take: turn headings, continuations, or not understood."""
+        text, out = self.text, self.out
+        pos = start
+        for m in REST.finditer(text, start, end):
+            line += text.count("\n", pos, m.start())
+            pos = m.start()
+            hlabel, hname, other = m.groups()
+            if hlabel is not None:  # a heading: the turn's words follow on the lines below
+                label_ms = self.parse(hlabel, line)
+                if label_ms is not None:
+                    self.labels.append(label_ms)
+                    self.links.append(None)
+                    speaker = (hname or "").strip("*_ ")
+                    out.lines.append(TranscriptLine(label_ms, "", line + 1, speaker))
+            elif _CHAPTER.match(other):
+                continue  # structure, like sub-headings elsewhere: nothing to take
+            elif out.lines and not _STRUCTURED.search(other):
+                last = out.lines[-1]
+                last.text = f"{last.text} {other.strip()}".strip()
+            else:
+                out.not_understood.append(line)
