@@ -7,6 +7,8 @@ with str.splitlines, measured in the same run, so the ratio says what parsing co
 
 from __future__ import annotations
 
+import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -15,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from clipdesk.core.errors import DocumentError
 from clipdesk.core.reader import read_document
 from clipdesk.core.writer import render_document
 from make_long_document import long_document
@@ -31,6 +34,25 @@ def timed(fn, runs: int) -> tuple[float, float]:
     return statistics.median(samples) * 1000, min(samples) * 1000
 
 
+def refusal_times(tmp: Path) -> list[tuple[str, float]]:
+    """Wall time to refuse what is not a document (target: under 100 ms each)."""
+    fifo = tmp / "pipe.md"
+    os.mkfifo(fifo)
+    big = tmp / "big.md"
+    with open(big, "wb") as f:
+        f.truncate(200 * 1024 * 1024)
+    binary = tmp / "binary.md"
+    binary.write_bytes(os.urandom(1 << 20))
+    out = []
+    for name, path in [("FIFO", fifo), ("/dev/zero", Path("/dev/zero")), ("folder", tmp),
+                       ("200 MB file", big), ("1 MB of random bytes", binary)]:  # fmt: skip
+        t0 = time.perf_counter()
+        with contextlib.suppress(DocumentError):
+            read_document(path)
+        out.append((name, (time.perf_counter() - t0) * 1000))
+    return out
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "six-hours.md"
@@ -44,6 +66,7 @@ def main() -> None:
         read, read_min = timed(lambda: read_document(path), runs)
         write, _ = timed(lambda: render_document(ep), runs)
         size = path.stat().st_size
+        refused = refusal_times(Path(tmp))
     print(
         f"document: {size / 1024:.0f} KiB, {counts['highlight']} highlights, "
         f"{counts['key-point']} key points, {counts['transcript_lines']} transcript lines"
@@ -54,6 +77,10 @@ def main() -> None:
     )
     print(f"render_document  median {write:6.1f} ms")
     print(f"baseline (read, decode, str.splitlines) median {base:.1f} ms  best {base_min:.1f} ms")
+    print(
+        "refused (target < 100 ms each): "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in refused)
+    )
 
 
 if __name__ == "__main__":
