@@ -203,17 +203,22 @@ def test_bad_document_gives_a_message_not_a_traceback(qtbot, tmp_path, backend) 
     assert "missing.md" in w.banner.text()
 
 
-def test_dropping_a_document_opens_it(qtbot, tmp_path, backend) -> None:
-    doc = tmp_path / "dropped.md"
-    shutil.copy(example_document(), doc)
-    w = make_window(qtbot, tmp_path, backend)
+def _drop_event(path: Path) -> QDropEvent:
     data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(doc))])
+    data.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(
         QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
-    w.dropEvent(event)
+    event._data = data  # the event does not own its mime data: keep it alive with it
+    return event
+
+
+def test_dropping_a_document_opens_it(qtbot, tmp_path, backend) -> None:
+    doc = tmp_path / "dropped.md"
+    shutil.copy(example_document(), doc)
+    w = make_window(qtbot, tmp_path, backend)
+    w.dropEvent(_drop_event(doc))
     assert w.document == doc and w.clip_panel.model.rowCount() == 7
     assert w.settings.recent_files()[0] == str(doc.resolve())
 
@@ -419,13 +424,7 @@ def test_media_opens_once_the_window_is_shown(qtbot, tmp_path, backend) -> None:
 def test_dropping_a_video_attaches_it(window, backend, tmp_path) -> None:
     video = tmp_path / "dropped.mkv"
     video.write_bytes(b"x")
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(video))])
-    event = QDropEvent(
-        QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
-    window.dropEvent(event)
+    window.dropEvent(_drop_event(video))
     assert backend.source.location == str(video)
     assert window.episode.title == "Hand-made episode"  # the document stays
 
@@ -461,12 +460,6 @@ def test_files_that_are_not_documents_give_a_message_at_once(qtbot, tmp_path, ba
             assert not w.open_document(path)
         assert blocker.args[0].level is messages.Level.ERROR
         assert f"{path}: " in w.banner.text() and expect in w.banner.text()
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(fifo))])
-    event = QDropEvent(
-        QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
     with qtbot.waitSignal(messages.bus().posted):
-        w.dropEvent(event)
+        w.dropEvent(_drop_event(fifo))
     assert "named pipe" in w.banner.text() and w.document is None
