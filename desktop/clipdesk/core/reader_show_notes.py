@@ -20,7 +20,7 @@ from clipdesk.core.attribution import (
     unquote,
 )
 from clipdesk.core.clip_command import RANGE_IN_BODY, SECTION_ARG, is_web_url, parse_clip_command
-from clipdesk.core.doc_checks import check_episode, fill_open_ends
+from clipdesk.core.doc_checks import check_episode, fill_open_ends, report_not_understood
 from clipdesk.core.embed_player import VALUE, parse_embed
 from clipdesk.core.episode import (
     Clip,
@@ -89,7 +89,6 @@ SECTION_NAMES = {
 COMMAND_FIRST = "yp`$ \t"  # what a command line can start with, tested before the rest
 COMMAND_STARTS = ("yt-dlp", "yt_dlp", "youtube-dl", "python -m yt_dlp", "python3 -m yt_dlp")
 QUOTE_STARTS = tuple("\"'“”‘’«»")
-MAX_NOT_UNDERSTOOD = 20  # warnings a section; then one count
 SECONDS_STYLE = TimeStyle(fields=1)
 
 
@@ -166,19 +165,7 @@ class ShowNotesReader:
         self.unread = []
         getattr(self, f"read_{block.key}")(block)
         after = (len(ep.clips), len(ep.transcript), len(ep.mentions), len(ep.quotes))
-        unread = sorted(set(self.unread))
-        ep.lines_not_understood += len(unread)
-        for i in unread[:MAX_NOT_UNDERSTOOD]:
-            shown = self.line(i).strip()
-            shown = shown if len(shown) <= 80 else shown[:77] + "..."
-            self.warn(i, f"line not understood in {block.name}: {shown!r}")
-        if len(unread) > MAX_NOT_UNDERSTOOD:
-            more = len(unread) - MAX_NOT_UNDERSTOOD
-            self.warn(
-                unread[MAX_NOT_UNDERSTOOD],
-                f"{more} more line{'s' if more != 1 else ''} not understood in {block.name} "
-                f"({len(unread)} in all)",
-            )
+        report_not_understood(ep, self.text, self.unread, block.name)
         if block.key != "summary" and before == after:
             filled = sum(1 for i in range(block.start, block.end) if self.text[i].strip())
             if filled:
