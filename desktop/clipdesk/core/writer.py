@@ -34,7 +34,9 @@ def render_document(ep: Episode) -> bytes:
         orig = clip.orig_end_ms if is_end else clip.orig_start_ms
         if value is None or value == orig:
             continue
-        if span.role in ("t_start", "t_end"):
+        if span.role == "t_end":
+            new = str(-(-value // 1000))  # whole seconds, rounded up: never cut early
+        elif span.role == "t_start":
             new = format_t_param(value)[:-1]  # the span holds the number; the "s" stays
         elif span.role == "label":
             assert span.style is not None
