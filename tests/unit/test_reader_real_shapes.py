@@ -215,3 +215,9 @@ def test_chapter_lists_as_key_points() -> None:
         (10_000, "The lamp is lit."),  # a time alone on its line, the words below
     ]
     assert ep.warnings == [] and ep.lines_not_understood == 0
+
+
+def test_details_markup_is_not_a_highlight_summary(docs_dir) -> None:
+    ep = read_document(docs_dir / "harbour-lights.md")
+    assert [c.summary for c in ep.clips_of(ClipKind.HIGHLIGHT)] == ["", "", "", ""]
+    assert ep.lines_not_understood == 0

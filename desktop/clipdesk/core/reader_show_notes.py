@@ -64,7 +64,10 @@ BARE_TIME = re.compile(rf"(?<![\w:.])\(?\[?(?P<label>{TIME})\]?\)?(?![\w:])")
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?P<body>.*)$")
 TIMED_LINE = re.compile(rf"^\s*[\[(]?{TIME}[\])]?\s")  # a chapter list: "0:00 Intro"
 BOLD = re.compile(r"\*\*(?P<t>.+?)\*\*|__(?P<u>.+?)__")
-MARKUP_LINE = re.compile(r"^\s*(?:</?[a-zA-Z][^>]*>\s*)+$|^\s*(?:---+|\*\*\*+|___+)\s*$")
+# HTML around the content (<details>, <summary>Clip command</summary>, </div>) and rules.
+MARKUP_LINE = re.compile(
+    r"^\s*<[a-zA-Z/][^>]*>.*>\s*$|^\s*<[a-zA-Z/][^>]*>\s*$|^\s*(?:---+|\*\*\*+|___+)\s*$"
+)
 ITEM_LEAD = re.compile(r"^[\s()\[\]]*[-–—:]?\s*")
 VIDEO_PARAM = re.compile(r"[?&]v=([\w-]+)")
 SHORT_LINK = re.compile(r"youtu\.be/([\w-]+)")
