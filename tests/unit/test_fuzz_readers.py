@@ -81,3 +81,33 @@ def test_any_bytes(data: bytes) -> None:
     except DocumentError:
         return
     assert render_document(ep) == data
+
+
+ENCODINGS = [
+    ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
+    ("utf-16-be", b"\xfe\xff"),
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=30),
+    st.sampled_from(ENCODINGS),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.binary(max_size=8),
+)
+def test_encodings_endings_and_bad_bytes(parts, encoding, ending, junk) -> None:
+    """Any document in any accepted encoding and line ending, with stray bytes mixed in:
+    an Episode written back byte for byte, or a parse error."""
+    codec, bom = encoding
+    text = "".join(parts).replace("\udcff", "").replace("\n", ending)
+    data = bom + text.encode(codec, "replace")
+    if codec == "utf-8":
+        data = data[: len(data) // 2] + junk + data[len(data) // 2 :]
+    try:
+        ep = read_text(data, "fuzz.md")
+    except DocumentError as exc:
+        assert str(exc).startswith("fuzz.md")
+        return
+    assert render_document(ep) == data
+    assert ep.lines_not_understood >= 0
