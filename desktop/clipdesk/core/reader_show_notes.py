@@ -8,7 +8,6 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
-from dataclasses import dataclass
 
 import yaml
 
@@ -19,9 +18,8 @@ from clipdesk.core.attribution import (
     parse_attribution,
     unquote,
 )
-from clipdesk.core.clip_command import RANGE_IN_BODY, SECTION_ARG, is_web_url, parse_clip_command
+from clipdesk.core.clip_command import is_web_url
 from clipdesk.core.doc_checks import check_episode, fill_open_ends, report_not_understood
-from clipdesk.core.embed_player import VALUE, parse_embed
 from clipdesk.core.episode import (
     Clip,
     ClipKind,
@@ -32,73 +30,36 @@ from clipdesk.core.episode import (
     SourceFormat,
 )
 from clipdesk.core.frontmatter import FrontmatterRefused, load_frontmatter
+from clipdesk.core.reader_highlights import HighlightSection
 from clipdesk.core.reader_transcript import read_transcript
+from clipdesk.core.show_notes_syntax import (
+    BARE_TIME,
+    BOLD,
+    BULLET,
+    HEADING,
+    ITEM_LEAD,
+    MARKUP,
+    MARKUP_LINE,
+    QUOTE_STARTS,
+    STRUCTURE,
+    T_PARAM,
+    TIMED_LINE,
+    Block,
+    section_key,
+)
 from clipdesk.core.source_text import SourceText, Span
 from clipdesk.core.time_evidence import (
-    SLACK_MS,
-    Evidence,
     Timed,
-    clock,
     decide,
     disagreement,
     resolve_sequence,
 )
 from clipdesk.core.timecode import (
     TimecodeError,
-    TimeStyle,
     detect_style,
     format_clock,
     parse_timecode,
 )
-
-TIME = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-FENCE = re.compile(r"^[ \t]*(```|~~~)")
-# Headings and fences of the whole document, found in one pass over "\n" + its text.
-# It starts with a literal newline, not ^, so the engine jumps from line to line
-# instead of trying (and failing) at every character.
-STRUCTURE = re.compile(r"\n(?:#{1,6}[ \t][^\n]*|[ \t]*(?:```|~~~)[^\n]*)")
-T_PARAM = re.compile(r"[?&#]t=(?P<val>\d+(?:\.\d+)?)s?(?=$|[&#)])")
-THUMBNAIL = re.compile(r"^\s*\[!\[[^\]]*\]\([^)\s]*\)\]\((?P<url>[^)\s]*)\)")
-BARE_TIME = re.compile(rf"(?<![\w:.])\(?\[?(?P<label>{TIME})\]?\)?(?![\w:])")
-BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?P<body>.*)$")
-TIMED_LINE = re.compile(rf"^\s*[\[(]?{TIME}[\])]?\s")  # a chapter list: "0:00 Intro"
-BOLD = re.compile(r"\*\*(?P<t>.+?)\*\*|__(?P<u>.+?)__")
-# HTML around the content (<details>, <summary>Clip command</summary>, </div>) and rules.
-MARKUP_LINE = re.compile(
-    r"^\s*<[a-zA-Z/][^>]*>.*>\s*$|^\s*<[a-zA-Z/][^>]*>\s*$|^\s*(?:---+|\*\*\*+|___+)\s*$"
-)
-ITEM_LEAD = re.compile(r"^[\s()\[\]]*[-–—:]?\s*")
-VIDEO_PARAM = re.compile(r"[?&]v=([\w-]+)")
-SHORT_LINK = re.compile(r"youtu\.be/([\w-]+)")
-_MARKUP = re.compile(r"[*_`]")
-_LEADING_SYMBOLS = re.compile(r"^[^\w]+")
-
-SECTION_NAMES = {
-    "summary": "summary",
-    "overview": "summary",
-    "highlights": "highlights",
-    "clips": "highlights",
-    "key points": "key_points",
-    "key moments": "key_points",
-    "chapters": "key_points",
-    "timestamps": "key_points",
-    "mentions": "mentions",
-    "surprising quotes": "quotes",
-    "notable quotes": "quotes",
-    "quotes": "quotes",
-    "transcript": "transcript",
-}
-COMMAND_FIRST = "yp`$ \t"  # what a command line can start with, tested before the rest
-COMMAND_STARTS = ("yt-dlp", "yt_dlp", "youtube-dl", "python -m yt_dlp", "python3 -m yt_dlp")
-QUOTE_STARTS = tuple("\"'“”‘’«»")
-SECONDS_STYLE = TimeStyle(fields=1)
-
-
-def section_key(heading: str) -> str | None:
-    text = _MARKUP.sub("", heading).strip().rstrip(":").lower()
-    text = _LEADING_SYMBOLS.sub("", text)  # leading emoji or punctuation
-    return SECTION_NAMES.get(text)
 
 
 def looks_like_show_notes(src: SourceText) -> bool:
@@ -114,21 +75,7 @@ def looks_like_show_notes(src: SourceText) -> bool:
     return False
 
 
-@dataclass
-class _Block:
-    key: str
-    name: str  # the heading as written, for messages
-    level: int
-    heading_line: int  # 0-based
-    start: int  # lines [start, end) follow the heading
-    end: int
-    fenced: frozenset[int] = frozenset()  # lines inside code fences
-    # Where the lines stand in the reader's joined text (for whole-section matching).
-    start_off: int = 0
-    end_off: int = 0
-
-
-class ShowNotesReader:
+class ShowNotesReader(HighlightSection):
     def __init__(self, src: SourceText) -> None:
         self.src = src
         self.ep = Episode(path=src.path, source_format=SourceFormat.SHOW_NOTES, source=src)
@@ -162,7 +109,7 @@ class ShowNotesReader:
         check_episode(self.ep)
         return self.ep
 
-    def read_block(self, block: _Block) -> None:
+    def read_block(self, block: Block) -> None:
         ep = self.ep
         before = (len(ep.clips), len(ep.transcript), len(ep.mentions), len(ep.quotes))
         self.unread = []
@@ -253,11 +200,11 @@ class ShowNotesReader:
         elif isinstance(tags, list):
             ep.tags = [str(t) for t in tags if isinstance(t, (str, int, float))]
 
-    def split_sections(self, start: int) -> list[_Block]:
+    def split_sections(self, start: int) -> list[Block]:
         """Sections from the headings and fences of the text (one regex pass; the
         lines between them are never looked at here)."""
-        blocks: list[_Block] = []
-        current: _Block | None = None
+        blocks: list[Block] = []
+        current: Block | None = None
         self.h1_title = ""
         lines = self.text
         self.joined = joined = "\n" + "\n".join(lines)
@@ -290,8 +237,8 @@ class ShowNotesReader:
                     current.end, current.end_off = index, m.start()
                 current = None
             if key:
-                name = _MARKUP.sub("", hm.group(2)).strip().rstrip(":")
-                current = _Block(key, name, level, index, index + 1, len(lines))
+                name = MARKUP.sub("", hm.group(2)).strip().rstrip(":")
+                current = Block(key, name, level, index, index + 1, len(lines))
                 current.start_off, current.end_off = m.end() + 1, len(joined)
                 blocks.append(current)
             elif level == 1 and not self.h1_title:
@@ -304,11 +251,11 @@ class ShowNotesReader:
         return blocks
 
     # -- sections ----------------------------------------------------------
-    def read_summary(self, block: _Block) -> None:
+    def read_summary(self, block: Block) -> None:
         paras = "\n".join(self.text[block.start : block.end]).strip()
         self.ep.summary = (self.ep.summary + "\n\n" + paras).strip() if self.ep.summary else paras
 
-    def read_transcript(self, block: _Block) -> None:
+    def read_transcript(self, block: Block) -> None:
         text = self.joined[block.start_off : block.end_off]
         section = read_transcript(text, block.start, self.ep.duration_ms)
         self.ep.transcript.extend(section.lines)
@@ -323,290 +270,7 @@ class ShowNotesReader:
         k = bisect.bisect_left(starts, ms - 1000)
         return k < len(starts) and starts[k] <= ms + 1000
 
-    def read_highlights(self, block: _Block) -> None:
-        entries: list[tuple[int, list[int]]] = []
-        for i in range(block.start, block.end):
-            text = self.text[i]
-            m = HEADING.match(text) if text.startswith("#") and i not in block.fenced else None
-            if m and len(m.group(1)) > block.level:
-                entries.append((i, []))
-            elif entries:
-                entries[-1][1].append(i)
-            elif text.strip() and not MARKUP_LINE.match(text):
-                self.unread.append(i)  # before the first highlight
-        for heading, lines in entries:
-            self.read_highlight(heading, lines, block)
-
-    def read_highlight(self, heading: int, lines: list[int], block: _Block) -> None:
-        m = HEADING.match(self.line(heading))
-        title = unquote(_MARKUP.sub("", m.group(2)) if m else self.line(heading))
-        quote_parts: list[str] = []
-        prose: list[str] = []
-        attribution = None
-        attribution_line = -1
-        # The thumbnail link: line, ms, its t= match, where its URL starts in the line.
-        thumb: tuple[int, int, re.Match[str], int] | None = None
-        command_lines: list[int] = []
-        embed_lines: list[int] = []
-        continued = False  # the previous command line ended with a backslash
-        in_embed = False
-        text_of = self.text
-        fenced = block.fenced
-        for i in lines:  # dispatched on the first character: most lines are one test
-            text = text_of[i]
-            if not text:
-                continue
-            c = text[0]
-            if continued:
-                command_lines.append(i)
-                continued = text.endswith("\\")
-                continue
-            if c == ">" and not in_embed:
-                content = text.lstrip(">").strip()
-                if is_attribution(content) and not content.startswith(QUOTE_STARTS):
-                    attribution = parse_attribution(content)
-                    attribution_line = i
-                elif content:
-                    quote_parts.append(content)
-                continue
-            if c == "[" and not in_embed:
-                tm = THUMBNAIL.match(text)
-                if tm:
-                    t = T_PARAM.search(tm.group("url"))
-                    if t and thumb is None:
-                        thumb = (i, round(float(t.group("val")) * 1000), t, tm.start("url"))
-                    continue
-            if c in "`~ \t" and FENCE.match(text):
-                continue
-            if c in COMMAND_FIRST and _is_command(text):
-                command_lines.append(i)
-                continued = text.endswith("\\")
-                continue
-            if i in fenced:
-                self.unread.append(i)  # fenced, but not a command
-                continue
-            if in_embed or ("<" in text and "<iframe" in text.lower()):
-                embed_lines.append(i)
-                # A tag over several lines ends at </iframe> or />; ten lines at most.
-                in_embed = not _IFRAME_END.search(text) and len(embed_lines) < 10
-                continue
-            if c in "<-*_ " and MARKUP_LINE.match(text):
-                continue  # <details>, <summary>…</summary>, </details>, rules
-            prose.append(text.strip())
-        quote = join_quote(quote_parts)
-        ranges, cmd_line = self.read_command(command_lines)
-        embed = self.read_embed(embed_lines) if embed_lines else None
-        if not ranges and embed is not None:
-            ranges = [embed]
-            cmd_line = embed_lines[0]
-        source = "clip command" if command_lines else "embedded player"
-        said = self.attribution_time(attribution_line, attribution, ranges, thumb, title)
-        if not ranges:
-            start = said if said is not None else (thumb[1] if thumb else None)
-            if start is None:
-                self.warn(
-                    heading, f"highlight {title[:50]!r} has no clip command and no time; skipped"
-                )
-                return
-            self.warn(heading, f"highlight {title[:50]!r} has no clip command: end unknown")
-            ranges = [(start, None, [])]
-            cmd_line = heading
-        for n, (start, end, spans) in enumerate(ranges):
-            clip_id = self.next_id(ClipKind.HIGHLIGHT)
-            name = title if len(ranges) == 1 else f"{title} ({n + 1}/{len(ranges)})"
-            clip = Clip(
-                id=clip_id,
-                kind=ClipKind.HIGHLIGHT,
-                title=name,
-                start_ms=start,
-                end_ms=end,
-                line=(cmd_line if spans else heading) + 1,
-                quote=quote,
-                speaker=attribution.speaker if attribution else "",
-                speakers=attribution.speakers if attribution else (),
-                context=attribution.context if attribution else "",
-                summary=" ".join(prose),
-            )
-            self.ep.clips.append(clip)
-            for span in spans:
-                self.src.spans.append(
-                    Span(span.line, span.start, span.end, clip_id, span.role, span.style)
-                )
-            if n == 0:
-                self.add_link_spans(clip, attribution_line, said, thumb)
-                if thumb is not None:
-                    self.check_thumbnail(thumb, clip, source)
-
-    def attribution_time(self, i, attribution, ranges, thumb, title) -> int | None:
-        """The time the attribution gives, its label and link weighed against the rest."""
-        if attribution is None:
-            return None
-        if attribution.time is None:
-            if attribution.bare_time:
-                try:
-                    return parse_timecode(attribution.bare_time)
-                except TimecodeError:
-                    self.warn(i, f"{attribution.bare_time!r} is not a time")
-            return None
-        label_text = attribution.time.group("label")
-        try:
-            label = parse_timecode(label_text)
-        except TimecodeError:
-            self.warn(i, f"{label_text!r} is not a time")
-            return None
-        t = T_PARAM.search(attribution.time.group("url"))
-        if t is None:
-            return label
-        link = round(float(t.group("val")) * 1000)
-        if link // 1000 == label // 1000:
-            return link
-        evidence: list[Evidence] = []
-        if ranges:
-            lo, hi = ranges[0][0], ranges[0][1]
-
-            def inside(ms: int, lo: int = lo, hi: int | None = hi) -> bool:
-                return lo - SLACK_MS <= ms <= (hi if hi is not None else lo) + SLACK_MS
-
-            span_text = f"{clock(lo)}-{clock(hi) if hi is not None else '?'}"
-            evidence.append(Evidence(f"the clip's range {span_text}", inside(label), inside(link)))
-        if thumb is not None:
-            near = thumb[1]
-            evidence.append(
-                Evidence(
-                    f"the thumbnail link t={near // 1000}s",
-                    abs(label - near) <= SLACK_MS,
-                    abs(link - near) <= SLACK_MS,
-                )
-            )
-        evidence += self.common_evidence(label, link)
-        use_label, why = decide(evidence)
-        self.warn(i, f"highlight {title[:40]!r}: " + disagreement(label, link, use_label, why))
-        return label if use_label else link
-
-    def common_evidence(self, label: int, link: int) -> list[Evidence]:
-        out = []
-        if self.transcript_starts:
-            out.append(
-                Evidence(
-                    "the transcript line at that time",
-                    self.transcript_at(label),
-                    self.transcript_at(link),
-                )
-            )
-        if self.ep.duration_ms is not None:
-            d = self.ep.duration_ms + 999
-            out.append(
-                Evidence(
-                    f"the episode's duration {clock(self.ep.duration_ms)}", label <= d, link <= d
-                )
-            )
-        return out
-
-    def check_thumbnail(self, thumb: tuple, clip: Clip, src: str) -> None:
-        i, ms = thumb[0], thumb[1]
-        hi = clip.end_ms if clip.end_ms is not None else clip.start_ms
-        if clip.start_ms - SLACK_MS <= ms <= hi + SLACK_MS:
-            return
-        bounds = (
-            f"{clock(clip.start_ms)}-{clock(clip.end_ms)}"
-            if clip.end_ms is not None
-            else (f"its start {clock(clip.start_ms)}")
-        )
-        self.warn(
-            i,
-            f"thumbnail link t={ms // 1000}s ({clock(ms)}) lies outside highlight "
-            f"{clip.title[:40]!r} ({bounds}, from its {src})",
-        )
-
-    def read_embed(self, lines: list[int]) -> tuple[int, int | None, list[Span]] | None:
-        tag = " ".join(self.line(i) for i in lines)
-        embed = parse_embed(tag)
-        if embed is None:
-            return None
-        if embed.problem or embed.start_ms is None:
-            why = embed.problem or "an embedded player without a start time"
-            self.warn(lines[0], f"{why}: no clip bounds taken from it")
-            return None
-        url = f"https://www.youtube.com/watch?v={embed.video_id}"
-        if self.ep.video_id and embed.video_id != self.ep.video_id:
-            self.warn(
-                lines[0], f"embedded player shows video {embed.video_id}, not {self.ep.video_id}"
-            )
-        if not self.ep.url:
-            self.ep.url = url
-        spans: list[Span] = []
-        for i in lines:
-            for vm in VALUE.finditer(self.line(i)):
-                role = "t_end" if vm.group("key") == "end" else "t_start"
-                spans.append(Span(i, vm.start("val"), vm.end("val"), "", role, SECONDS_STYLE))
-        if embed.end_ms is None:
-            self.warn(lines[0], "embedded player without an end time: end unknown")
-        return embed.start_ms, embed.end_ms, spans
-
-    def read_command(
-        self, lines: list[int]
-    ) -> tuple[list[tuple[int, int | None, list[Span]]], int]:
-        """Ranges of the clip command with the spans where their times stand."""
-        if not lines:
-            return [], -1
-        text = "\n".join(self.line(i) for i in lines)
-        cmd = parse_clip_command(text)
-        first = lines[0]
-        for w in cmd.warnings:
-            self.warn(first, w)
-        if cmd.url and self.ep.url and _video_key(cmd.url) != _video_key(self.ep.url):
-            self.warn(first, "clip command URL differs from the document's url")
-        if cmd.url and not self.ep.url:
-            self.ep.url = cmd.url
-        located: list[list[Span]] = []
-        for i in lines:
-            line = self.line(i)
-            for sm in SECTION_ARG.finditer(line):
-                base = sm.start("body")
-                for rm in RANGE_IN_BODY.finditer(sm.group("body")):
-                    spans = []
-                    for role in ("start", "end"):
-                        if rm.group(role) and rm.group(role) != "inf":
-                            spans.append(
-                                Span(
-                                    i,
-                                    base + rm.start(role),
-                                    base + rm.end(role),
-                                    "",
-                                    role,
-                                    detect_style(rm.group(role)),
-                                )
-                            )
-                    located.append(spans)
-        if len(located) != len(cmd.ranges):
-            located = [[] for _ in cmd.ranges]  # times found but not placed: not rewritable
-        return [(s, e, sp) for (s, e), sp in zip(cmd.ranges, located, strict=True)], first
-
-    def add_link_spans(self, clip: Clip, i: int, said: int | None, thumb) -> None:
-        """The attribution's label and links that stand for the clip's start follow it
-        when the start is edited; a thumbnail or label elsewhere in the clip stays."""
-        start_s = clip.start_ms // 1000
-        if i >= 0:
-            text = self.line(i)
-            tm = TIME_LINK.search(text)
-            if tm and said is not None and said // 1000 == start_s:
-                style = detect_style(tm.group("label"))
-                self.src.spans.append(
-                    Span(i, tm.start("label"), tm.end("label"), clip.id, "label", style)
-                )
-                t = T_PARAM.search(tm.group("url"))
-                if t and "." not in t.group("val"):
-                    base = tm.start("url")
-                    self.src.spans.append(
-                        Span(i, base + t.start("val"), base + t.end("val"), clip.id, "t_start")
-                    )
-        if thumb is not None and thumb[1] // 1000 == start_s and "." not in thumb[2].group("val"):
-            ti, _, t, base = thumb
-            self.src.spans.append(
-                Span(ti, base + t.start("val"), base + t.end("val"), clip.id, "t_start")
-            )
-
-    def read_key_points(self, block: _Block) -> None:
+    def read_key_points(self, block: Block) -> None:
         found = []
         for i, body in self.items(block):
             hit = self.find_time(i, body)
@@ -644,7 +308,7 @@ class ShowNotesReader:
                     continue
                 self.src.spans.append(Span(sp.line, sp.start, sp.end, clip_id, sp.role, sp.style))
 
-    def items(self, block: _Block) -> list[tuple[int, str]]:
+    def items(self, block: Block) -> list[tuple[int, str]]:
         """List items (bullets, numbered, or lines that start with a time) with their
         continuation lines folded in; other lines are reported."""
         out: list[tuple[int, str]] = []
@@ -712,7 +376,7 @@ class ShowNotesReader:
         self.warn(i, disagreement(label, link, use_label, why))
         return label if use_label else link
 
-    def read_mentions(self, block: _Block) -> None:
+    def read_mentions(self, block: Block) -> None:
         category = ""
         for i in range(block.start, block.end):
             text = self.text[i]
@@ -720,7 +384,7 @@ class ShowNotesReader:
                 continue
             hm = HEADING.match(text)
             if hm:
-                category = _MARKUP.sub("", hm.group(2)).strip()
+                category = MARKUP.sub("", hm.group(2)).strip()
                 continue
             m = BULLET.match(text)
             if not m:
@@ -737,7 +401,7 @@ class ShowNotesReader:
             name, desc = _title_and_text(before, after)
             self.ep.mentions.append(Mention(name, category, desc, start, i + 1))
 
-    def read_quotes(self, block: _Block) -> None:
+    def read_quotes(self, block: Block) -> None:
         parts: list[str] = []
         first = -1
         for i in [*range(block.start, block.end), -1]:
@@ -791,15 +455,6 @@ class ShowNotesReader:
             self.ep.quotes.append(quote)
 
 
-_IFRAME_END = re.compile(r"</iframe>|/>\s*$", re.I)
-
-
-def _is_command(text: str) -> bool:
-    return text[0] in COMMAND_FIRST and text.strip().strip("`").lstrip("$ ").startswith(
-        COMMAND_STARTS
-    )
-
-
 _SAID_DASH = re.compile(r"\s+(—|–|--)\s+")
 
 
@@ -829,8 +484,3 @@ def _title_and_text(before: str, after: str) -> tuple[str, str]:
             title, _, text = after.lstrip(" ()-–—:").rstrip().partition(" - ")
     text = ITEM_LEAD.sub("", text).strip()
     return unquote(title.strip().rstrip(":")), text
-
-
-def _video_key(url: str) -> str:
-    m = VIDEO_PARAM.search(url) or SHORT_LINK.search(url)
-    return m.group(1) if m else url.split("#")[0].split("&t=")[0]
