@@ -221,3 +221,15 @@ def test_details_markup_is_not_a_highlight_summary(docs_dir) -> None:
     ep = read_document(docs_dir / "harbour-lights.md")
     assert [c.summary for c in ep.clips_of(ClipKind.HIGHLIGHT)] == ["", "", "", ""]
     assert ep.lines_not_understood == 0
+
+
+def test_a_section_warning_on_every_line_is_cut_short() -> None:
+    items = "".join(f"- item {n} without a time\n" for n in range(300))
+    ep = read_text(f"## Key Points\n\n- **A** (0:10) - a\n{items}", "many.md")
+    found = messages(ep)
+    assert len(found) == 201
+    assert found[:2] == [
+        (4, "key point without a time; skipped"),
+        (5, "key point without a time; skipped"),
+    ]
+    assert found[-1] == (204, "100 more warnings in Key Points not shown")

@@ -75,6 +75,9 @@ def looks_like_show_notes(src: SourceText) -> bool:
     return False
 
 
+MAX_SECTION_WARNINGS = 200
+
+
 class ShowNotesReader(HighlightSection):
     def __init__(self, src: SourceText) -> None:
         self.src = src
@@ -113,8 +116,18 @@ class ShowNotesReader(HighlightSection):
         ep = self.ep
         before = (len(ep.clips), len(ep.transcript), len(ep.mentions), len(ep.quotes))
         self.unread = []
+        warned = len(ep.warnings)
         getattr(self, f"read_{block.key}")(block)
         after = (len(ep.clips), len(ep.transcript), len(ep.mentions), len(ep.quotes))
+        if len(ep.warnings) - warned > MAX_SECTION_WARNINGS:
+            # A hostile or broken section can warn on every line: its first warnings
+            # say what is wrong, a count says how often.
+            more = len(ep.warnings) - warned - MAX_SECTION_WARNINGS
+            first_cut = ep.warnings[warned + MAX_SECTION_WARNINGS]
+            del ep.warnings[warned + MAX_SECTION_WARNINGS :]
+            ep.warnings.append(
+                Notice(first_cut.line, f"{more} more warnings in {block.name} not shown")
+            )
         report_not_understood(ep, self.text, self.unread, block.name)
         if block.key != "summary" and before == after:
             filled = sum(1 for i in range(block.start, block.end) if self.text[i].strip())
