@@ -131,3 +131,17 @@ def test_inspect_refuses_each_bad_file_with_status_2(tmp_path) -> None:
             r.stderr.startswith(f"{path}: {expect}") and r.stderr.count("\n") == 1
         )
         assert r.stdout == ""
+
+
+def test_bad_bytes_never_reach_the_output_of_either_reader(tmp_path) -> None:
+    path = tmp_path / "seg.txt"
+    path.write_bytes(
+        b"Key Takeaways\n- caf\xe9 ovens\n\nSegments\nCold Open (00:00:00)\n- Summary: na\xefve.\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "clipdesk", "inspect", "--json", str(path)],
+        capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert r.returncode == 0
+    out = r.stdout.decode("utf-8")  # strict: a raw bad byte would fail here
+    assert "caf\ufffd ovens" in out and "na\ufffdve." in out

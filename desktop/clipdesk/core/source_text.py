@@ -68,8 +68,10 @@ class SourceText:
         return (BOM if self.bom else "") + "".join(self.lines)
 
     def stripped(self, index: int) -> str:
-        """Line `index` without its line ending or trailing white space."""
-        return self.lines[index].rstrip()
+        """Line `index` without its line ending or trailing white space, as readers see
+        it (U+FFFD for an undecodable byte)."""
+        line = self.lines[index].rstrip()
+        return _SURROGATE.sub("\ufffd", line) if self.has_bad_bytes else line
 
     def parsed_lines(self) -> list[str]:
         """The lines as readers parse them: no ending, no trailing space, and U+FFFD
