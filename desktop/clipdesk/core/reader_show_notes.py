@@ -151,7 +151,7 @@ class ShowNotesReader(HighlightSection):
         if end is None:
             self.warn(first, "frontmatter starts with --- but never ends")
             return first + 1
-        text = "".join(self.src.lines[first + 1 : end])
+        text = "\n".join(self.text[first + 1 : end])  # as parsed: U+FFFD for bad bytes
         try:
             meta = load_frontmatter(text)
         except FrontmatterRefused as exc:
