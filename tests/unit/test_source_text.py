@@ -145,3 +145,11 @@ def test_bad_bytes_never_reach_the_output_of_either_reader(tmp_path) -> None:
     assert r.returncode == 0
     out = r.stdout.decode("utf-8")  # strict: a raw bad byte would fail here
     assert "caf\ufffd ovens" in out and "na\ufffdve." in out
+
+
+def test_a_bad_byte_in_the_frontmatter_keeps_the_metadata(tmp_path) -> None:
+    path = tmp_path / "fm.md"
+    path.write_bytes(DOC.replace("title: T", "title: Caf\xe9 hour").encode("latin-1"))
+    ep = read_document(path)
+    assert (ep.title, ep.duration_ms) == ("Caf\ufffd hour", 100_000)
+    assert [w.line for w in ep.warnings] == [2]  # the one decoding warning
