@@ -67,6 +67,8 @@ def main() -> None:
         write, _ = timed(lambda: render_document(ep), runs)
         size = path.stat().st_size
         refused = refusal_times(Path(tmp))
+    load = os.getloadavg()[0]  # CPU time still grows when other work shares the cores
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f}")
     print(
         f"document: {size / 1024:.0f} KiB, {counts['highlight']} highlights, "
         f"{counts['key-point']} key points, {counts['transcript_lines']} transcript lines"
