@@ -53,20 +53,18 @@ class HighlightSection:
         def common_evidence(self, label: int, link: int) -> list[Evidence]: ...
 
     def read_highlights(self, block: Block) -> None:
-        entries: list[tuple[int, list[int]]] = []
-        for i in range(block.start, block.end):
+        # Each sub-heading (found with the sections, outside fences) starts a highlight.
+        starts = block.subheadings
+        first = starts[0] if starts else block.end
+        for i in range(block.start, first):
             text = self.text[i]
-            m = HEADING.match(text) if text.startswith("#") and i not in block.fenced else None
-            if m and len(m.group(1)) > block.level:
-                entries.append((i, []))
-            elif entries:
-                entries[-1][1].append(i)
-            elif text.strip() and not MARKUP_LINE.match(text):
+            if text.strip() and not MARKUP_LINE.match(text):
                 self.unread.append(i)  # before the first highlight
-        for heading, lines in entries:
-            self.read_highlight(heading, lines, block)
+        for k, heading in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else block.end
+            self.read_highlight(heading, range(heading + 1, end), block)
 
-    def read_highlight(self, heading: int, lines: list[int], block: Block) -> None:
+    def read_highlight(self, heading: int, lines: range, block: Block) -> None:
         m = HEADING.match(self.line(heading))
         title = unquote(MARKUP.sub("", m.group(2)) if m else self.line(heading))
         quote_parts: list[str] = []

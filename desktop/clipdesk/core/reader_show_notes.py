@@ -256,6 +256,8 @@ class ShowNotesReader(HighlightSection):
                 blocks.append(current)
             elif level == 1 and not self.h1_title:
                 self.h1_title = hm.group(2).strip()
+            if current is not None and not key:
+                current.subheadings.append(index)  # a highlight's ### title, a category
         if in_fence:
             fenced.append(range(fence_from, len(lines)))
         inside = frozenset(i for r in fenced for i in r)

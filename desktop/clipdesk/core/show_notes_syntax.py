@@ -4,7 +4,7 @@ and the block of lines a section holds."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clipdesk.core.timecode import TimeStyle
 
@@ -68,6 +68,7 @@ class Block:
     start: int  # lines [start, end) follow the heading
     end: int
     fenced: frozenset[int] = frozenset()  # lines inside code fences
+    subheadings: list[int] = field(default_factory=list)  # headings below its own level
     # Where the lines stand in the reader's joined text (for whole-section matching).
     start_off: int = 0
     end_off: int = 0
