@@ -54,7 +54,8 @@ def long_document(hours: float = 6, highlights: int = 200, transcript: int = 300
     out += ["", "## Transcript", ""]
     for i in range(transcript):
         t = int(duration * i / transcript)
-        out += [f"[{clock(t)}]({url}&t={t}s) Speaker {i % 3}: {words(40)}", ""]
+        # Speaker labels before the time, as real transcripts write them.
+        out += [f"**Speaker {i % 3}:** [{clock(t)}]({url}&t={t}s) {words(40)}", ""]
     return "\n".join(out) + "\n"
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+# A worktree sits one level deeper than the checkout: CLIPDESK_SEEDS points at them.
+SEEDS = Path(os.environ.get("CLIPDESK_SEEDS") or ROOT.parent / "shared" / "seeds")
 DOCS = Path(__file__).resolve().parent / "documents"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 

@@ -132,9 +132,11 @@ def render_table(ep: Episode) -> str:
     names = {
         "highlight": "highlights", "key-point": "key points", "segment": "segments",
         "clip": "clips", "transcript_lines": "transcript lines", "takeaways": "takeaways",
-        "mentions": "mentions",
+        "mentions": "mentions", "quotes": "quotes",
+        "lines_not_understood": "lines not understood",
     }  # fmt: skip
-    parts = [f"{v} {names[k]}" for k, v in counts.items() if v and k in names]
+    # Every kind, zeros included: a 0 the editor did not expect is the point.
+    parts = [f"{counts[k]} {name}" for k, name in names.items()]
     parts.append(f"{counts['warnings']} warning{'s' if counts['warnings'] != 1 else ''}")
     head.append("  " + ", ".join(parts))
     rows = [("kind", "#", "start", "end", "length", "title")]

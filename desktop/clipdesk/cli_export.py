@@ -151,6 +151,8 @@ def _run_plan(
     printer = _Printer(out, as_json, total=len(plan.jobs))
     for problem in plan.problems:
         printer.problem(problem.clip_id, problem.title, problem.reason, problem.error)
+    for note in plan.notes:
+        _warn(note)
     if not plan.jobs:
         code = 1 if plan.errors or not plan.problems else 0
         printer.summary([], plan, ok=code == 0, note="nothing to export")

@@ -14,7 +14,10 @@ def test_inspect_table(docs_dir) -> None:
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("Harbour Lights #212")
-    assert "4 highlights, 5 key points, 7 transcript lines, 0 warnings" in r.stdout
+    assert (
+        "4 highlights, 5 key points, 0 segments, 0 clips, 7 transcript lines, 0 takeaways, "
+        "0 mentions, 0 quotes, 0 lines not understood, 0 warnings"
+    ) in r.stdout
     assert any(ln.startswith("highlight  1  0:18:52.500  0:19:40.000") for ln in lines)
     assert r.stderr == ""
 

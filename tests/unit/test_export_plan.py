@@ -155,3 +155,29 @@ def test_resolve_media(tmp_path: Path) -> None:
     ep.url = "--exec=rm"
     with pytest.raises(PlanError):
         resolve_media(None, ep)
+
+
+def test_clip_past_the_media_is_clamped_only_at_export(tmp_path: Path) -> None:
+    from clipdesk.core.bounds import Timebase
+    from clipdesk.core.export_plan import in_media_time
+    from clipdesk.core.reader import read_text
+
+    doc = (
+        "---\nduration: 100\n---\n\n## Highlights\n\n### Runs long\n\n"
+        'yt-dlp --download-sections "*1:30-2:10" "https://www.example.org/watch?v=abc"\n'
+    )
+    ep = read_text(doc, "long.md")
+    clip = ep.clips[0]
+    assert (clip.start_ms, clip.end_ms) == (90_000, 130_000)  # kept as written
+    assert any("past the episode's duration" in w.message for w in ep.warnings)
+    # The media's real length is not known: cut as the document says.
+    plan = plan_export(in_media_time(ep, Timebase()), settings(tmp_path), REMOTE)
+    assert plan.jobs[0].end_ms == 130_000 and plan.notes == []
+    # The player (or a probe) knows the media is 2:00 long: the job stops there, with a note.
+    plan = plan_export(in_media_time(ep, Timebase(duration_ms=120_000)), settings(tmp_path), REMOTE)
+    assert plan.jobs[0].end_ms == 120_000
+    assert plan.notes == [
+        "Runs long: ends at 0:02:10.000, past the media's end 0:02:00.000: "
+        "exported up to the media's end"
+    ]
+    assert (clip.start_ms, clip.end_ms) == (90_000, 130_000)  # the document's clip untouched

@@ -35,3 +35,21 @@ def test_unsorted_segments_warn() -> None:
     text = "Segments\nA\n(00:10:00)\nB\n(00:05:00)\n"
     ep = read_text(text, "b.txt")
     assert any("out of order" in w.message and w.line == 5 for w in ep.warnings)
+
+
+def test_lines_that_are_neither_titles_nor_text_are_reported() -> None:
+    from clipdesk.core.reader import read_text
+
+    ep = read_text(
+        "Key Takeaways\n- Ovens first.\n\nSegments\nThis week on the show\nsponsored by flour\n"
+        "Cold Open (00:00:00)\n- Summary: The back door.\nStray line\nWhy Two A.M.\n(00:04:30)\n"
+        "- Summary: Dough.\n",
+        "seg.txt",
+    )
+    assert [c.title for c in ep.clips] == ["Cold Open", "Why Two A.M."]
+    assert ep.clips[0].summary == "The back door. Stray line"  # text continuing the field
+    assert [(w.line, w.message) for w in ep.warnings if "not understood" in w.message] == [
+        (5, "line not understood in Segments: 'This week on the show'"),
+        (6, "line not understood in Segments: 'sponsored by flour'"),
+    ]
+    assert ep.lines_not_understood == 2

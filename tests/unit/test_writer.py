@@ -96,3 +96,23 @@ def test_episode_without_source_cannot_be_written() -> None:
 
     with pytest.raises(WriteError):
         render_document(Episode(path=None, source_format=SourceFormat.SHOW_NOTES))
+
+
+def test_edited_embedded_player_bounds_are_written_into_the_iframe(docs_dir) -> None:
+    path = docs_dir / "tide-tables.md"
+    ep = read_document(path)
+    first, second = ep.clips[0], ep.clips[1]
+    first.start_ms, first.end_ms = 170_000, 215_500
+    second.end_ms = 660_000
+    old = path.read_text().splitlines()
+    new = render_document(ep).decode().splitlines()
+    changed = [(i + 1, b) for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    assert [line for line, _ in changed] == [23, 27, 32]
+    assert "embed/tT4bLz9Qw2E?start=170&end=216" in changed[0][1]  # the end rounded up
+    assert "[2:50](https://www.youtube.com/watch?v=tT4bLz9Qw2E&t=170s)" in changed[1][1]
+    assert "&amp;start=600&amp;end=660" in changed[2][1]
+    reread = read_text(render_document(ep), path)
+    assert [(c.start_ms, c.end_ms) for c in reread.clips[:2]] == [
+        (170_000, 216_000),
+        (600_000, 660_000),
+    ]

@@ -53,6 +53,16 @@ _OPERATOR_CHARS = ";&|<>()"
 _SHELL_OPERATORS = {";", "|", "||", "&", "&&", ">", ">>", "<", "(", ")", "<<", ">&", "&>"}
 
 
+# The command as documents usually write it, every part known to be harmless:
+# taken whole by one match instead of being tokenised. Anything else (other options,
+# other quoting, a risky output name) falls through to the full reading below.
+_USUAL = re.compile(
+    r'yt-dlp(?: +(?:--download-sections +"\*(?P<sec>[^"\s]+)"'
+    r'|"(?P<url>https?://[\w.-]+[^"\s`$\\]*)"'
+    r'|--force-keyframes-at-cuts|--merge-output-format +mp4|-o +"\w[\w-]*(?:\.[\w-]+)*"))+ *'
+)
+
+
 @dataclass
 class ClipCommand:
     url: str | None = None
@@ -74,6 +84,11 @@ def parse_clip_command(text: str) -> ClipCommand:
     """Take the URL and time ranges out of a yt-dlp command line; report the rest."""
     out = ClipCommand()
     joined = _CONTINUATION.sub(" ", text).replace("\n", " ").strip()
+    usual = _USUAL.fullmatch(joined)
+    if usual and joined.count("--download-sections") == 1 and joined.count('"http') == 1:
+        out.url = usual.group("url")
+        _read_sections("*" + usual.group("sec"), out)
+        return out
     if "`" in joined or "$(" in joined:
         out.warnings.append("command substitution in the clip command ignored")
     try:

@@ -5,6 +5,28 @@ from __future__ import annotations
 from clipdesk.core.episode import Clip, ClipKind, Episode, Notice
 from clipdesk.core.timecode import format_clock
 
+MAX_NOT_UNDERSTOOD = 20  # warnings a section; then one count
+
+
+def report_not_understood(ep: Episode, lines: list[str], unread: list[int], section: str) -> None:
+    """Warn about the lines (0-based indexes into `lines`) of a section nothing took:
+    the first 20 by name, the rest as one count."""
+    unread = sorted(set(unread))
+    ep.lines_not_understood += len(unread)
+    for i in unread[:MAX_NOT_UNDERSTOOD]:
+        shown = lines[i].strip()
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        ep.warnings.append(Notice(i + 1, f"line not understood in {section}: {shown!r}"))
+    if len(unread) > MAX_NOT_UNDERSTOOD:
+        more = len(unread) - MAX_NOT_UNDERSTOOD
+        ep.warnings.append(
+            Notice(
+                unread[MAX_NOT_UNDERSTOOD] + 1,
+                f"{more} more line{'s' if more != 1 else ''} not understood in {section} "
+                f"({len(unread)} in all)",
+            )
+        )
+
 
 def fill_open_ends(clips: list[Clip], duration_ms: int | None) -> None:
     """Key points and segments end where the next one (with a later start) begins;

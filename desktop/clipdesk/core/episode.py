@@ -57,7 +57,7 @@ class Clip:
     end_ms: int | None
     line: int = 0  # 1-based source line; 0 for clips the editor made
     quote: str = ""
-    speaker: str = ""
+    speaker: str = ""  # as written: "Ann Lee" or "Ann Lee and Bo Chen"
     summary: str = ""
     takeaway: str = ""
     review: ReviewStatus = ReviewStatus.UNREVIEWED
@@ -65,6 +65,8 @@ class Clip:
     # Bounds as read from the document: the writer rewrites only what differs.
     orig_start_ms: int | None = None
     orig_end_ms: int | None = None
+    speakers: tuple[str, ...] = ()  # each name of `speaker`
+    context: str = ""  # the attribution's clause: "on the cost of rebuilding it"
 
     def __post_init__(self) -> None:
         if self.orig_start_ms is None and self.line:
@@ -100,6 +102,17 @@ class Mention:
 
 
 @dataclass
+class Quote:
+    """A quote of a Surprising Quotes section, with its attribution when given."""
+
+    text: str
+    speaker: str = ""
+    start_ms: int | None = None
+    line: int = 0
+    context: str = ""
+
+
+@dataclass
 class Takeaway:
     text: str
     line: int = 0
@@ -121,8 +134,12 @@ class Episode:
     transcript: list[TranscriptLine] = field(default_factory=list)
     takeaways: list[Takeaway] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
-    quotes: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
+    lines_not_understood: int = 0  # non-empty lines of known sections nothing took
+    # The media's real length once known (the player's or a probe's), for export only:
+    # a clip past it is clamped there when exported, never in the document.
+    media_length_ms: int | None = None
     # The document as read, with the places its clip times stand (see core.writer).
     source: object | None = field(default=None, repr=False, compare=False)
 
@@ -149,6 +166,8 @@ class Episode:
             transcript_lines=len(self.transcript),
             takeaways=len(self.takeaways),
             mentions=len(self.mentions),
+            quotes=len(self.quotes),
+            lines_not_understood=self.lines_not_understood,
             warnings=len(self.warnings),
         )
         return out

@@ -7,7 +7,7 @@ from typing import Any
 from clipdesk.core.episode import Clip, Episode
 from clipdesk.core.timecode import format_clock
 
-JSON_SCHEMA = 1
+JSON_SCHEMA = 2  # 2: quotes are objects (text, speaker, start_ms, line, context)
 
 
 def clip_to_dict(clip: Clip, index: int) -> dict[str, Any]:
@@ -24,6 +24,8 @@ def clip_to_dict(clip: Clip, index: int) -> dict[str, Any]:
         "line": clip.line,
         "quote": clip.quote,
         "speaker": clip.speaker,
+        "speakers": list(clip.speakers),
+        "context": clip.context,
         "summary": clip.summary,
         "takeaway": clip.takeaway,
         "review": clip.review.value,
@@ -73,7 +75,16 @@ def episode_to_dict(ep: Episode) -> dict[str, Any]:
             }
             for m in ep.mentions
         ],
-        "quotes": ep.quotes,
+        "quotes": [
+            {
+                "text": q.text,
+                "speaker": q.speaker,
+                "start_ms": q.start_ms,
+                "line": q.line,
+                "context": q.context,
+            }
+            for q in ep.quotes
+        ],
         "warnings": [{"line": w.line, "message": w.message} for w in ep.warnings],
         "counts": ep.counts(),
     }

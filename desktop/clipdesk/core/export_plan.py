@@ -29,6 +29,7 @@ from clipdesk.core.naming import (
     sanitize_filename,
     validate_template,
 )
+from clipdesk.core.timecode import format_clock
 
 MAX_JOBS = 16
 
@@ -209,6 +210,7 @@ class PlanProblem:
 class ExportPlan:
     jobs: list[JobSpec] = field(default_factory=list)
     problems: list[PlanProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about clips that are exported
 
     @property
     def errors(self) -> list[PlanProblem]:
@@ -280,7 +282,10 @@ def in_media_time(episode: Episode, timebase: Timebase) -> Episode:
         for c in episode.clips
     ]
     return dataclasses.replace(
-        episode, clips=clips, duration_ms=timebase.duration_ms or episode.duration_ms
+        episode,
+        clips=clips,
+        duration_ms=timebase.duration_ms or episode.duration_ms,
+        media_length_ms=timebase.duration_ms or episode.media_length_ms,
     )
 
 
@@ -319,6 +324,19 @@ def clip_problem(clip: Clip, episode: Episode) -> str | None:
     return None
 
 
+def clamp_to_media(clip: Clip, media_length_ms: int | None, notes: list[str]) -> int:
+    """The end to cut at: the clip's, or the media's real end when the clip runs past it
+    (the document keeps what it says; the note tells the editor)."""
+    assert clip.end_ms is not None
+    if media_length_ms is None or clip.end_ms <= media_length_ms:
+        return clip.end_ms
+    notes.append(
+        f"{clip.title}: ends at {format_clock(clip.end_ms)}, past the media's end "
+        f"{format_clock(media_length_ms)}: exported up to the media's end"
+    )
+    return media_length_ms
+
+
 def plan_export(
     episode: Episode,
     settings: ExportSettings,
@@ -354,6 +372,7 @@ def plan_export(
             )
             continue
         assert clip.end_ms is not None
+        end_ms = clamp_to_media(clip, episode.media_length_ms, plan.notes)
         plan.jobs.append(
             JobSpec(
                 job_id=uuid.uuid4().hex[:12],
@@ -364,7 +383,7 @@ def plan_export(
                 source_kind=media.kind,
                 source=media.location,
                 start_ms=clip.start_ms,
-                end_ms=clip.end_ms,
+                end_ms=end_ms,
                 output=str(out_dir / final),
                 mode=settings.mode,
                 conflict=settings.conflict,

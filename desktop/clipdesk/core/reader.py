@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
-from clipdesk.core.episode import Episode
+from clipdesk.core.episode import Episode, Notice
 from clipdesk.core.errors import DocumentError
 from clipdesk.core.reader_segments import SegmentsReader, looks_like_segments
 from clipdesk.core.reader_show_notes import ShowNotesReader, looks_like_show_notes
@@ -28,18 +29,37 @@ def read_text(text: str | bytes, path: Path | str | None = None) -> Episode:
 
 
 def parse_source(src: SourceText) -> Episode:
+    # A long document makes tens of thousands of small objects that all live on: the
+    # cyclic collector, run in the middle of reading, would only walk them for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_source(src)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse_source(src: SourceText) -> Episode:
     if not _has_frontmatter(src) and looks_like_segments(src):
         ep = SegmentsReader(src).read()
         if ep.clips:
-            return ep
+            return _with_decoding_notices(ep, src)
     if looks_like_show_notes(src):
         ep = ShowNotesReader(src).read()
         if ep.clips or ep.transcript:
-            return ep
+            return _with_decoding_notices(ep, src)
         raise DocumentError(
             src.path, 1, "no highlights, key points, segments or transcript lines found"
         )
     raise DocumentError(src.path, 1, NOT_SHOW_NOTES)
+
+
+def _with_decoding_notices(ep: Episode, src: SourceText) -> Episode:
+    if src.notices:
+        ep.warnings[:0] = [Notice(line, message) for line, message in src.notices]
+        ep.warnings.sort(key=lambda n: n.line)
+    return ep
 
 
 def _has_frontmatter(src: SourceText) -> bool:

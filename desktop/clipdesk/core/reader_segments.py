@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from clipdesk.core.doc_checks import check_episode, fill_open_ends
+from clipdesk.core.doc_checks import check_episode, fill_open_ends, report_not_understood
 from clipdesk.core.episode import Clip, ClipKind, Episode, Notice, SourceFormat, Takeaway
 from clipdesk.core.source_text import SourceText, Span
 from clipdesk.core.timecode import TimecodeError, detect_style, parse_timecode
@@ -54,6 +54,7 @@ class SegmentsReader:
         current: Clip | None = None
         last_field: str | None = None
         n = 0
+        unread: list[int] = []
         for i in range(len(src.lines)):
             raw = src.stripped(i)
             if not raw.strip():
@@ -86,6 +87,11 @@ class SegmentsReader:
                     self.warn(i, f"segment time: {exc}")
                     continue
                 title = src.stripped(title_line).strip() if tm else twm.group("title").strip()
+                if twm and title_line is not None:  # the line before was not this title
+                    if current is not None and last_field:
+                        _continue_field(current, last_field, src.stripped(title_line))
+                    else:
+                        unread.append(title_line)
                 n += 1
                 current = Clip(
                     id=f"segment-{n}",
@@ -117,12 +123,17 @@ class SegmentsReader:
                 continue
             if title_line is not None and current is not None and last_field:
                 # Two plain lines in a row: the first was text continuing the last field.
-                prev = src.stripped(title_line).strip()
-                setattr(current, last_field, (getattr(current, last_field) + " " + prev).strip())
+                _continue_field(current, last_field, src.stripped(title_line))
+            elif title_line is not None:
+                unread.append(title_line)  # a line that was neither a title nor a field's text
             title_line = i
         if title_line is not None and current is not None and last_field:
-            prev = src.stripped(title_line).strip()
-            setattr(current, last_field, (getattr(current, last_field) + " " + prev).strip())
+            _continue_field(current, last_field, src.stripped(title_line))
+        elif title_line is not None:
+            unread.append(title_line)
+        report_not_understood(
+            self.ep, [src.stripped(i) for i in range(len(src.lines))], unread, "Segments"
+        )
         if not self.ep.title and src.path is not None:
             self.ep.title = src.path.stem
         fill_open_ends(self.ep.clips_of(ClipKind.SEGMENT), self.ep.duration_ms)
@@ -133,3 +144,7 @@ class SegmentsReader:
             )
         check_episode(self.ep)
         return self.ep
+
+
+def _continue_field(clip: Clip, name: str, text: str) -> None:
+    setattr(clip, name, (getattr(clip, name) + " " + text.strip()).strip())

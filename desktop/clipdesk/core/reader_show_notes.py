@@ -1,108 +1,65 @@
 """Format A: show-notes Markdown with YAML frontmatter, highlights, key points,
 mentions, quotes and a transcript. Sections may come in any order; unknown ones
-are skipped; each highlight's bounds come from its clip command."""
+are skipped. Inside a known section every non-empty line is taken or reported:
+nothing is dropped in silence."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
-from dataclasses import dataclass, field
 
 import yaml
 
-from clipdesk.core.clip_command import RANGE_IN_BODY, SECTION_ARG, is_web_url, parse_clip_command
-from clipdesk.core.doc_checks import check_episode, fill_open_ends
+from clipdesk.core.attribution import (
+    TIME_LINK,
+    is_attribution,
+    join_quote,
+    parse_attribution,
+    unquote,
+)
+from clipdesk.core.clip_command import is_web_url
+from clipdesk.core.doc_checks import check_episode, fill_open_ends, report_not_understood
 from clipdesk.core.episode import (
     Clip,
     ClipKind,
     Episode,
     Mention,
     Notice,
+    Quote,
     SourceFormat,
-    TranscriptLine,
+)
+from clipdesk.core.frontmatter import FrontmatterRefused, load_frontmatter
+from clipdesk.core.reader_highlights import HighlightSection
+from clipdesk.core.reader_transcript import read_transcript
+from clipdesk.core.show_notes_syntax import (
+    BARE_TIME,
+    BOLD,
+    BULLET,
+    HEADING,
+    ITEM_LEAD,
+    MARKUP,
+    MARKUP_LINE,
+    QUOTE_STARTS,
+    STRUCTURE,
+    T_PARAM,
+    TIMED_LINE,
+    Block,
+    section_key,
 )
 from clipdesk.core.source_text import SourceText, Span
-from clipdesk.core.timecode import TimecodeError, detect_style, format_clock, parse_timecode
-
-TIME = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-class _Prefiltered:
-    """A pattern tried only on lines that start with one of its possible first characters:
-    most lines are prose, and a str test is far cheaper than a regex match."""
-
-    def __init__(self, pattern: re.Pattern[str], starts: tuple[str, ...], strip: bool) -> None:
-        self.pattern, self.starts, self.strip = pattern, starts, strip
-
-    def match(self, text: str) -> re.Match[str] | None:
-        head = text.lstrip() if self.strip else text
-        return self.pattern.match(text) if head.startswith(self.starts) else None
-
-
-HEADING = _Prefiltered(_HEADING, ("#",), strip=False)
-FENCE = _Prefiltered(_FENCE, ("```", "~~~"), strip=True)
-# [label](url) where label is a time: the label and the link's t= value.
-TIME_LINK = re.compile(rf"\[(?P<label>{TIME})\]\((?P<url>[^)\s]*)\)")
-T_PARAM = re.compile(r"[?&#]t=(?P<val>\d+(?:\.\d+)?)s?(?=$|[&#)])")
-LINK_WITH_T = re.compile(r"\]\((?P<url>[^)\s]*[?&#]t=\d[^)\s]*)\)")
-BARE_TIME = re.compile(rf"(?<![\w:.])\(?\[?(?P<label>{TIME})\]?\)?(?![\w:])")
-BULLET = re.compile(r"^\s*[-*+]\s+(?P<body>.*)$")
-BOLD = re.compile(r"\*\*(?P<t>.+?)\*\*|__(?P<u>.+?)__")
-ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|-|~)\s*(?P<rest>.*)$")
-
-_MARKUP = re.compile(r"[*_`]")
-_LEADING_SYMBOLS = re.compile(r"^[^\w]+")
-# One pattern takes a transcript line apart: the time label, the link's t= value,
-# a "Name:" speaker prefix and the text (one regex call per line keeps long
-# transcripts fast).
-TRANSCRIPT_LINE = re.compile(
-    rf"^\s*(?:\*\*)?\[?(?P<label>{TIME})\]?"
-    r"(?:\((?P<url>[^)\s]*?[?&#]t=(?P<t>\d+(?:\.\d+)?)s?(?=[&#)])[^)\s]*|[^)\s]*)\))?"
-    r"(?:\*\*)?\s*[-–—:]?\s*"
-    r"(?:(?=(?P<who>[A-Z][\w.' -]{0,40}):\s))?(?P<text>.*)$"
+from clipdesk.core.time_evidence import (
+    Timed,
+    decide,
+    disagreement,
+    resolve_sequence,
 )
-ITEM_LEAD = re.compile(r"^[\s()\[\]]*[-–—:]?\s*")
-VIDEO_PARAM = re.compile(r"[?&]v=([\w-]+)")
-SHORT_LINK = re.compile(r"youtu\.be/([\w-]+)")
-
-SECTION_NAMES = {
-    "summary": "summary",
-    "overview": "summary",
-    "highlights": "highlights",
-    "clips": "highlights",
-    "key points": "key_points",
-    "key moments": "key_points",
-    "chapters": "key_points",
-    "timestamps": "key_points",
-    "mentions": "mentions",
-    "surprising quotes": "quotes",
-    "notable quotes": "quotes",
-    "quotes": "quotes",
-    "transcript": "transcript",
-}
-COMMAND_FIRST = "yp`$ \t"  # what a command line can start with, tested before the rest
-COMMAND_STARTS = ("yt-dlp", "yt_dlp", "youtube-dl", "python -m yt_dlp", "python3 -m yt_dlp")
-QUOTE_STARTS = tuple("\"'“”‘’«»")
-QUOTE_CHARS = "\"'“”‘’«»"
-
-
-class FrontmatterLoader(yaml.SafeLoader):
-    """The safe loader without date resolution: a date is kept as the text it was
-    written as, so an impossible one (2026-02-31) cannot fail the document."""
-
-
-FrontmatterLoader.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def section_key(heading: str) -> str | None:
-    text = _MARKUP.sub("", heading).strip().rstrip(":").lower()
-    text = _LEADING_SYMBOLS.sub("", text)  # leading emoji or punctuation
-    return SECTION_NAMES.get(text)
+from clipdesk.core.timecode import (
+    TimecodeError,
+    detect_style,
+    format_clock,
+    parse_timecode,
+)
 
 
 def looks_like_show_notes(src: SourceText) -> bool:
@@ -110,28 +67,25 @@ def looks_like_show_notes(src: SourceText) -> bool:
     if first == "---":
         return True
     for i in range(min(len(src.lines), 5000)):
-        m = HEADING.match(src.stripped(i))
-        if m and section_key(m.group(2)):
-            return True
+        line = src.lines[i]
+        if line.startswith("#"):
+            m = HEADING.match(line.rstrip())
+            if m and section_key(m.group(2)):
+                return True
     return False
 
 
-@dataclass
-class _Block:
-    key: str
-    level: int
-    heading_line: int  # 0-based
-    lines: list[int] = field(default_factory=list)  # 0-based line indexes after the heading
+MAX_SECTION_WARNINGS = 200
 
 
-class ShowNotesReader:
+class ShowNotesReader(HighlightSection):
     def __init__(self, src: SourceText) -> None:
         self.src = src
         self.ep = Episode(path=src.path, source_format=SourceFormat.SHOW_NOTES, source=src)
         self.counters: dict[ClipKind, int] = {}
-        self.text = [
-            ln.rstrip() for ln in src.lines
-        ]  # lines as parsed: no ending, no trailing space
+        self.text = src.parsed_lines()  # no ending, no trailing space
+        self.transcript_starts: list[int] = []
+        self.unread: list[int] = []  # lines of the current section nothing took
 
     # -- helpers -----------------------------------------------------------
     def warn(self, index: int, message: str) -> None:
@@ -149,13 +103,44 @@ class ShowNotesReader:
     def read(self) -> Episode:
         body_start = self.read_frontmatter()
         blocks = self.split_sections(body_start)
-        for block in blocks:
-            getattr(self, f"read_{block.key}")(block)
+        # The transcript first: its lines are evidence for the times of the rest.
+        for block in sorted(blocks, key=lambda b: b.key != "transcript"):
+            self.read_block(block)
         if not self.ep.title:
             self.ep.title = self.h1_title or (self.src.path.stem if self.src.path else "")
         fill_open_ends(self.ep.clips_of(ClipKind.KEY_POINT), self.ep.duration_ms)
         check_episode(self.ep)
         return self.ep
+
+    def read_block(self, block: Block) -> None:
+        ep = self.ep
+        before = (len(ep.clips), len(ep.transcript), len(ep.mentions), len(ep.quotes))
+        self.unread = []
+        warned = len(ep.warnings)
+        getattr(self, f"read_{block.key}")(block)
+        after = (len(ep.clips), len(ep.transcript), len(ep.mentions), len(ep.quotes))
+        if len(ep.warnings) - warned > MAX_SECTION_WARNINGS:
+            # A hostile or broken section can warn on every line: its first warnings
+            # say what is wrong, a count says how often.
+            more = len(ep.warnings) - warned - MAX_SECTION_WARNINGS
+            first_cut = ep.warnings[warned + MAX_SECTION_WARNINGS]
+            del ep.warnings[warned + MAX_SECTION_WARNINGS :]
+            ep.warnings.append(
+                Notice(first_cut.line, f"{more} more warnings in {block.name} not shown")
+            )
+        report_not_understood(ep, self.text, self.unread, block.name)
+        if block.key != "summary" and before == after:
+            filled = sum(1 for i in range(block.start, block.end) if self.text[i].strip())
+            if filled:
+                self.warn(
+                    block.heading_line,
+                    f"section {block.name} has {filled} "
+                    + (
+                        "line but nothing could be read from it"
+                        if filled == 1
+                        else "lines but nothing could be read from them"
+                    ),
+                )
 
     def read_frontmatter(self) -> int:
         n = len(self.src.lines)
@@ -166,9 +151,12 @@ class ShowNotesReader:
         if end is None:
             self.warn(first, "frontmatter starts with --- but never ends")
             return first + 1
-        text = "".join(self.src.lines[first + 1 : end])
+        text = "\n".join(self.text[first + 1 : end])  # as parsed: U+FFFD for bad bytes
         try:
-            meta = yaml.load(text, Loader=FrontmatterLoader)  # a SafeLoader: builds no objects
+            meta = load_frontmatter(text)
+        except FrontmatterRefused as exc:
+            self.warn(first + 1 + exc.line, f"frontmatter {exc.message}; metadata ignored")
+            return end + 1
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             at = first + 1 + (mark.line if mark is not None else 0)
@@ -176,8 +164,7 @@ class ShowNotesReader:
             self.warn(at, f"frontmatter is not valid YAML ({problem}); metadata ignored")
             return end + 1
         except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-            # A value the safe constructor cannot build (a huge exponent) or nesting
-            # deep enough to exhaust the stack: the document is still readable.
+            # A value the safe constructor cannot build (a huge exponent).
             self.warn(first, f"frontmatter cannot be read ({type(exc).__name__}); metadata ignored")
             return end + 1
         if meta is None:
@@ -226,216 +213,96 @@ class ShowNotesReader:
         elif isinstance(tags, list):
             ep.tags = [str(t) for t in tags if isinstance(t, (str, int, float))]
 
-    def split_sections(self, start: int) -> list[_Block]:
-        blocks: list[_Block] = []
-        current: _Block | None = None
-        in_fence = False
+    def split_sections(self, start: int) -> list[Block]:
+        """Sections from the headings and fences of the text (one regex pass; the
+        lines between them are never looked at here)."""
+        blocks: list[Block] = []
+        current: Block | None = None
         self.h1_title = ""
         lines = self.text
-        for i in range(start, len(lines)):
-            text = lines[i]
-            if not text or text[0] not in "#`~ \t":  # prose: neither heading nor fence
-                if current is not None:
-                    current.lines.append(i)
+        self.joined = joined = "\n" + "\n".join(lines)
+        in_fence = False
+        fence_from = 0
+        fenced: list[range] = []
+        pos, index = 1, 0
+        for m in STRUCTURE.finditer(joined):
+            index += joined.count("\n", pos, m.start() + 1)
+            pos = m.start() + 1
+            if index < start:
                 continue
-            if FENCE.match(text):
+            text = m.group()[1:]
+            if not text.startswith("#"):
+                if in_fence:
+                    fenced.append(range(fence_from, index + 1))
+                else:
+                    fence_from = index
                 in_fence = not in_fence
-            m = None if in_fence else HEADING.match(text)
-            if m:
-                level = len(m.group(1))
-                key = section_key(m.group(2))
-                if key:
-                    current = _Block(key, level, i)
-                    blocks.append(current)
-                    continue
-                if level == 1 and not self.h1_title:
-                    self.h1_title = m.group(2).strip()
-                if current is not None and level <= current.level:
-                    current = None  # an unknown section: skipped
-                    continue
-            if current is not None:
-                current.lines.append(i)
+                continue
+            if in_fence:
+                continue
+            hm = HEADING.match(text)
+            if hm is None:
+                continue
+            level = len(hm.group(1))
+            key = section_key(hm.group(2))
+            if key or (current is not None and level <= current.level):
+                if current is not None:
+                    current.end, current.end_off = index, m.start()
+                current = None
+            if key:
+                name = MARKUP.sub("", hm.group(2)).strip().rstrip(":")
+                current = Block(key, name, level, index, index + 1, len(lines))
+                current.start_off, current.end_off = m.end() + 1, len(joined)
+                blocks.append(current)
+            elif level == 1 and not self.h1_title:
+                self.h1_title = hm.group(2).strip()
+            if current is not None and not key:
+                current.subheadings.append(index)  # a highlight's ### title, a category
+        if in_fence:
+            fenced.append(range(fence_from, len(lines)))
+        inside = frozenset(i for r in fenced for i in r)
+        for block in blocks:
+            block.fenced = frozenset(i for i in inside if block.start <= i < block.end)
         return blocks
 
     # -- sections ----------------------------------------------------------
-    def read_summary(self, block: _Block) -> None:
-        paras = "\n".join(self.line(i) for i in block.lines).strip()
+    def read_summary(self, block: Block) -> None:
+        paras = "\n".join(self.text[block.start : block.end]).strip()
         self.ep.summary = (self.ep.summary + "\n\n" + paras).strip() if self.ep.summary else paras
 
-    def read_highlights(self, block: _Block) -> None:
-        entries: list[tuple[int, list[int]]] = []
-        in_fence = False
-        for i in block.lines:
-            text = self.line(i)
-            if FENCE.match(text):
-                in_fence = not in_fence
-            m = None if in_fence else HEADING.match(text)
-            if m and len(m.group(1)) > block.level:
-                entries.append((i, []))
-            elif entries:
-                entries[-1][1].append(i)
-        for heading, lines in entries:
-            self.read_highlight(heading, lines)
+    def read_transcript(self, block: Block) -> None:
+        text = self.joined[block.start_off : block.end_off]
+        section = read_transcript(text, block.start, self.ep.duration_ms)
+        self.ep.transcript.extend(section.lines)
+        self.unread.extend(section.not_understood)
+        for i, message in section.warnings:
+            self.warn(i, message)
+        self.transcript_starts = sorted(t.start_ms for t in self.ep.transcript)
 
-    def read_highlight(self, heading: int, lines: list[int]) -> None:
-        m = HEADING.match(self.line(heading))
-        title = _unquote(m.group(2) if m else self.line(heading))
-        quote_lines: list[str] = []
-        speaker = ""
-        command_lines: list[int] = []
-        time_refs: list[tuple[int, re.Match[str]]] = []  # attribution labels
-        t_links: list[tuple[int, re.Match[str]]] = []  # any link with t=
-        continued = False  # the previous command line ended with a backslash
-        for i in lines:
-            text = self.line(i)
-            if not text or FENCE.match(text):
-                continue
-            if continued or (
-                text[0] in COMMAND_FIRST
-                and text.strip().strip("`").lstrip("$ ").startswith(COMMAND_STARTS)
-            ):
-                command_lines.append(i)
-                continued = text.endswith("\\")
-                continue
-            if "t=" in text:
-                t_links.extend((i, lm) for lm in LINK_WITH_T.finditer(text))
-            if text.startswith(">"):
-                content = text.lstrip(">").strip()
-                am = ATTRIBUTION.match(content)
-                if am and not content.startswith(QUOTE_STARTS):
-                    rest = am.group("rest")
-                    tm = TIME_LINK.search(text)
-                    speaker = rest[: rest.find("[")].strip().rstrip(",").strip() if tm else rest
-                    if tm and _is_time(tm.group("label")):
-                        time_refs.append((i, tm))
-                    elif tm:
-                        self.warn(i, f"{tm.group('label')!r} is not a time")
-                elif content:
-                    quote_lines.append(content)
-        quote = _unquote(" ".join(quote_lines))
-        ranges, cmd_line = self.read_command(command_lines)
-        link_start = self.link_start(time_refs, t_links)
-        if not ranges:
-            if link_start is None:
-                self.warn(
-                    heading, f"highlight {title[:50]!r} has no clip command and no time; skipped"
-                )
-                return
-            self.warn(heading, f"highlight {title[:50]!r} has no clip command: end unknown")
-            ranges = [(link_start, None, [])]
-        for n, (start, end, spans) in enumerate(ranges):
-            clip_id = self.next_id(ClipKind.HIGHLIGHT)
-            name = title if len(ranges) == 1 else f"{title} ({n + 1}/{len(ranges)})"
-            clip = Clip(
-                id=clip_id,
-                kind=ClipKind.HIGHLIGHT,
-                title=name,
-                start_ms=start,
-                end_ms=end,
-                line=(cmd_line if spans else heading) + 1,
-                quote=quote,
-                speaker=speaker,
-            )
-            self.ep.clips.append(clip)
-            for span in spans:
-                self.src.spans.append(
-                    Span(span.line, span.start, span.end, clip_id, span.role, span.style)
-                )
-            if n == 0:
-                self.add_link_spans(clip, time_refs, t_links)
-                if link_start is not None and link_start // 1000 != start // 1000:
-                    self.warn(
-                        time_refs[0][0] if time_refs else t_links[0][0],
-                        f"highlight link time {format_clock(link_start)} differs from its clip "
-                        f"command's start {format_clock(start)}; using the clip command",
-                    )
+    def transcript_at(self, ms: int) -> bool:
+        """A transcript line starts at ms (give or take a second)."""
+        starts = self.transcript_starts
+        k = bisect.bisect_left(starts, ms - 1000)
+        return k < len(starts) and starts[k] <= ms + 1000
 
-    def read_command(
-        self, lines: list[int]
-    ) -> tuple[list[tuple[int, int | None, list[Span]]], int]:
-        """Ranges of the clip command with the spans where their times stand."""
-        if not lines:
-            return [], -1
-        text = "\n".join(self.line(i) for i in lines)
-        cmd = parse_clip_command(text)
-        first = lines[0]
-        for w in cmd.warnings:
-            self.warn(first, w)
-        if cmd.url and self.ep.url and _video_key(cmd.url) != _video_key(self.ep.url):
-            self.warn(first, "clip command URL differs from the document's url")
-        if cmd.url and not self.ep.url:
-            self.ep.url = cmd.url
-        located: list[list[Span]] = []
-        for i in lines:
-            line = self.line(i)
-            for sm in SECTION_ARG.finditer(line):
-                base = sm.start("body")
-                for rm in RANGE_IN_BODY.finditer(sm.group("body")):
-                    spans = []
-                    for role in ("start", "end"):
-                        if rm.group(role) and rm.group(role) != "inf":
-                            spans.append(
-                                Span(
-                                    i,
-                                    base + rm.start(role),
-                                    base + rm.end(role),
-                                    "",
-                                    role,
-                                    detect_style(rm.group(role)),
-                                )
-                            )
-                    located.append(spans)
-        if len(located) != len(cmd.ranges):
-            located = [[] for _ in cmd.ranges]  # times found but not placed: not rewritable
-        return [(s, e, sp) for (s, e), sp in zip(cmd.ranges, located, strict=True)], first
-
-    def link_start(self, time_refs, t_links) -> int | None:
-        for i, tm in time_refs:
-            t = T_PARAM.search(tm.group("url"))
-            label = tm.group("label")
-            return self.link_time(i, label, parse_timecode(label), t.group("val") if t else None)
-        for _, lm in t_links:
-            t = T_PARAM.search(lm.group("url"))
-            if t:
-                return round(float(t.group("val")) * 1000)
-        return None
-
-    def link_time(self, i: int, label: str, label_ms: int, t_value: str | None) -> int:
-        """A time written as [label](link&t=N): the link wins, a disagreement is reported."""
-        if t_value is None:
-            return label_ms
-        t_ms = round(float(t_value) * 1000)
-        if t_ms // 1000 != label_ms // 1000:
-            self.warn(i, f"label {label} disagrees with its link's t={t_value}s; using the link")
-        return t_ms
-
-    def add_link_spans(self, clip: Clip, time_refs, t_links) -> None:
-        for i, tm in time_refs:
-            self.src.spans.append(
-                Span(
-                    i,
-                    tm.start("label"),
-                    tm.end("label"),
-                    clip.id,
-                    "label",
-                    detect_style(tm.group("label")),
-                )
-            )
-        for i, lm in t_links:
-            t = T_PARAM.search(lm.group("url"))
-            if t and "." not in t.group("val"):
-                base = lm.start("url")
-                self.src.spans.append(
-                    Span(i, base + t.start("val"), base + t.end("val"), clip.id, "t_start")
-                )
-
-    def read_key_points(self, block: _Block) -> None:
-        for i, body in self.bullets(block):
-            found = self.find_time(i, body)
-            if found is None:
+    def read_key_points(self, block: Block) -> None:
+        found = []
+        for i, body in self.items(block):
+            hit = self.find_time(i, body)
+            if hit is None:
                 self.warn(i, "key point without a time; skipped")
                 continue
-            start, spans, before, after = found
+            found.append((i, *hit))
+        items = [Timed(i, label, link) for i, label, link, *_ in found]
+        times, decisions = resolve_sequence(
+            items,
+            self.ep.duration_ms,
+            "key point",
+            extra=lambda it: self.common_evidence(it.label_ms, it.link_ms or 0)[:1],
+        )
+        for d in decisions:
+            self.warn(items[d.first].line, d.message)
+        for (i, label, link, spans, before, after), start in zip(found, times, strict=True):
             title, summary = _title_and_text(before, after)
             clip_id = self.next_id(ClipKind.KEY_POINT)
             self.ep.clips.append(
@@ -450,22 +317,33 @@ class ShowNotesReader:
                 )
             )
             for sp in spans:
+                if sp.role == "t_start" and (link or 0) // 1000 != start // 1000:
+                    continue  # the label was chosen: the link's value is not the start
+                if sp.role == "label" and label // 1000 != start // 1000:
+                    continue
                 self.src.spans.append(Span(sp.line, sp.start, sp.end, clip_id, sp.role, sp.style))
 
-    def bullets(self, block: _Block) -> list[tuple[int, str]]:
-        """Bullet items with their continuation lines folded in."""
+    def items(self, block: Block) -> list[tuple[int, str]]:
+        """List items (bullets, numbered, or lines that start with a time) with their
+        continuation lines folded in; other lines are reported."""
         out: list[tuple[int, str]] = []
-        for i in block.lines:
-            text = self.line(i)
+        for i in range(block.start, block.end):
+            text = self.text[i]
+            if not text.strip():
+                continue
             m = BULLET.match(text)
             if m:
                 out.append((i, m.group("body")))
-            elif text.strip() and out and text.startswith((" ", "\t")):
+            elif TIMED_LINE.match(text):
+                out.append((i, text.strip()))
+            elif out and text.startswith((" ", "\t")) and not HEADING.match(text.strip()):
                 out[-1] = (out[-1][0], out[-1][1] + " " + text.strip())
+            elif not HEADING.match(text) and not MARKUP_LINE.match(text):
+                self.unread.append(i)
         return out
 
-    def find_time(self, i: int, body: str) -> tuple[int, list[Span], str, str] | None:
-        """The first time on a line: from a [label](link&t=) (link wins), or bare."""
+    def find_time(self, i: int, body: str) -> tuple[int, int | None, list[Span], str, str] | None:
+        """The first time of an item: (label, link or None, spans, text before, after)."""
         line = self.line(i)
         offset = line.find(body) if body else 0
         tm = TIME_LINK.search(body)
@@ -480,11 +358,15 @@ class ShowNotesReader:
                 Span(i, offset + tm.start("label"), offset + tm.end("label"), "", "label", style)
             ]
             t = T_PARAM.search(tm.group("url"))
-            start = self.link_time(i, label_text, label, t.group("val") if t else None)
+            link = round(float(t.group("val")) * 1000) if t else None
             if t and "." not in t.group("val"):
                 base = offset + tm.start("url")
                 spans.append(Span(i, base + t.start("val"), base + t.end("val"), "", "t_start"))
-            return start, spans, body[: tm.start()], body[tm.end() :]
+            if link is not None and link // 1000 == label // 1000:
+                label = link  # the link's fraction, when it has one
+            if tm.group("title"):  # [0:00 — Title](url): the title stands before the text
+                return label, link, spans, f"**{tm.group('title')}**", body[tm.end() :]
+            return label, link, spans, body[: tm.start()], body[tm.end() :]
         for bm in BARE_TIME.finditer(body):
             try:
                 start = parse_timecode(bm.group("label"))
@@ -498,78 +380,105 @@ class ShowNotesReader:
                 "start",
                 detect_style(bm.group("label")),
             )
-            return start, [span], body[: bm.start()], body[bm.end() :]
+            return start, None, [span], body[: bm.start()], body[bm.end() :]
         return None
 
-    def read_mentions(self, block: _Block) -> None:
+    def pair_time(self, i: int, label: int, link: int | None) -> int:
+        """A single item's time when its label and link disagree (mentions, quotes)."""
+        if link is None or link // 1000 == label // 1000:
+            return label if link is None else link
+        use_label, why = decide(self.common_evidence(label, link))
+        self.warn(i, disagreement(label, link, use_label, why))
+        return label if use_label else link
+
+    def read_mentions(self, block: Block) -> None:
         category = ""
-        for i in block.lines:
-            text = self.line(i)
+        for i in range(block.start, block.end):
+            text = self.text[i]
+            if not text.strip():
+                continue
             hm = HEADING.match(text)
             if hm:
-                category = hm.group(2).strip()
+                category = MARKUP.sub("", hm.group(2)).strip()
                 continue
             m = BULLET.match(text)
             if not m:
+                if self.ep.mentions and text.startswith((" ", "\t")):
+                    last = self.ep.mentions[-1]
+                    last.description = f"{last.description} {text.strip()}".strip()
+                elif not MARKUP_LINE.match(text):
+                    self.unread.append(i)
                 continue
             body = m.group("body")
             found = self.find_time(i, body)
-            start = found[0] if found else None
-            before, after = (found[2], found[3]) if found else (body, "")
+            start = self.pair_time(i, found[0], found[1]) if found else None
+            before, after = (found[3], found[4]) if found else (body, "")
             name, desc = _title_and_text(before, after)
             self.ep.mentions.append(Mention(name, category, desc, start, i + 1))
 
-    def read_quotes(self, block: _Block) -> None:
-        current: list[str] = []
-        for i in [*block.lines, -1]:
-            text = (
-                self.line(i).lstrip(">").strip() if i >= 0 and self.line(i).startswith(">") else ""
-            )
-            if text and not (ATTRIBUTION.match(text) and not text.startswith(QUOTE_STARTS)):
-                current.append(text)
+    def read_quotes(self, block: Block) -> None:
+        parts: list[str] = []
+        first = -1
+        for i in [*range(block.start, block.end), -1]:
+            text = self.text[i].strip() if i >= 0 else ""
+            if text.startswith(">"):
+                content = text.lstrip(">").strip()
+                if is_attribution(content) and not content.startswith(QUOTE_STARTS):
+                    if parts:
+                        self.add_quote(first, parts, i, content)
+                        parts = []
+                    else:
+                        self.unread.append(i)  # an attribution of nothing
+                    continue
+                if content:
+                    if not parts:
+                        first = i
+                    parts.append(content)
                 continue
-            if current:
-                self.ep.quotes.append(_unquote(" ".join(current)))
-                current = []
-
-    def read_transcript(self, block: _Block) -> None:
-        # The hot loop of a long document: names bound locally, one regex per line.
-        lines = self.ep.transcript
-        append = lines.append
-        text_of = self.text
-        match = TRANSCRIPT_LINE.match
-        for i in block.lines:
-            text = text_of[i]
-            if not text:
+            if parts:  # a quote without an attribution
+                self.add_quote(first, parts, -1, "")
+                parts = []
+            if not text or MARKUP_LINE.match(text):
                 continue
-            m = match(text)
-            if m is None:
-                if lines:
-                    lines[-1].text = (lines[-1].text + " " + text.strip()).strip()
-                continue
-            label, t_val, body, speaker = m.group("label", "t", "text", "who")
-            try:
-                label_ms = parse_timecode(label)
-            except TimecodeError:
-                self.warn(i, f"transcript time {label!r} is not a time")
-                continue
-            start = self.link_time(i, label, label_ms, t_val) if t_val else label_ms
-            append(TranscriptLine(start, body.strip(), i + 1, speaker or ""))
+            m = BULLET.match(text)
+            body = m.group("body") if m else text
+            if m or body.startswith(QUOTE_STARTS):
+                said, dash, rest = _split_said(body)
+                self.add_quote(i, [said], i if dash else -1, dash + rest)
+            else:
+                self.unread.append(i)
+
+    def add_quote(self, first: int, parts: list[str], at: int, attribution: str) -> None:
+        quote = Quote(join_quote(parts), line=first + 1)
+        if attribution:
+            a = parse_attribution(attribution)
+            quote.speaker, quote.context = a.speaker, a.context
+            if a.time is not None:
+                try:
+                    label = parse_timecode(a.time.group("label"))
+                    t = T_PARAM.search(a.time.group("url"))
+                    link = round(float(t.group("val")) * 1000) if t else None
+                    quote.start_ms = self.pair_time(at, label, link)
+                except TimecodeError:
+                    self.warn(at, f"{a.time.group('label')!r} is not a time")
+            elif a.bare_time:
+                try:
+                    quote.start_ms = parse_timecode(a.bare_time)
+                except TimecodeError:
+                    self.warn(at, f"{a.bare_time!r} is not a time")
+        if quote.text:
+            self.ep.quotes.append(quote)
 
 
-def _is_time(text: str) -> bool:
-    try:
-        parse_timecode(text)
-    except TimecodeError:
-        return False
-    return True
+_SAID_DASH = re.compile(r"\s+(—|–|--)\s+")
 
 
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] in QUOTE_CHARS and text[-1] in QUOTE_CHARS:
-        text = text[1:-1].strip()
-    return text
+def _split_said(body: str) -> tuple[str, str, str]:
+    """A one-line quote item: `"Words" — Name, [0:00](url)` -> words, dash, the rest."""
+    parts = _SAID_DASH.split(body, maxsplit=1)
+    if len(parts) == 3:
+        return parts[0], parts[1], " " + parts[2]
+    return body, "", ""
 
 
 def _title_and_text(before: str, after: str) -> tuple[str, str]:
@@ -586,11 +495,7 @@ def _title_and_text(before: str, after: str) -> tuple[str, str]:
             title = am.group("t") or am.group("u") or ""
             text = after[am.end() :]
         elif not title:
-            title, _, text = after.strip(" ()-–—:").partition(" - ")
+            # "[0:00](url) Title (124M)": the closing parenthesis belongs to the title.
+            title, _, text = after.lstrip(" ()-–—:").rstrip().partition(" - ")
     text = ITEM_LEAD.sub("", text).strip()
-    return _unquote(title.strip().rstrip(":")), text
-
-
-def _video_key(url: str) -> str:
-    m = VIDEO_PARAM.search(url) or SHORT_LINK.search(url)
-    return m.group(1) if m else url.split("#")[0].split("&t=")[0]
+    return unquote(title.strip().rstrip(":")), text

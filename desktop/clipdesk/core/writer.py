@@ -29,12 +29,14 @@ def render_document(ep: Episode) -> bytes:
         clip = clips.get(span.clip_id)
         if clip is None:
             continue  # deleted in the editor: the document keeps its text
-        is_end = span.role == "end"
+        is_end = span.role in ("end", "t_end")
         value = clip.end_ms if is_end else clip.start_ms
         orig = clip.orig_end_ms if is_end else clip.orig_start_ms
         if value is None or value == orig:
             continue
-        if span.role == "t_start":
+        if span.role == "t_end":
+            new = str(-(-value // 1000))  # whole seconds, rounded up: never cut early
+        elif span.role == "t_start":
             new = format_t_param(value)[:-1]  # the span holds the number; the "s" stays
         elif span.role == "label":
             assert span.style is not None
@@ -50,8 +52,7 @@ def render_document(ep: Episode) -> bytes:
         for span, new in sorted(changes, key=lambda c: c[0].start, reverse=True):
             line = line[: span.start] + new + line[span.end :]
         lines[index] = line
-    text = ("\ufeff" if src.bom else "") + "".join(lines)
-    return text.encode("utf-8", "surrogateescape")
+    return src.encode(("\ufeff" if src.bom else "") + "".join(lines))
 
 
 def _precise(style: TimeStyle, ms: int) -> TimeStyle:

@@ -251,7 +251,9 @@ def test_save_as_takes_the_project_file_along(
     window.editing.save_as_path = lambda _current: copy
     _key(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # nudge the out point
     _key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # by 100 ms:
-    assert clip.end_ms == 180_120  # three whole 25 fps frames and window.windowTitle().startswith(DIRTY_MARK)
+    assert (
+        clip.end_ms == 180_120
+    )  # three whole 25 fps frames and window.windowTitle().startswith(DIRTY_MARK)
     with qtbot.waitSignal(_session(window).autosaver.saved, timeout=3_000):
         _key(
             qtbot, window, Qt.Key.Key_S,

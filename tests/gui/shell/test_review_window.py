@@ -204,17 +204,22 @@ def test_bad_document_gives_a_message_not_a_traceback(qtbot, tmp_path, backend) 
     assert "missing.md" in w.banner.text()
 
 
-def test_dropping_a_document_opens_it(qtbot, tmp_path, backend) -> None:
-    doc = tmp_path / "dropped.md"
-    shutil.copy(example_document(), doc)
-    w = make_window(qtbot, tmp_path, backend)
+def _drop_event(path: Path) -> QDropEvent:
     data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(doc))])
+    data.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(
         QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
-    w.dropEvent(event)
+    event._data = data  # the event does not own its mime data: keep it alive with it
+    return event
+
+
+def test_dropping_a_document_opens_it(qtbot, tmp_path, backend) -> None:
+    doc = tmp_path / "dropped.md"
+    shutil.copy(example_document(), doc)
+    w = make_window(qtbot, tmp_path, backend)
+    w.dropEvent(_drop_event(doc))
     assert w.document == doc and w.clip_panel.model.rowCount() == 7
     assert w.settings.recent_files()[0] == str(doc.resolve())
 
@@ -423,13 +428,7 @@ def test_media_opens_once_the_window_is_shown(qtbot, tmp_path, backend) -> None:
 def test_dropping_a_video_attaches_it(window, backend, tmp_path) -> None:
     video = tmp_path / "dropped.mkv"
     video.write_bytes(b"x")
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(video))])
-    event = QDropEvent(
-        QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
-    window.dropEvent(event)
+    window.dropEvent(_drop_event(video))
     assert backend.source.location == str(video)
     assert window.episode.title == "Hand-made episode"  # the document stays
 
@@ -454,3 +453,29 @@ def test_a_bad_project_file_is_named_in_the_banner(qtbot, tmp_path, backend) -> 
     assert w.open_document(doc)
     assert "notes.md.clipdesk.yaml" in w.banner.text()
     assert list(tmp_path.glob("notes.md.clipdesk.yaml.corrupt-*"))
+
+
+def test_files_that_are_not_documents_give_a_message_at_once(qtbot, tmp_path, backend) -> None:
+    """File › Open, the command line, Open recent and drag and drop all end in
+    open_document: a FIFO (reading it would block forever), a device, a folder and a huge
+    file are refused with the file named, and the window goes on."""
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.md"
+    with open(big, "wb") as f:
+        f.truncate(200 * 1024 * 1024)
+    w = make_window(qtbot, tmp_path, backend)
+    w.show()
+    for path, expect in [
+        (fifo, "named pipe"),
+        (Path("/dev/zero"), "device"),
+        (tmp_path, "folder"),
+        (big, "too large"),
+    ]:
+        with qtbot.waitSignal(messages.bus().posted) as blocker:
+            assert not w.open_document(path)
+        assert blocker.args[0].level is messages.Level.ERROR
+        assert f"{path}: " in w.banner.text() and expect in w.banner.text()
+    with qtbot.waitSignal(messages.bus().posted):
+        w.dropEvent(_drop_event(fifo))
+    assert "named pipe" in w.banner.text() and w.document is None

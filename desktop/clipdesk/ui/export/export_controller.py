@@ -294,6 +294,8 @@ class ExportController(QObject):
             level = messages.warning if plan.errors else messages.info
             n = len(plan.problems)
             level(f"{n} clip{'s' if n != 1 else ''} not exported: {lines[0]}", "\n".join(lines))
+        for note in plan.notes:
+            messages.info(note)
         if not plan.jobs:
             return []
         Path(settings.out_dir).expanduser().mkdir(parents=True, exist_ok=True)
