@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from clipdesk.cli_snap import add_snap_arguments, snap_for_export
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Episode
@@ -84,6 +85,7 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--json", action="store_true", help="print JSON lines: job updates, then a summary"
     )
+    add_snap_arguments(p)
     return p
 
 
@@ -119,6 +121,8 @@ def run_export(args: argparse.Namespace) -> int:
     )
     try:
         media = resolve_media(args.media, episode)
+        if args.snap_to_pauses is not None:
+            episode = snap_for_export(episode, media, args, sys.stdout)
         plan = plan_export(episode, settings, media)
     except PlanError as exc:
         where = f"{doc}: " if args.media is None else ""

@@ -9,9 +9,12 @@ word that follows (in) or after the word that precedes (out), never past the pau
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from clipdesk.core.episode import Clip, Episode
 
 DEFAULT_SNAP_DISTANCE_MS = 600
 DEFAULT_SNAP_MARGIN_MS = 120
@@ -139,3 +142,54 @@ def snap_clip(
 
 def _starts(pauses: Sequence[Pause]) -> list[int]:
     return [p.start_ms for p in pauses]
+
+
+@dataclass(frozen=True)
+class BoundMove:
+    """One bound of one clip moved into a pause."""
+
+    clip_id: str
+    bound: Bound
+    snapped_from: int
+    snapped_to: int
+    pause: Pause
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "clip_id": self.clip_id,
+            "bound": self.bound.value,
+            "snapped_from": self.snapped_from,
+            "snapped_to": self.snapped_to,
+            "moved_ms": self.snapped_to - self.snapped_from,
+            "pause": self.pause.to_dict(),
+        }
+
+
+def snap_episode(
+    episode: Episode,
+    pauses: Sequence[Pause],
+    clip_ids: Iterable[str] | None = None,
+    max_distance_ms: int = DEFAULT_SNAP_DISTANCE_MS,
+    margin_ms: int = DEFAULT_SNAP_MARGIN_MS,
+) -> tuple[Episode, list[BoundMove]]:
+    """A copy of episode with the bounds of the clips in clip_ids (all by default) snapped
+    to pauses, and every move made, in clip order (start before end)."""
+    wanted = None if clip_ids is None else set(clip_ids)
+    clips: list[Clip] = []
+    moves: list[BoundMove] = []
+    for clip in episode.clips:
+        if wanted is not None and clip.id not in wanted:
+            clips.append(clip)
+            continue
+        first, last = snap_clip(pauses, clip.start_ms, clip.end_ms, max_distance_ms, margin_ms)
+        start, end = clip.start_ms, clip.end_ms
+        for snap in (first, last):
+            if snap is None or not snap.moves or snap.pause is None or snap.target_ms is None:
+                continue
+            moves.append(BoundMove(clip.id, snap.bound, snap.time_ms, snap.target_ms, snap.pause))
+            if snap.bound is Bound.START:
+                start = snap.target_ms
+            else:
+                end = snap.target_ms
+        clips.append(dataclasses.replace(clip, start_ms=start, end_ms=end))
+    return dataclasses.replace(episode, clips=clips), moves
