@@ -79,7 +79,7 @@ class AudioCache:
                 arrays = [np.asarray(data[k], dtype=np.float32) for k in ("min", "max", "rms")]
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
+        except Exception:  # truncated, not a zip, wrong arrays: any of numpy's errors
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
