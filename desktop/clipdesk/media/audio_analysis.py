@@ -26,6 +26,7 @@ from clipdesk.core.atomic_file import write_atomic
 from clipdesk.core.pauses import Pause
 from clipdesk.media.audio_decode import (
     DECODE_RATE,
+    RESAMPLE,
     SPEECH_BAND,
     AnalysisCancelled,
     AudioError,
@@ -40,7 +41,12 @@ from clipdesk.media.tools import ToolMissing, Tools, find_tools
 
 # Part of every cache key: a change to decoding or reduction makes old entries unused.
 ANALYSIS_VERSION = 1
-_DECODE_PARAMS = {"v": ANALYSIS_VERSION, "rate": DECODE_RATE, "band": SPEECH_BAND}
+_DECODE_PARAMS = {
+    "v": ANALYSIS_VERSION,
+    "rate": DECODE_RATE,
+    "band": SPEECH_BAND,
+    "resample": RESAMPLE,
+}
 
 # on_progress(done_ms, total_ms or None when the length is not known)
 ProgressCallback = Callable[[int, int | None], None]
