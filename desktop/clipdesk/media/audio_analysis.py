@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -225,28 +224,15 @@ def _input_for(source: MediaLocation, tools: Tools) -> _Input:
 
 def _resolve_url(url: str) -> _Input:
     """The audio stream of a page or a direct media URL, found by yt-dlp once per decode."""
-    import yt_dlp  # imported late: slow to import, only needed for URLs
+    from clipdesk.media.stream_resolver import StreamError, extract_with_ytdlp, pick_streams
 
-    from clipdesk.media.stream_resolver import ydl_options
-
-    options: dict[str, Any] = {**ydl_options(), "format": AUDIO_FORMAT}
     try:
-        with yt_dlp.YoutubeDL(options) as ydl:
-            info = ydl.extract_info(url, download=False)
-    except Exception as exc:  # yt-dlp raises many kinds; the user needs one message
-        raise AudioError(f"{url}: yt-dlp could not read it: {exc}") from exc
-    if not isinstance(info, dict):
-        raise AudioError(f"{url}: yt-dlp found nothing to play")
-    if info.get("_type") == "playlist":
-        entries = [e for e in info.get("entries") or [] if isinstance(e, dict)]
-        if not entries:
-            raise AudioError(f"{url}: a playlist with no playable entry")
-        info = entries[0]
-    chosen = (info.get("requested_formats") or [info])[0]
-    stream = chosen.get("url") or info.get("url")
-    if not isinstance(stream, str) or not stream.startswith(("http://", "https://")):
+        info = extract_with_ytdlp(url, AUDIO_FORMAT)
+        stream, _, headers = pick_streams(info)  # one format: the audio, or all in one
+    except StreamError as exc:
+        raise AudioError(f"{url}: {exc}") from exc
+    if not stream.startswith(("http://", "https://")):
         raise AudioError(f"{url}: yt-dlp gave no http(s) stream")
-    headers = {str(k): str(v) for k, v in (chosen.get("http_headers") or {}).items()}
     duration = info.get("duration")
     ms = round(float(duration) * 1000) if isinstance(duration, (int, float)) else None
     return _Input(stream, headers, ms)
