@@ -85,21 +85,26 @@ def analyse_with_progress(
     )
     result: list[AudioAnalysis] = []
     failure: list[BaseException] = []
+    done = threading.Event()
 
     def work() -> None:
         try:
             result.append(task.run())
         except BaseException as exc:  # handed to the main thread
             failure.append(exc)
+        finally:
+            done.set()
 
     worker = threading.Thread(target=work, name=f"{label}-audio", daemon=True)
     worker.start()
     try:
-        while worker.is_alive():
-            worker.join(0.2)  # in slices: Ctrl-C stays responsive on the main thread
+        while not done.wait(0.2):  # in slices: Ctrl-C stays responsive on the main thread
+            pass
     except KeyboardInterrupt:
         task.cancel()
-        worker.join(5)
+        # An Event, not join(): a join interrupted by Ctrl-C can return at once after it,
+        # and the worker must live to reap the killed ffmpeg before the process exits.
+        done.wait(5)
         raise
     if failure:
         raise failure[0]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -142,3 +145,33 @@ def test_export_snaps_to_pauses_and_reports_each_move(
     lines = run.stdout.splitlines()
     assert sum(line.startswith("snapped: highlight-") for line in lines) == 0  # 420 ms > 300
     assert "snapped 0 bounds of 2 clips to pauses" in lines
+
+
+def test_ctrl_c_stops_the_analysis_and_its_ffmpeg(
+    talk: tuple[Path, SpeechTrack], tmp_path: Path, env: dict[str, str]
+) -> None:
+    video, _ = talk
+    log = tmp_path / "ffmpeg.log"
+    script = tmp_path / "slow-ffmpeg.sh"
+    # -re: decoding at playback speed, so it is still running when Ctrl-C comes.
+    script.write_text(
+        f'#!/bin/sh\necho "$$" >> "{log}"\nexec "{shutil.which("ffmpeg")}" -re "$@"\n'
+    )
+    script.chmod(0o755)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clipdesk", "pauses", str(video)],
+        env=dict(env, CLIPDESK_FFMPEG=str(script)),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not (log.exists() and log.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int(log.read_text().split()[0])
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(10) == 130
+    proc.communicate()
+    state = Path(f"/proc/{pid}/stat").read_text() if Path(f"/proc/{pid}").exists() else "gone"
+    assert state == "gone", f"ffmpeg outlived the interrupted command: {state}"
+    assert not list(Path(env["CLIPDESK_CONFIG_DIR"]).rglob("*.npz"))

@@ -108,6 +108,15 @@ def test_espeak_speech_pauses(folder: Path, tmp_path: Path) -> None:
     assert_pauses_match(inner_pauses(analysis, speech), speech.pauses_ms)
 
 
+def test_noise_gated_speech_with_digital_silence_in_its_pauses(
+    folder: Path, tmp_path: Path
+) -> None:
+    # No noise floor to measure: the threshold must still sit under the speech.
+    gated = synthetic_speech(GAPS_MS, seed=9, noise_db=-200.0, hum_db=-200.0)
+    analysis = analyse(write_aac(gated, folder / "gated.m4a"), cache=AudioCache(tmp_path))
+    assert_pauses_match(inner_pauses(analysis, gated), gated.pauses_ms)
+
+
 def test_snapping_moves_a_bound_inside_a_word_to_the_pause_before(
     speech_file: Path, track: SpeechTrack, tmp_path: Path
 ) -> None:
