@@ -1,4 +1,4 @@
-"""The cache folder without Qt is the one the window gets from QStandardPaths."""
+"""Settings, cache and log folders: the same as QStandardPaths, redirected for tests."""
 
 from __future__ import annotations
 
@@ -7,38 +7,43 @@ from pathlib import Path
 
 import pytest
 
-from clipdesk.core.app_dirs import cache_dir, media_cache_dir
+from clipdesk import app_dirs
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG layout")
 
 
-def test_override_redirects_the_cache() -> None:
-    env = {"CLIPDESK_CONFIG_DIR": "/tmp/cfg", "HOME": "/home/x"}
-    assert cache_dir(env) == Path("/tmp/cfg/cache")
-    assert media_cache_dir("audio", env) == Path("/tmp/cfg/cache/audio")
-    with pytest.raises(ValueError):
-        media_cache_dir("../elsewhere", env)
+def test_override_puts_every_folder_under_one_root(tmp_path: Path) -> None:
+    env = {"CLIPDESK_CONFIG_DIR": str(tmp_path), "XDG_CONFIG_HOME": "/elsewhere"}
+    assert app_dirs.config_dir(env) == tmp_path
+    assert app_dirs.cache_dir(env) == tmp_path / "cache"
+    assert app_dirs.log_dir(env) == tmp_path / "state" / "log"
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="XDG folders")
-def test_xdg_cache_home_is_followed_when_absolute() -> None:
-    assert cache_dir({"HOME": "/home/x"}) == Path("/home/x/.cache/Clipdesk/Clipdesk")
-    assert cache_dir({"HOME": "/home/x", "XDG_CACHE_HOME": "/var/c"}) == Path(
-        "/var/c/Clipdesk/Clipdesk"
-    )
-    assert cache_dir({"HOME": "/home/x", "XDG_CACHE_HOME": "rel"}) == Path(
-        "/home/x/.cache/Clipdesk/Clipdesk"
-    )
+def test_relative_xdg_values_are_ignored(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    env = {"XDG_CACHE_HOME": "relative/cache"}
+    assert app_dirs.cache_dir(env) == tmp_path / ".cache" / "Clipdesk" / "Clipdesk"
+    assert app_dirs.log_dir({}) == tmp_path / ".local/state/Clipdesk/Clipdesk/log"
 
 
-def test_same_folder_as_qstandardpaths(qapp, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_folders_match_qstandardpaths(qapp, monkeypatch, tmp_path: Path) -> None:
     from PySide6.QtCore import QStandardPaths
 
     monkeypatch.delenv("CLIPDESK_CONFIG_DIR", raising=False)
-    names = (qapp.applicationName(), qapp.organizationName())
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    names = qapp.organizationName(), qapp.applicationName()
+    qapp.setOrganizationName("Clipdesk")  # as clipdesk.app.create_app names it
     qapp.setApplicationName("Clipdesk")
-    qapp.setOrganizationName("Clipdesk")
     try:
-        where = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+        loc = QStandardPaths.StandardLocation
+
+        def qt(kind) -> Path:
+            return Path(QStandardPaths.writableLocation(kind))
+
+        assert app_dirs.config_dir() == qt(loc.AppConfigLocation)
+        assert app_dirs.cache_dir() == qt(loc.CacheLocation)
+        assert app_dirs.state_dir() == qt(loc.StateLocation)
     finally:
-        qapp.setApplicationName(names[0])
-        qapp.setOrganizationName(names[1])
-    assert cache_dir() == Path(where)
+        qapp.setOrganizationName(names[0])
+        qapp.setApplicationName(names[1])

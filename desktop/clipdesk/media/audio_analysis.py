@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from clipdesk.core.app_dirs import media_cache_dir
+from clipdesk import app_dirs
 from clipdesk.core.atomic_file import write_atomic
 from clipdesk.core.pauses import Pause
 from clipdesk.media.audio_decode import (
@@ -70,7 +70,7 @@ class AudioCache:
     """Fine levels per source as .npz files (no pickles) in one folder."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder if folder is not None else media_cache_dir("audio")
+        self.folder = folder if folder is not None else app_dirs.cache_dir() / "audio"
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.npz"

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from clipdesk.core.app_dirs import media_cache_dir
+from clipdesk import app_dirs
 from clipdesk.core.atomic_file import write_atomic
 from clipdesk.media.audio_decode import AnalysisCancelled, CancelToken
 from clipdesk.media.media_location import MediaLocation, SourceError
@@ -126,7 +126,7 @@ def extract_thumbnails(
         )
     except (SourceError, OSError) as exc:
         raise ThumbnailError(str(exc)) from exc
-    root = cache_root if cache_root is not None else media_cache_dir("thumbnails")
+    root = cache_root if cache_root is not None else app_dirs.cache_dir() / "thumbnails"
     folder = root / key
     cached = _load(folder, spacing_ms, height)
     if cached is not None:
