@@ -12,6 +12,7 @@ APT_PACKAGES=(
   xvfb                                              # a virtual screen for the GUI tests
   libglib2.0-bin                                    # gio: launches the desktop entry in a test
   desktop-file-utils appstream                      # validating the desktop entry and metainfo
+  espeak-ng                                         # speech with known pauses for the audio tests
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core   # Qt's xcb platform

@@ -17,7 +17,7 @@ from clipdesk.core.reader import read_document
 from clipdesk.core.timecode import format_clock
 from clipdesk.logs import DEFAULT_LEVEL, LEVEL_ENV, LEVELS, setup_logging
 
-SUBCOMMANDS = ("inspect", "export")
+SUBCOMMANDS = ("inspect", "export", "pauses")
 logger = logging.getLogger(__name__)
 
 
@@ -39,7 +39,8 @@ def gui_parser() -> argparse.ArgumentParser:
         prog="clipdesk",
         parents=[log_options()],
         description="Review, correct and export clips from long videos, driven by show notes.",
-        epilog="Headless: `clipdesk inspect DOC` and `clipdesk export DOC --out DIR` "
+        epilog="Headless: `clipdesk inspect DOC`, `clipdesk export DOC --out DIR` and "
+        "`clipdesk pauses MEDIA` "
         "(see `clipdesk inspect --help`).",
     )
     p.add_argument("document", nargs="?", type=Path, help="show notes to open (default: example)")
@@ -66,6 +67,9 @@ def headless_parser() -> argparse.ArgumentParser:
     from clipdesk.cli_export import add_export_parser
 
     add_export_parser(sub)
+    from clipdesk.cli_pauses import add_pauses_parser
+
+    add_pauses_parser(sub)
     return p
 
 
@@ -79,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
             args = headless_parser().parse_args(argv)
             if args.command == "inspect":
                 return run_inspect(args.document, args.json)
+            if args.command == "pauses":
+                from clipdesk.cli_pauses import run_pauses
+
+                return run_pauses(args)
             from clipdesk.cli_export import run_export
 
             return run_export(args)

@@ -19,13 +19,16 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from clipdesk.cli_snap import add_snap_arguments, snap_for_export
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
+from clipdesk.core.episode import Episode
 from clipdesk.core.errors import DocumentError
 from clipdesk.core.export_plan import (
     ExportMode,
     ExportPlan,
     ExportSettings,
+    MediaSource,
     PlanError,
     Selection,
     check_jobs,
@@ -81,6 +84,7 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--json", action="store_true", help="print JSON lines: job updates, then a summary"
     )
+    add_snap_arguments(p)
     return p
 
 
@@ -118,7 +122,13 @@ def run_export(args: argparse.Namespace) -> int:
         conflict=ConflictPolicy(args.on_conflict),
     )
     try:
-        request = export_request(doc, project, settings, media=args.media)
+        snap = None
+        if args.snap_to_pauses is not None:
+
+            def snap(episode: Episode, media: MediaSource) -> Episode:
+                return snap_for_export(episode, media, args, sys.stdout)
+
+        request = export_request(doc, project, settings, media=args.media, adjust=snap)
     except PlanError as exc:
         where = f"{doc}: " if args.media is None else ""
         return _fail(f"{where}{exc}")

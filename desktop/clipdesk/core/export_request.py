@@ -8,10 +8,11 @@ else the document's own URL; clip times moved into media time by the project's o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from clipdesk.core.episode import Episode
 from clipdesk.core.export_plan import (
     ExportPlan,
     ExportSettings,
@@ -50,9 +51,12 @@ def export_request(
     media: str | None = None,
     playing: str | None = None,
     selected_ids: Iterable[str] = (),
+    adjust: Callable[[Episode, MediaSource], Episode] | None = None,
 ) -> ExportRequest:
-    """Plan an export of the document as its project file has it. Raises PlanError (bad
-    settings, no usable media) or TemplateError (a bad file-name template)."""
+    """Plan an export of the document as its project file has it. `adjust` may move the
+    clips (in media time, knowing the source) before planning, e.g. snapping to pauses.
+    Raises PlanError (bad settings, no usable media) or TemplateError (a bad file-name
+    template)."""
     episode = project.store.episode
     if media and media.strip():
         source = resolve_media(media, episode)  # as typed: relative to the current folder
@@ -60,5 +64,8 @@ def export_request(
         source = resolve_media(
             export_location(document, project, playing), episode, document.parent
         )
-    plan = plan_export(in_media_time(episode, project.timebase), settings, source, selected_ids)
+    in_media = in_media_time(episode, project.timebase)
+    if adjust is not None:
+        in_media = adjust(in_media, source)
+    plan = plan_export(in_media, settings, source, selected_ids)
     return ExportRequest(settings, source, plan)

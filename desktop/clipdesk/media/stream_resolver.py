@@ -45,10 +45,10 @@ class ResolvedStream:
         return (time.time() if now is None else now) >= self.expires_at
 
 
-def ydl_options() -> dict[str, Any]:
+def ydl_options(format_selector: str = FORMAT_SELECTOR) -> dict[str, Any]:
     """Options for extraction only: no downloads, no files written, no prompts, fail fast."""
     return {
-        "format": FORMAT_SELECTOR,
+        "format": format_selector,
         "quiet": True,
         "no_warnings": True,
         "noprogress": True,
@@ -120,7 +120,7 @@ class StreamResolver:
     ) -> None:
         self.ttl_s = ttl_s
         self._clock = clock
-        self._extract = extract or _extract_with_ytdlp
+        self._extract = extract or extract_with_ytdlp
         self._cache: dict[str, ResolvedStream] = {}
         self._lock = threading.Lock()
         self.extractions = 0  # how many times yt-dlp actually ran (tests and logs)
@@ -166,12 +166,12 @@ class StreamResolver:
         return stream
 
 
-def _extract_with_ytdlp(url: str) -> dict[str, Any]:
+def extract_with_ytdlp(url: str, format_selector: str = FORMAT_SELECTOR) -> dict[str, Any]:
     import yt_dlp  # imported late: it is slow to import and only needed for URLs
 
     logger.info("yt-dlp: resolving %s", url)  # the log's formatter hides URL tokens
     try:
-        with yt_dlp.YoutubeDL(ydl_options()) as ydl:
+        with yt_dlp.YoutubeDL(ydl_options(format_selector)) as ydl:
             info = ydl.extract_info(url, download=False)
     except yt_dlp.utils.DownloadError as exc:
         raise StreamError(_clean(str(exc)) or f"yt-dlp could not resolve {url}") from exc
