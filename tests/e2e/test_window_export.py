@@ -253,17 +253,17 @@ def test_restored_queue_is_checked(qtbot, tmp_path: Path, demo_video: Path) -> N
     doc = _document(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    spec = {"job_id": "a1", "clip_id": "highlight-1", "source_kind": "local",
+    spec = {"job_id": "a1" * 6, "clip_id": "highlight-1", "source_kind": "local",
             "source": str(demo_video), "start_ms": 4000, "end_ms": 6000,
             "output": str(out / "first.mp4"), "conflict": "overwrite"}  # fmt: skip
-    hostile = dict(spec, job_id="b2", output=str(tmp_path / "nowhere" / "x.mp4"))
+    hostile = dict(spec, job_id="b2" * 6, output=str(tmp_path / "nowhere" / "x.mp4"))
     yaml_text = json.dumps(
         {"schema": 1, "export_queue": [{"spec": spec, "state": "queued"}, {"spec": hostile}]}
     )
     project_path(doc).write_text(yaml_text, encoding="utf-8")  # JSON is YAML
     window = _open(qtbot, tmp_path, doc, demo_video)
     queue = window.exports.queue
-    assert [j.id for j in queue.jobs] == ["a1"]
+    assert [j.id for j in queue.jobs] == ["a1" * 6]
     assert queue.jobs[0].spec.conflict.value == "rename"
     texts = [m.text for m in messages.bus().history]
     assert any("1 export not restored: export job 2: output folder" in t for t in texts), texts

@@ -28,6 +28,7 @@ from clipdesk.core.atomic_file import remove_stale_temporaries, write_atomic
 from clipdesk.core.bounds import EditRefused, Timebase, check_bounds
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
+from clipdesk.core.identifiers import is_clip_id
 
 SCHEMA = 1
 # The safe loader and dumper, in C when PyYAML was built with libyaml (about 10x faster:
@@ -380,7 +381,7 @@ class _Validator:
         if not isinstance(clips, dict):
             raise self.fail("'clips' must be a mapping of clip id to edits")
         out["clips"] = {
-            self.string(cid, "clip id"): self.edits(v, f"clips.{cid}") for cid, v in clips.items()
+            self.clip_id(cid, "clip id"): self.edits(v, f"clips.{cid}") for cid, v in clips.items()
         }
         out["added"] = [
             self.added(v, f"added[{i}]") for i, v in enumerate(self.listof(raw, "added"))
@@ -388,7 +389,7 @@ class _Validator:
         out["deleted"] = [
             self.deleted(v, f"deleted[{i}]") for i, v in enumerate(self.listof(raw, "deleted"))
         ]
-        out["order"] = [self.string(v, "order id") for v in self.listof(raw, "order")]
+        out["order"] = [self.clip_id(v, "order id") for v in self.listof(raw, "order")]
         settings = raw.get("export_settings") or {}
         if not isinstance(settings, dict):
             raise self.fail("'export_settings' must be a mapping")
@@ -416,6 +417,11 @@ class _Validator:
         if not isinstance(v, str):
             raise self.fail(f"{what} must be text (found {v!r})")
         return v
+
+    def clip_id(self, v: Any, what: str) -> str:
+        if not is_clip_id(v):
+            raise self.fail(f"{what} {v!r} is not a clip id (like highlight-3)")
+        return str(v)
 
     def review(self, v: Any, what: str) -> ReviewStatus:
         try:
@@ -449,12 +455,12 @@ class _Validator:
 
     def deleted(self, v: Any, where: str) -> dict[str, Any]:
         if isinstance(v, str):
-            return {"id": v, "match": None}
+            return {"id": self.clip_id(v, f"{where}.id"), "match": None}
         if not isinstance(v, dict) or "id" not in v:
             raise self.fail(f"{where} must be a clip id or a mapping with an id")
         rest = {k: x for k, x in v.items() if k != "id"}
         return {
-            "id": self.string(v["id"], f"{where}.id"),
+            "id": self.clip_id(v["id"], f"{where}.id"),
             "match": self.match(rest, where) if rest else None,
         }
 
@@ -488,7 +494,7 @@ class _Validator:
             if k not in v:
                 raise self.fail(f"{where} has no {k}")
         out: dict[str, Any] = {
-            "id": self.string(v["id"], f"{where}.id"),
+            "id": self.clip_id(v["id"], f"{where}.id"),
             "start_ms": self.integer(v["start_ms"], f"{where}.start_ms"),
             "end_ms": self.integer(v.get("end_ms"), f"{where}.end_ms", optional=True),
             "review": self.review(v.get("review", "unreviewed"), f"{where}.review"),

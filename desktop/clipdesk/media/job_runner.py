@@ -10,26 +10,26 @@ import contextlib
 import enum
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from clipdesk.core.export_plan import JobSpec, SourceKind
+from clipdesk.core.identifiers import check_job_id
 from clipdesk.core.naming import ConflictPolicy, with_suffix_number
 from clipdesk.core.timecode import format_clock
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
+from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale_parts
 from clipdesk.media.probe import ProbeError, check_clip, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
 from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.tools import ToolMissing, Tools
 
-TEMP_PREFIX = ".clipdesk-part-"
+TEMP_PREFIX = PREFIX
 CANCEL_GRACE_S = 1.5  # SIGINT first (ffmpeg stops cleanly), SIGKILL after this
 _SIDE_SUFFIXES = (".part", ".ytdl", ".temp", ".tmp")
 
@@ -143,19 +143,24 @@ class JobRunner:
         except ToolMissing as exc:
             return self._fail(str(exc))
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            # A run of this job killed with the app (restored from the project) left
-            # its temporary folder behind; one job never runs twice at once.
-            for stale in out_dir.glob(f"{TEMP_PREFIX}{spec.job_id}-*"):
-                shutil.rmtree(stale, ignore_errors=True)
-            work = out_dir / f"{TEMP_PREFIX}{spec.job_id}-{uuid.uuid4().hex[:6]}"
-            work.mkdir()
-        except OSError as exc:
-            return self._fail(f"cannot write to the output folder {out_dir}: {_os_reason(exc)}")
-        try:
+            check_job_id(spec.job_id)  # it becomes part of a folder name
+        except ValueError as exc:
+            return self._fail(str(exc))
+        with contextlib.ExitStack() as stack:
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                removed = remove_stale_parts(out_dir, spec.job_id)
+                if removed:
+                    self.on_log(
+                        f"[clipdesk] removed {len(removed)} temporary folder(s) of interrupted "
+                        f"runs: {', '.join(removed)}"
+                    )
+                work = stack.enter_context(part_folder(out_dir, spec.job_id))
+            except OSError as exc:
+                reason = _os_reason(exc)
+                return self._fail(f"cannot write to the output folder {out_dir}: {reason}")
             return self._run_in(work, final)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        raise AssertionError("unreachable")
 
     def _tools_needed(self) -> tuple[str, ...]:
         if self.spec.source_kind is SourceKind.REMOTE:
@@ -182,7 +187,8 @@ class JobRunner:
             self.source_info.forget(spec.source, info)
             self.on_log("[clipdesk] trying again with the URL instead of the shared information")
             for leftover in work.iterdir():
-                leftover.unlink(missing_ok=True)
+                if leftover.name != OWNER:  # the lock that marks the folder as in use
+                    leftover.unlink(missing_ok=True)
             result, _ = self._cut(work, final, None)
         return result
 

@@ -139,8 +139,8 @@ def test_bad_records_are_left_out_with_reasons(demo_video: Path, tmp_path: Path)
         ExportQueue.from_records({"spec": {}}, TOOLS)  # type: ignore[arg-type]
     good = ExportJob(fast_jobs(demo_video, tmp_path, 1)[0]).to_record()
     elsewhere = str(tmp_path / "gone" / "x.mp4")
-    escape = dict(good, spec=dict(good["spec"], job_id="e", output=elsewhere))
-    hidden = dict(good, spec=dict(good["spec"], job_id="h", output=str(tmp_path / ".profile")))
+    escape = dict(good, spec=dict(good["spec"], job_id="e" * 12, output=elsewhere))
+    hidden = dict(good, spec=dict(good["spec"], job_id="a" * 12, output=str(tmp_path / ".profile")))
     records = [
         {"state": "done"},
         {"spec": {"job_id": "x"}},
