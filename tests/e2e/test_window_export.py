@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from tests.gui.review_support import make_window
 from tests.support.demo_notes import show_notes
+from tests.support.project_files import write_project
 
 from clipdesk.core.episode import ReviewStatus
 from clipdesk.core.export_plan import ExportSettings, Selection
@@ -249,24 +250,27 @@ def test_a_url_document_exports_through_ytdlp(qtbot, tmp_path: Path, range_serve
 
 def test_restored_queue_is_checked(qtbot, tmp_path: Path, demo_video: Path) -> None:
     """The project file travels with the document: a queued job that writes outside a
-    folder that exists is refused with a message, and a recorded overwrite becomes rename."""
+    folder that exists, or into one nobody chose here, is refused with a message naming
+    it, and a recorded overwrite becomes rename."""
     doc = _document(tmp_path)
-    out = tmp_path / "out"
+    out = tmp_path / "clips"  # beside the document
     out.mkdir()
+    unchosen = tmp_path / "elsewhere"
+    unchosen.mkdir()
     spec = {"job_id": "a1" * 6, "clip_id": "highlight-1", "source_kind": "local",
             "source": str(demo_video), "start_ms": 4000, "end_ms": 6000,
             "output": str(out / "first.mp4"), "conflict": "overwrite"}  # fmt: skip
     hostile = dict(spec, job_id="b2" * 6, output=str(tmp_path / "nowhere" / "x.mp4"))
-    yaml_text = json.dumps(
-        {"schema": 1, "export_queue": [{"spec": spec, "state": "queued"}, {"spec": hostile}]}
-    )
-    project_path(doc).write_text(yaml_text, encoding="utf-8")  # JSON is YAML
+    planted = dict(spec, job_id="c3" * 6, output=str(unchosen / "x.mp4"))
+    records = [{"spec": spec, "state": "queued"}, {"spec": hostile}, {"spec": planted}]
+    write_project(doc, {"schema": 1, "export_queue": records})
     window = _open(qtbot, tmp_path, doc, demo_video)
     queue = window.exports.queue
     assert [j.id for j in queue.jobs] == ["a1" * 6]
     assert queue.jobs[0].spec.conflict.value == "rename"
-    texts = [m.text for m in messages.bus().history]
-    assert any("1 export not restored: export job 2: output folder" in t for t in texts), texts
+    texts = [m.text + "\n" + m.detail for m in messages.bus().history]
+    assert any("2 exports not restored: export job 2: output folder" in t for t in texts), texts
+    assert any(f"export job 3: output folder {str(unchosen)!r} was not chosen" in t for t in texts)
     assert window.exports.dock.isVisible()  # the unfinished job is offered
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from clipdesk.core.export_plan import JobSpec, check_output
+from clipdesk.core.restore_scope import RestoreScope
 from clipdesk.media.job_runner import CANCEL_GRACE_S, JobRunner, Outcome
 from clipdesk.media.progress import Progress
 from clipdesk.media.source_info import SourceInfoCache
@@ -411,9 +412,12 @@ class ExportQueue:
         records: list[dict[str, Any]],
         tools: Tools | None = None,
         max_workers: int = 2,
+        *,
+        scope: RestoreScope,
     ) -> ExportQueue:
         """A queue rebuilt from saved records; it waits for start(). A record that does
-        not pass JobSpec.from_dict is left out and its reason kept in restore_problems."""
+        not pass JobSpec.from_dict, or would write or read outside scope, is left out and
+        its reason kept in restore_problems."""
         if not isinstance(records, list):
             raise ValueError("the export queue must be a list of jobs")
         queue = cls(tools, max_workers)
@@ -423,6 +427,7 @@ class ExportQueue:
                 continue
             try:
                 spec = JobSpec.from_dict(rec["spec"])
+                scope.check(spec)
                 state = JobState(rec.get("state", "queued"))
             except ValueError as exc:
                 queue.restore_problems.append(f"export job {n}: {exc}")

@@ -28,6 +28,7 @@ from clipdesk.core.export_plan import (
     select_clips,
 )
 from clipdesk.core.naming import TemplateError
+from clipdesk.core.restore_scope import RestoreScope
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.ui import messages
 from clipdesk.ui.clip_table_model import Column
@@ -153,7 +154,9 @@ class ExportController(QObject):
         if project.export_queue:
             jobs = project.export_settings.get("jobs", 2) if project.export_settings else 2
             try:
-                queue = ExportQueue.from_records(project.export_queue, max_workers=jobs)
+                queue = ExportQueue.from_records(
+                    project.export_queue, max_workers=jobs, scope=self._restore_scope()
+                )
             except (ValueError, TypeError) as exc:
                 messages.warning(f"{project.path.name}: the export queue was not restored: {exc}")
             problems = queue.restore_problems
@@ -175,6 +178,17 @@ class ExportController(QObject):
                 f"{n} export{'s' if n != 1 else ''} did not finish last time: "
                 "press Start in the export queue to run them."
             )
+
+    def _restore_scope(self) -> RestoreScope:
+        """Folders chosen for exports here and this document's own media."""
+        w = self.window
+        media = [
+            self.media_location(),
+            w.requested_media,
+            w.settings.media_for(w.document) if w.document is not None else None,
+            w.episode.url if w.episode is not None else None,
+        ]
+        return RestoreScope.of(w.document, w.settings.export_folders(), media)
 
     def _on_session_closing(self, session: EditSession) -> None:
         """The document closes: record the queue as it stands (jobs cut short are
@@ -261,6 +275,7 @@ class ExportController(QObject):
             messages.error(f"Could not export: {exc}")
             return []
         self.session.project.set_export_settings(settings.to_dict())
+        w.settings.add_export_folder(Path(settings.out_dir).expanduser())
         if plan.problems:
             lines = [f"{p.title}: {p.reason}" for p in plan.problems]
             level = messages.warning if plan.errors else messages.info

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.clip_panel.kinds_changed.connect(lambda _kinds: self.sync.refresh())
         self.player_view.add_clip_action(self.sync.act_play_clip)
         self.player_view.add_clip_action(self.sync.act_loop_clip)
+        self.requested_media: str | None = None  # the media given with the open document
         self.media = MediaBinding(
             self.player, self.player_view, self.settings, self.background, resolver, self
         )
@@ -250,6 +251,7 @@ class MainWindow(QMainWindow):
         if not self.exports.may_leave_document():  # the answer was: keep exporting
             return False
         self.set_episode(episode, path)
+        self.requested_media = media  # restored export jobs may read it (export_controller)
         self.editing.open(path)
         if path.resolve() != example_document().resolve():
             self.settings.add_recent_file(path)

@@ -11,6 +11,7 @@ from pathlib import Path
 from export_frames import local_job
 
 from clipdesk.core.export_plan import ExportMode
+from clipdesk.core.restore_scope import RestoreScope
 from clipdesk.media.export_queue import ExportJob, ExportQueue
 from clipdesk.media.job_runner import JobRunner, Outcome
 from clipdesk.media.part_folders import part_folder, remove_stale_parts
@@ -32,7 +33,8 @@ def test_hostile_job_id_in_a_restored_record_is_refused(demo_video: Path, tmp_pa
     out.mkdir()
     spec = local_job(demo_video, out / "x.mp4", 0, 1_000, ExportMode.FAST)
     record = ExportJob(dataclasses.replace(spec, job_id=HOSTILE)).to_record()
-    queue = ExportQueue.from_records([record], TOOLS)
+    scope = RestoreScope.of(None, [out], [str(demo_video)])
+    queue = ExportQueue.from_records([record], TOOLS, scope=scope)
     assert queue.jobs == []
     assert queue.restore_problems == [
         f"export job 1: bad job id {HOSTILE!r} (expected 12 hexadecimal digits)"
