@@ -37,6 +37,7 @@ from clipdesk.core.export_plan import (
 from clipdesk.core.naming import DEFAULT_TEMPLATE, ConflictPolicy, TemplateError
 from clipdesk.core.project_file import Project, ProjectFileError
 from clipdesk.core.timecode import format_eta
+from clipdesk.core.user_dirs import fallback_projects_dir
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.media.tools import find_tools
 
@@ -134,7 +135,7 @@ def with_project(episode: Episode, doc: Path) -> Episode:
     reported on stderr and left where it is (the window moves it aside when it opens the
     document), and the document is exported alone."""
     timebase = Timebase()
-    project = Project(doc, ClipStore(episode), timebase)
+    project = Project(doc, ClipStore(episode), timebase, fallback_dir=fallback_projects_dir())
     try:
         messages = project.read_only_apply()
     except ProjectFileError as exc:

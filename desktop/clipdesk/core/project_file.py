@@ -16,6 +16,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as _dt
+import errno
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from clipdesk.core.bounds import EditRefused, Timebase, check_bounds
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
 from clipdesk.core.identifiers import is_clip_id
+from clipdesk.core.project_lock import LockHolder, ProjectLock, acquire
 
 SCHEMA = 1
 # The safe loader and dumper, in C when PyYAML was built with libyaml (about 10x faster:
@@ -65,9 +68,25 @@ class ProjectFileError(ValueError):
         return f"{self.path}: {self.message}"
 
 
+class ProjectReadOnly(OSError):
+    """This window may not write the project file (another holds it, or it is newer)."""
+
+
 def project_path(document: Path | str) -> Path:
     document = Path(document)
     return document.with_name(document.name + SUFFIX)
+
+
+def fallback_project_path(document: Path | str, folder: Path) -> Path:
+    """Where the project file of a document in a folder that cannot be written lives:
+    in folder (the user's data folder), keyed by the document's absolute path."""
+    document = Path(document).absolute()
+    key = hashlib.sha256(os.fsencode(document)).hexdigest()[:16]
+    return folder / f"{key}-{document.name}{SUFFIX}"
+
+
+# A folder that refuses writes: the project file goes to the fallback folder instead.
+_UNWRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 @dataclass
@@ -84,6 +103,7 @@ class LoadResult:
     loaded: bool = False  # a project file was found and applied
     moved_aside: Path | None = None
     messages: list[str] = field(default_factory=list)
+    read_only: str = ""  # why this window saves nothing, when it does not
 
 
 @dataclass(frozen=True)
@@ -110,9 +130,20 @@ class Project:
     are then are the document's, and only differences from them are written.
     """
 
-    def __init__(self, document: Path | str, store: ClipStore, timebase: Timebase) -> None:
+    def __init__(
+        self,
+        document: Path | str,
+        store: ClipStore,
+        timebase: Timebase,
+        fallback_dir: Path | None = None,
+    ) -> None:
         self.document = Path(document)
         self.path = project_path(self.document)
+        # Where the project file goes when the document's folder cannot be written.
+        self.fallback_dir = fallback_dir
+        # Why this window must not write the project file ("" when it may).
+        self.read_only = ""
+        self._lock: ProjectLock | None = None
         self.store = store
         self.timebase = timebase
         self.media: MediaBinding | None = None
@@ -208,27 +239,106 @@ class Project:
         """Write the project file atomically: the given snapshot (from to_data(), which
         is safe to write from another thread) or the current state. Raises OSError when
         it cannot be written."""
+        if self.read_only:
+            raise ProjectReadOnly(errno.EROFS, self.read_only, str(self.path))
         if data is None:
             data = self.to_data()
         text = "# Clipdesk project file: edits to the document beside it.\n" + yaml.dump(
             data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=100
         )
-        write_atomic(self.path, text)
+        try:
+            write_atomic(self.path, text)
+        except OSError as exc:
+            # The folder became read-only (a remount, changed permissions): go on in
+            # the fallback folder rather than lose the edits.
+            if exc.errno not in _UNWRITABLE or not self._relocate():
+                raise
+            write_atomic(self.path, text)
         return self.path
+
+    # -- the lock and the file's place ---------------------------------------------
+    def _relocate(self) -> bool:
+        """Move to the fallback folder (once); False when there is none."""
+        if self.fallback_dir is None or self.path != project_path(self.document):
+            return False
+        target = fallback_project_path(self.document, self.fallback_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.release()
+        self.path = target
+        self._take_lock()
+        if self.read_only:
+            raise ProjectReadOnly(errno.EROFS, self.read_only, str(self.path))
+        return True
+
+    def _take_lock(self) -> str:
+        """Lock self.path, relocating when its folder cannot be written; a message for
+        the user when this window ends up somewhere else or read-only, else ""."""
+        try:
+            got = acquire(self.path)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            beside = self.path == project_path(self.document)
+            if exc.errno in _UNWRITABLE and beside and self.fallback_dir is not None:
+                self.path = fallback_project_path(self.document, self.fallback_dir)
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as again:
+                    self.read_only = f"neither the document's folder nor {self.path.parent} "
+                    self.read_only += f"can be written ({again.strerror or again})"
+                    return f"{self.document.name}: {self.read_only}; edits are not saved."
+                note = self._take_lock()
+                return note or (
+                    f"The folder of {self.document.name} cannot be written ({reason}): "
+                    f"its edits are saved in {self.path}."
+                )
+            self.read_only = f"{self.path.name} cannot be locked ({reason})"
+            return f"{self.read_only}: this window saves nothing."
+        if isinstance(got, LockHolder):
+            self.read_only = f"{self.path.name} is open in {got.describe()}"
+            return (
+                f"{self.read_only}: this window shows it read-only and saves nothing. "
+                "Close the other window to edit here."
+            )
+        self._lock = got
+        return ""
+
+    def release(self) -> None:
+        """Let go of the lock (the document is closing)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def rebind(self, document: Path | str) -> None:
+        """The document was saved under a new name: its project file goes along."""
+        self.release()
+        self.document = Path(document)
+        self.path = project_path(self.document)
+        self.read_only = ""
+        self._take_lock()
 
     # -- loading -------------------------------------------------------------------
     def load(self) -> LoadResult:
         """Apply the project file, if there is one. Never raises for a bad file: it is
         moved aside, the document stays as read, and the result says what happened."""
         result = LoadResult()
-        remove_stale_temporaries(self.path)
-        if not self.path.exists():
+        note = self._take_lock()
+        if note:
+            result.messages.append(note)
+        result.read_only = self.read_only
+        if not self.read_only:
+            remove_stale_temporaries(self.path)
+        source = self._newest_source()
+        if source is None:
             return result
         try:
-            data = read_project(self.path)
+            data = read_project(source)
             result.messages.extend(self._apply(data))
             result.loaded = True
         except ProjectFileError as exc:
+            if self.read_only or source != self.path:
+                # Not ours to move: another window holds it, or its folder is read-only.
+                result.messages.insert(0, f"{exc}; the document opens without it.")
+                return result
             result.moved_aside = move_aside(self.path)
             where = (
                 f"it was moved to {result.moved_aside.name}"
@@ -242,9 +352,22 @@ class Project:
         """Apply the project file without touching it: no moving aside, no clean-up of
         temporaries (a window may be writing it right now). For headless readers such as
         `clipdesk export`. Raises ProjectFileError for a bad file; returns messages."""
-        if not self.path.exists():
-            return []
-        return self._apply(read_project(self.path))
+        source = self._newest_source()
+        return [] if source is None else self._apply(read_project(source))
+
+    def _newest_source(self) -> Path | None:
+        """The newer of the project file beside the document and the one in the
+        fallback folder (saved there while the document's folder was read-only)."""
+        places = [project_path(self.document)]
+        if self.fallback_dir is not None:
+            places.append(fallback_project_path(self.document, self.fallback_dir))
+        found = []
+        for place in places:
+            try:
+                found.append((os.stat(place).st_mtime_ns, place))
+            except OSError:
+                continue
+        return max(found)[1] if found else None
 
     def _apply(self, data: dict[str, Any]) -> list[str]:
         messages: list[str] = []

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QWidget
 
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip
 from clipdesk.core.project_file import MediaBinding as ProjectMedia
-from clipdesk.core.project_file import project_path
 from clipdesk.core.writer import WriteError, write_document
 from clipdesk.ui import messages
 from clipdesk.ui.clip_table_model import Column
@@ -34,6 +33,20 @@ if TYPE_CHECKING:
     from clipdesk.ui.main_window import MainWindow
 
 DIRTY_MARK = "• "
+READ_ONLY_MARK = " [read-only]"
+
+
+def ask_to_discard(parent: QWidget, text: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Edits not saved",
+        text,
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
+
+
 # Media choices worth recording in the project file: the user's own. A found sidecar,
 # the example video or the document's URL are found again on every open.
 RECORDED_ORIGINS = ("explicit", "remembered")
@@ -78,6 +91,17 @@ class DocumentEditing(QObject):
         self._title = ""
         self._undo: list[Callable[[], None]] = []
         self.save_as_path: Callable[[Path], Path | None] = self._ask_save_path
+        self.confirm_discard: Callable[[str], bool] = lambda text: ask_to_discard(window, text)
+        # Shown above the player while the project file is read-only for this window.
+        self.read_only_banner = QLabel(window)
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "#readOnlyBanner { background: #fff3cd; color: #664d03; padding: 6px; "
+            "border: 1px solid #ffe69c; }"
+        )
+        window.player_view.layout().insertWidget(0, self.read_only_banner)
+        self.read_only_banner.hide()
         table = window.clip_panel.table
         self.time_delegate = TimeDelegate(table)
         self.time_delegate.refused.connect(messages.warning)
@@ -149,9 +173,34 @@ class DocumentEditing(QObject):
             if c.line
         }
         self._title = w.windowTitle()
+        if project.read_only:
+            self._title += READ_ONLY_MARK
+            self.read_only_banner.setText(
+                f"Read-only: {project.read_only}. Edits made here are not saved."
+            )
+            self.read_only_banner.show()
         self._update_dirty(force=True)
         self.session_changed.emit(session)
         return session
+
+    def may_close(self) -> bool:
+        """Whether the document may close: asks when edits would be lost (the project
+        file cannot be written, or this window is read-only)."""
+        session = self.session
+        if session is None:
+            return True
+        self.window.details.commit_note()
+        saver = session.autosaver
+        saver.flush()
+        saver.wait()
+        if not saver.unsaved:
+            return True
+        project = session.project
+        why = project.read_only or f"{project.path} could not be written"
+        return self.confirm_discard(
+            f"The edits to {session.project.document.name} are not saved ({why}). "
+            "Close anyway and lose them?"
+        )
 
     def close(self) -> bool:
         """Save the project file and take the editing parts out. True when saved."""
@@ -171,10 +220,11 @@ class DocumentEditing(QObject):
         w.sync.set_timebase(None)
         w.player_view.seek_bar.set_offset(0)
         self.offset_box.hide()
+        self.read_only_banner.hide()
         self._fill_empty_menu()
         self._dirty = False
         if self._title:
-            w.setWindowTitle(self._title)
+            w.setWindowTitle(self._title.removesuffix(READ_ONLY_MARK))
         self.session_changed.emit(None)
         return ok
 
@@ -315,8 +365,7 @@ class DocumentEditing(QObject):
         if path != w.document:
             assert w.document is not None
             self._title = self._title.replace(w.document.name, path.name)
-            project.document = path
-            project.path = project_path(path)
+            project.rebind(path)
             w.document = path
             w.episode.path = path
             w.media.document = path

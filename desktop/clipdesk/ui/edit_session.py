@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.project_file import LoadResult, Project
+from clipdesk.core.user_dirs import fallback_projects_dir
 from clipdesk.ui import messages
 from clipdesk.ui.autosave import Autosaver
 from clipdesk.ui.edit_actions import EditActions
@@ -45,7 +46,7 @@ class EditSession:
         self.stack = QUndoStack(host)
         self.editor = ClipEditor(store, self.stack, self.timebase, host)
         self.editor.refused.connect(messages.warning)
-        self.project = Project(document, store, self.timebase)
+        self.project = Project(document, store, self.timebase, fallback_dir=fallback_projects_dir())
         self.load_result: LoadResult = self.project.load()
         for text in self.load_result.messages:
             messages.warning(text)
@@ -74,6 +75,7 @@ class EditSession:
             return True
         self.closed = True
         ok = self.autosaver.close()
+        self.project.release()
         self.actions.detach()
         self.timeline.detach()
         for widget in (self.timeline, self.offset_edit):

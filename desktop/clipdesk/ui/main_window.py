@@ -381,6 +381,9 @@ class MainWindow(QMainWindow):
         self.media.window_shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.editing.may_close():  # edits that cannot be saved: the user said keep
+            event.ignore()
+            return
         if not self.exports.may_close():  # it closes the window again once jobs stopped
             event.ignore()
             return
