@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.support.demo_notes import show_notes
+from tests.support.project_files import write_project
 
 from clipdesk.media.demo_video import make_demo_video
 
@@ -68,8 +69,8 @@ def test_project_file_is_applied(demo_video: Path, tmp_path: Path) -> None:
     """Review, edited bounds, added and deleted clips and the offset come from the project
     file, as in the window; --no-project exports the document alone."""
     doc = show_notes(tmp_path, "https://www.example.org/watch?v=demo1234567")
-    project = tmp_path / "notes.md.clipdesk.yaml"
-    project.write_text(
+    project = write_project(
+        doc,
         """schema: 1
 offset_ms: 2000
 clips:
@@ -81,7 +82,6 @@ added:
   - {id: clip-1, kind: clip, title: Added, start_ms: 40000, end_ms: 41000, review: approved}
   - {id: clip-2, kind: clip, title: Not approved, start_ms: 45000, end_ms: 46000}
 """,
-        encoding="utf-8",
     )
     out = tmp_path / "out"
     run = clipdesk(str(doc), "--out", str(out), "--only", "approved", "--media",
@@ -110,8 +110,7 @@ added:
 
 def test_bad_project_file_warns_and_exports_the_document(demo_video: Path, tmp_path: Path) -> None:
     doc = show_notes(tmp_path, "https://www.example.org/watch?v=demo1234567")
-    project = tmp_path / "notes.md.clipdesk.yaml"
-    project.write_text("schema: 1\noffset_ms: [oops\n", encoding="utf-8")
+    project = write_project(doc, "schema: 1\noffset_ms: [oops\n")
     out = tmp_path / "out"
     run = clipdesk(str(doc), "--out", str(out), "--only", "highlights", "--media",
                    str(demo_video), "--mode", "fast", "--jobs", "1", "--json")  # fmt: skip

@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from clipdesk.core.project_file import project_path
+from clipdesk.core.project_text import seal
 
 
-def write_project(doc: Path, data: dict[str, Any]) -> Path:
-    """Write data as the project file of doc (JSON is YAML)."""
+def write_project(doc: Path, data: dict[str, Any] | str) -> Path:
+    """Write data (or YAML text) as the project file of doc, sealed as Clipdesk seals
+    it (JSON is YAML)."""
     path = project_path(doc)
-    path.write_text(json.dumps(data), encoding="utf-8")
+    text = data if isinstance(data, str) else json.dumps(data) + "\n"
+    path.write_bytes(seal(text))
     return path

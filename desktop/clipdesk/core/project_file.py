@@ -32,12 +32,30 @@ from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
 from clipdesk.core.identifiers import is_clip_id
 from clipdesk.core.project_lock import LockHolder, ProjectLock, acquire
+from clipdesk.core.project_text import (
+    ProjectTextError,
+    check_no_aliases,
+    declared_schema,
+    read_bounded,
+    seal,
+    unseal,
+)
 
 SCHEMA = 1
 # The safe loader and dumper, in C when PyYAML was built with libyaml (about 10x faster:
 # autosave runs on the GUI thread). Both build only plain data: no tags, no objects.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _SafeDumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    """Never anchors and aliases, even for an object that appears twice: readers
+    refuse them."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 SUFFIX = ".clipdesk.yaml"
 # Clip fields a project file records; the rest come from the document.
 EDIT_FIELDS = ("start_ms", "end_ms", "title", "review", "note")
@@ -68,6 +86,14 @@ class ProjectFileError(ValueError):
         return f"{self.path}: {self.message}"
 
 
+class ProjectFileNewer(ProjectFileError):
+    """A project file of a newer schema: opened read-only, never moved aside."""
+
+    def __init__(self, path: Path, schema: int) -> None:
+        super().__init__(path, f"uses schema {schema}, newer than this Clipdesk reads ({SCHEMA})")
+        self.schema = schema
+
+
 class ProjectReadOnly(OSError):
     """This window may not write the project file (another holds it, or it is newer)."""
 
@@ -75,6 +101,10 @@ class ProjectReadOnly(OSError):
 def project_path(document: Path | str) -> Path:
     document = Path(document)
     return document.with_name(document.name + SUFFIX)
+
+
+def backup_path(project_file: Path) -> Path:
+    return project_file.with_name(project_file.name + ".bak")
 
 
 def fallback_project_path(document: Path | str, folder: Path) -> Path:
@@ -144,6 +174,7 @@ class Project:
         # Why this window must not write the project file ("" when it may).
         self.read_only = ""
         self._lock: ProjectLock | None = None
+        self._on_disk: bytes | None = None  # what the last save wrote (the lock holder's)
         self.store = store
         self.timebase = timebase
         self.media: MediaBinding | None = None
@@ -246,15 +277,30 @@ class Project:
         text = "# Clipdesk project file: edits to the document beside it.\n" + yaml.dump(
             data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=100
         )
+        sealed = seal(text)
         try:
-            write_atomic(self.path, text)
+            self._back_up()
+            write_atomic(self.path, sealed)
         except OSError as exc:
             # The folder became read-only (a remount, changed permissions): go on in
             # the fallback folder rather than lose the edits.
             if exc.errno not in _UNWRITABLE or not self._relocate():
                 raise
-            write_atomic(self.path, text)
+            write_atomic(self.path, sealed)
+        self._on_disk = sealed
         return self.path
+
+    def _back_up(self) -> None:
+        """Keep the version about to be replaced as DOC.clipdesk.yaml.bak, when it is
+        whole (a damaged file must not replace a good backup)."""
+        previous = self._on_disk
+        if previous is None:
+            try:
+                previous = read_bounded(self.path)
+                unseal(previous)
+            except (OSError, ProjectTextError):
+                return
+        write_atomic(backup_path(self.path), previous)
 
     # -- the lock and the file's place ---------------------------------------------
     def _relocate(self) -> bool:
@@ -265,6 +311,7 @@ class Project:
         target.parent.mkdir(parents=True, exist_ok=True)
         self.release()
         self.path = target
+        self._on_disk = None
         self._take_lock()
         if self.read_only:
             raise ProjectReadOnly(errno.EROFS, self.read_only, str(self.path))
@@ -314,6 +361,7 @@ class Project:
         self.document = Path(document)
         self.path = project_path(self.document)
         self.read_only = ""
+        self._on_disk = None
         self._take_lock()
 
     # -- loading -------------------------------------------------------------------
@@ -334,6 +382,12 @@ class Project:
             data = read_project(source)
             result.messages.extend(self._apply(data))
             result.loaded = True
+        except ProjectFileNewer as exc:
+            # Written by a newer Clipdesk: neither moved aside nor written over.
+            self.release()
+            self.read_only = f"{source.name} was written by a newer Clipdesk"
+            result.read_only = self.read_only
+            result.messages.insert(0, f"{exc}: it is left as it is and this window saves nothing.")
         except ProjectFileError as exc:
             if self.read_only or source != self.path:
                 # Not ours to move: another window holds it, or its folder is read-only.
@@ -345,15 +399,41 @@ class Project:
                 if result.moved_aside
                 else "it could not be moved aside"
             )
-            result.messages.insert(0, f"{exc}; {where} and the document opens without it.")
+            restored = self._apply_backup(result)
+            then = restored or "the document opens without it"
+            result.messages.insert(0, f"{exc}; {where} and {then}.")
         return result
+
+    def _apply_backup(self, result: LoadResult) -> str:
+        """Apply the backup of a project file that could not be used; what was done,
+        or "" when there is no usable backup."""
+        backup = backup_path(self.path)
+        try:
+            data = read_project(backup)
+        except ProjectFileError:
+            return ""
+        result.messages.extend(self._apply(data))
+        result.loaded = True
+        saved = f", saved {data['saved_at']}" if data.get("saved_at") else ""
+        return f"the previous version was restored from {backup.name}{saved}"
 
     def read_only_apply(self) -> list[str]:
         """Apply the project file without touching it: no moving aside, no clean-up of
         temporaries (a window may be writing it right now). For headless readers such as
         `clipdesk export`. Raises ProjectFileError for a bad file; returns messages."""
         source = self._newest_source()
-        return [] if source is None else self._apply(read_project(source))
+        if source is None:
+            return []
+        try:
+            return self._apply(read_project(source))
+        except ProjectFileNewer:
+            raise
+        except ProjectFileError as exc:
+            result = LoadResult()
+            restored = self._apply_backup(result)
+            if not restored:
+                raise
+            return [f"{exc}; {restored}.", *result.messages]
 
     def _newest_source(self) -> Path | None:
         """The newer of the project file beside the document and the one in the
@@ -465,21 +545,35 @@ def _key(match: dict[str, Any]) -> tuple[Any, ...]:
 
 def read_project(path: Path) -> dict[str, Any]:
     """Read and validate a project file into plain, typed values (review as ReviewStatus,
-    kind as ClipKind). Raises ProjectFileError with a message naming what is wrong."""
+    kind as ClipKind). Raises ProjectFileError with a message naming what is wrong
+    (ProjectFileNewer for a file of a newer schema)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProjectFileError(path, f"cannot be read ({exc})") from None
+        raw_bytes = read_bounded(path)
+        schema = declared_schema(raw_bytes)
+        if schema is not None and schema > SCHEMA:
+            raise ProjectFileNewer(path, schema)
+        text = unseal(raw_bytes)
+        check_no_aliases(text, _SafeLoader)
+    except OSError as exc:
+        raise ProjectFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    except ProjectTextError as exc:
+        raise ProjectFileError(path, str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise _not_yaml(path, exc) from None
     try:
         raw = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ProjectFileError(path, f"is not valid YAML{where}") from None
+        raise _not_yaml(path, exc) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # Values the safe constructor cannot build (2026-02-31) or runaway nesting.
         raise ProjectFileError(path, f"cannot be read ({type(exc).__name__}: {exc})") from None
     return _Validator(path).project(raw)
+
+
+def _not_yaml(path: Path, exc: yaml.YAMLError) -> ProjectFileError:
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark is not None else ""
+    return ProjectFileError(path, f"is not valid YAML{where}")
 
 
 class _Validator:
@@ -494,10 +588,12 @@ class _Validator:
             raise self.fail("is not a Clipdesk project file (no mapping at the top)")
         schema = raw.get("schema")
         if schema != SCHEMA:
-            if isinstance(schema, int) and schema > SCHEMA:
-                raise self.fail(f"uses schema {schema}, newer than this Clipdesk reads ({SCHEMA})")
+            if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
+                raise ProjectFileNewer(self.path, schema)
             raise self.fail(f"has no valid schema number (found {schema!r})")
         out: dict[str, Any] = {}
+        saved_at = raw.get("saved_at")
+        out["saved_at"] = saved_at[:40] if isinstance(saved_at, str) else ""
         out["offset_ms"] = self.integer(raw.get("offset_ms", 0), "offset_ms")
         out["media"] = self.media(raw.get("media"))
         clips = raw.get("clips") or {}
