@@ -39,6 +39,7 @@ from clipdesk.core.project_file import Project, ProjectFileError
 from clipdesk.core.timecode import format_eta
 from clipdesk.core.user_dirs import fallback_projects_dir
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+from clipdesk.media.job_runner import STALL_S
 from clipdesk.media.tools import find_tools
 
 ONLY_CHOICES = ("highlights", "key-points", "segments", "clips", "approved")
@@ -78,6 +79,13 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="file-name template; fields {video_id} {slug} {index} {kind} {start} {end}",
     )
     p.add_argument(
+        "--stall-timeout",
+        type=float,
+        default=STALL_S,
+        metavar="S",
+        help=f"fail a clip whose cut shows no progress for S seconds ({STALL_S:g})",
+    )
+    p.add_argument(
         "--no-project",
         action="store_true",
         help="ignore the project file beside the document (DOC.clipdesk.yaml)",
@@ -99,6 +107,8 @@ def run_export(args: argparse.Namespace) -> int:
     doc: Path = args.document
     if not 1 <= args.jobs <= MAX_JOBS:
         return _fail(f"--jobs must be between 1 and {MAX_JOBS}")
+    if not 0 < args.stall_timeout <= 86_400:
+        return _fail("--stall-timeout must be more than 0 and at most 86400 seconds")
     try:
         episode = read_document(doc)
     except DocumentError as exc:
@@ -126,7 +136,7 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(f"{where}{exc}")
     except TemplateError as exc:
         return _fail(str(exc))
-    return _run_plan(plan, settings, doc, args.json, sys.stdout)
+    return _run_plan(plan, settings, doc, args.json, sys.stdout, args.stall_timeout)
 
 
 def with_project(episode: Episode, doc: Path) -> Episode:
@@ -151,7 +161,12 @@ def _warn(message: str) -> None:
 
 
 def _run_plan(
-    plan: ExportPlan, settings: ExportSettings, doc: Path, as_json: bool, out: TextIO
+    plan: ExportPlan,
+    settings: ExportSettings,
+    doc: Path,
+    as_json: bool,
+    out: TextIO,
+    stall_s: float = STALL_S,
 ) -> int:
     printer = _Printer(out, as_json, total=len(plan.jobs))
     for problem in plan.problems:
@@ -160,7 +175,7 @@ def _run_plan(
         code = 1 if plan.errors or not plan.problems else 0
         printer.summary([], plan, ok=code == 0, note="nothing to export")
         return code
-    queue = ExportQueue(find_tools(), max_workers=settings.jobs)
+    queue = ExportQueue(find_tools(), max_workers=settings.jobs, stall_s=stall_s)
     order = {s.job_id: i for i, s in enumerate(plan.jobs, start=1)}
     queue.subscribe(lambda event, job: printer.update(event, job, order))
     queue.add(plan.jobs)

@@ -21,7 +21,7 @@ from typing import Any
 
 from clipdesk.core.export_plan import JobSpec, check_output
 from clipdesk.core.restore_scope import RestoreScope
-from clipdesk.media.job_runner import CANCEL_GRACE_S, JobRunner, Outcome
+from clipdesk.media.job_runner import CANCEL_GRACE_S, STALL_S, JobRunner, Outcome
 from clipdesk.media.progress import Progress
 from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.tools import Tools, find_tools
@@ -99,8 +99,10 @@ class ExportQueue:
         max_workers: int = 2,
         grace_s: float = CANCEL_GRACE_S,
         share_source_info: bool = True,
+        stall_s: float = STALL_S,
     ) -> None:
         self._tools = tools
+        self.stall_s = stall_s  # a job without progress this long fails
         # One yt-dlp extraction per remote source instead of one per clip.
         self.source_info = SourceInfoCache() if share_source_info else None
         self._max = max(1, int(max_workers))
@@ -306,6 +308,7 @@ class ExportQueue:
                     on_log=lambda line, j=job: self._on_log(j, line),
                     grace_s=self.grace_s,
                     source_info=self.source_info,
+                    stall_s=self.stall_s,
                 )
                 self._reset(job)
                 job.state = JobState.RUNNING

@@ -13,6 +13,7 @@ import shlex
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +27,14 @@ from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
 from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale_parts
 from clipdesk.media.probe import ProbeError, check_clip, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
-from clipdesk.media.source_info import SourceInfoCache
+from clipdesk.media.source_info import SourceInfoCache, SourceStalled
 from clipdesk.media.tools import ToolMissing, Tools
 
 TEMP_PREFIX = PREFIX
 CANCEL_GRACE_S = 1.5  # SIGINT first (ffmpeg stops cleanly), SIGKILL after this
+# A job whose tool shows no progress (no new output, no media time gained) for this long
+# is stopped and fails: a stalled server would otherwise hold the batch forever.
+STALL_S = 60.0
 _SIDE_SUFFIXES = (".part", ".ytdl", ".temp", ".tmp")
 
 
@@ -59,6 +63,7 @@ class JobRunner:
         on_log: Callable[[str], None] | None = None,
         grace_s: float = CANCEL_GRACE_S,
         source_info: SourceInfoCache | None = None,
+        stall_s: float = STALL_S,
     ) -> None:
         self.spec = spec
         self.tools = tools
@@ -71,6 +76,9 @@ class JobRunner:
         self._proc: subprocess.Popen[bytes] | None = None
         self._exited = threading.Event()
         self.pgid: int | None = None
+        self.stall_s = stall_s
+        self._active_at = time.monotonic()  # the last sign of progress of the child
+        self._stalled = False
 
     # -- control -------------------------------------------------------------
     def cancel(self) -> None:
@@ -91,6 +99,25 @@ class JobRunner:
         if not exited.wait(self.grace_s):
             self.on_log(f"[clipdesk] no exit {self.grace_s:g} s after SIGINT: killing the job")
             self._signal_group(signal.SIGKILL)
+
+    def _touch(self) -> None:
+        self._active_at = time.monotonic()
+
+    def _watch_stall(self, exited: threading.Event) -> None:
+        """Stop the child when it shows no progress for stall_s."""
+        step = min(0.25, self.stall_s / 4)
+        while not exited.wait(step):
+            if time.monotonic() - self._active_at > self.stall_s:
+                self._stalled = True
+                self.on_log(f"[clipdesk] no progress for {self.stall_s:g} s: stopping the job")
+                self._signal_group(signal.SIGKILL)
+                return
+
+    def _stall_error(self) -> str:
+        return (
+            f"no progress for {self.stall_s:g} s: the source stopped sending data "
+            "(the job was stopped)"
+        )
 
     def _signal_group(self, sig: signal.Signals) -> None:
         if self.pgid is None:
@@ -123,6 +150,8 @@ class JobRunner:
                 env=env,
             )
             self._proc, self._exited, self.pgid = proc, exited, proc.pid
+            self._touch()
+        threading.Thread(target=self._watch_stall, args=(exited,), daemon=True).start()
         stream = proc.stderr if stdout is not None else proc.stdout
         assert stream is not None
         for raw in stream:
@@ -176,9 +205,15 @@ class JobRunner:
             return self._cut(work, final, None)[0]
         info: Path | None = None
         if self.source_info is not None:
-            info = self.source_info.get(
-                spec.source, self._read_source_info, lambda: self._cancelled
-            )
+            try:
+                info = self.source_info.get(
+                    spec.source, self._read_source_info, lambda: self._cancelled
+                )
+            except SourceStalled:
+                return self._fail(
+                    f"the source sent nothing for {self.stall_s:g} s; the batch does not "
+                    "try it again"
+                )
             if self._cancelled:
                 return RunResult(Outcome.CANCELLED, "cancelled")
         result, tool_failed = self._cut(work, final, info)
@@ -200,6 +235,7 @@ class JobRunner:
 
         def line(text: str) -> None:
             if text:
+                self._touch()
                 self.on_log(text)
                 tail.append(text)
 
@@ -211,6 +247,8 @@ class JobRunner:
             return "failed"
         if rc is None or self._cancelled:
             return "cancelled"
+        if self._stalled:
+            return "stalled"
         if rc != 0:
             self.on_log(f"[clipdesk] could not read the source information: {_reason(tail)}")
             return "failed"
@@ -229,11 +267,19 @@ class JobRunner:
         parser = ProgressParser(spec.duration_ms, self.on_progress)
         tail: list[str] = []
         damage = ""
+        gained = [-1]  # the furthest media time the tool reported
 
         def line(text: str) -> None:
             nonlocal damage
-            if not text or parser.feed(text):
+            if not text:
                 return
+            if parser.feed(text):
+                last = parser.last
+                if last is not None and last.out_ms > gained[0]:
+                    gained[0] = last.out_ms
+                    self._touch()  # progress: media time went on
+                return
+            self._touch()
             self.on_log(text)
             if not damage and any(m in text.lower() for m in _DAMAGE_MARKERS):
                 damage = text.strip()
@@ -246,6 +292,8 @@ class JobRunner:
             return self._fail(f"{tool} could not start: {_os_reason(exc)}"), False
         if rc is None or self._cancelled:
             return RunResult(Outcome.CANCELLED, "cancelled"), False
+        if self._stalled:
+            return self._fail(self._stall_error()), False
         if rc != 0:
             return self._fail(f"{tool} failed (exit {rc}): {_reason(tail)}"), True
         if damage:
