@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
 import time
@@ -40,6 +41,7 @@ from clipdesk.core.timecode import format_eta
 from clipdesk.core.user_dirs import fallback_projects_dir
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.media.job_runner import STALL_S
+from clipdesk.media.part_folders import remove_stale_parts
 from clipdesk.media.tools import find_tools
 
 ONLY_CHOICES = ("highlights", "key-points", "segments", "clips", "approved")
@@ -160,6 +162,29 @@ def _warn(message: str) -> None:
     print(f"clipdesk export: warning: {message}", file=sys.stderr)
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop as Ctrl-C does (cancel the jobs, remove temporaries)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _announce_stale_parts(out_dir: Path) -> None:
+    """Temporary folders of runs that were killed (their lock is free) go, loudly."""
+    removed = remove_stale_parts(out_dir)
+    if removed:
+        n = len(removed)
+        _warn(
+            f"removed {n} temporary folder{'s' if n != 1 else ''} left in {out_dir} by an "
+            f"interrupted run: {', '.join(removed)}"
+        )
+
+
 def _run_plan(
     plan: ExportPlan,
     settings: ExportSettings,
@@ -175,22 +200,37 @@ def _run_plan(
         code = 1 if plan.errors or not plan.problems else 0
         printer.summary([], plan, ok=code == 0, note="nothing to export")
         return code
+    for folder in sorted({Path(j.output).parent for j in plan.jobs}):
+        _announce_stale_parts(folder)
     queue = ExportQueue(find_tools(), max_workers=settings.jobs, stall_s=stall_s)
     order = {s.job_id: i for i, s in enumerate(plan.jobs, start=1)}
     queue.subscribe(lambda event, job: printer.update(event, job, order))
     queue.add(plan.jobs)
     started = time.monotonic()
-    queue.start()
+    stops = (signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in stops}
     try:
+        queue.start()
         # Waiting in slices keeps Ctrl-C responsive on the main thread.
         while not queue.wait(timeout=0.2):
             pass
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        for sig in stops:  # a second signal must not cut the clean-up short
+            signal.signal(sig, signal.SIG_IGN)
         queue.cancel_all()
         queue.wait(timeout=10)
         elapsed = time.monotonic() - started
-        printer.summary(queue.jobs, plan, ok=False, elapsed=elapsed, note="interrupted")
-        return 130
+        signum = exc.signum if isinstance(exc, _Stopped) else signal.SIGINT
+        note = (
+            "interrupted"
+            if signum == signal.SIGINT
+            else f"stopped by {signal.Signals(signum).name}"
+        )
+        printer.summary(queue.jobs, plan, ok=False, elapsed=elapsed, note=note)
+        return 128 + signum
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     jobs = queue.jobs
     ok = all(j.state is JobState.DONE for j in jobs) and not plan.errors
     printer.summary(jobs, plan, ok=ok, elapsed=time.monotonic() - started)

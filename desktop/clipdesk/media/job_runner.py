@@ -23,6 +23,7 @@ from clipdesk.core.export_plan import JobSpec, SourceKind
 from clipdesk.core.identifiers import check_job_id
 from clipdesk.core.naming import ConflictPolicy, with_suffix_number
 from clipdesk.core.timecode import format_clock
+from clipdesk.media.child_guard import guarded_argv, preexec_for
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
 from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale_parts
 from clipdesk.media.probe import ProbeError, check_clip, probe_media
@@ -140,27 +141,54 @@ class JobRunner:
             if self._cancelled:
                 return None
             exited = threading.Event()
-            proc = subprocess.Popen(
-                argv,
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=stdout if stdout is not None else subprocess.PIPE,
-                stderr=subprocess.PIPE if stdout is not None else subprocess.STDOUT,
-                start_new_session=True,  # own process group: cancel reaches ffmpeg too
-                env=env,
-            )
+            # The guard kills the group when this process dies, however it dies: it
+            # sees end of file on this pipe, whose write end only we hold.
+            watch_r, watch_w = os.pipe()
+            guarded = guarded_argv(argv, watch_r)
+            try:
+                proc = subprocess.Popen(
+                    guarded or argv,
+                    cwd=cwd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=stdout if stdout is not None else subprocess.PIPE,
+                    stderr=subprocess.PIPE if stdout is not None else subprocess.STDOUT,
+                    start_new_session=True,  # own process group: cancel reaches ffmpeg too
+                    env=env,
+                    pass_fds=(watch_r,) if guarded else (),
+                    preexec_fn=preexec_for(guarded is not None),
+                )
+            except BaseException:
+                os.close(watch_w)
+                raise
+            finally:
+                os.close(watch_r)
             self._proc, self._exited, self.pgid = proc, exited, proc.pid
             self._touch()
         threading.Thread(target=self._watch_stall, args=(exited,), daemon=True).start()
         stream = proc.stderr if stdout is not None else proc.stdout
         assert stream is not None
-        for raw in stream:
-            on_line(raw.decode("utf-8", "replace").rstrip("\r\n"))
-        rc = proc.wait()
-        exited.set()
-        # yt-dlp may be gone while its ffmpeg lives on: sweep the whole group.
-        self._signal_group(signal.SIGKILL)
+        try:
+            for raw in stream:
+                on_line(raw.decode("utf-8", "replace").rstrip("\r\n"))
+            rc = proc.wait()
+        finally:
+            exited.set()
+            # yt-dlp may be gone while its ffmpeg lives on: sweep the whole group.
+            self._signal_group(signal.SIGKILL)
+            os.close(watch_w)
+            self._wait_group_gone()
         return rc
+
+    def _wait_group_gone(self, timeout_s: float = 3.0) -> None:
+        """Orphans of the guard (the tool, yt-dlp's ffmpeg) are reaped by init a moment
+        after the kill: the job ends only once none of its processes is left."""
+        deadline = time.monotonic() + timeout_s
+        while self.pgid is not None and time.monotonic() < deadline:
+            try:
+                os.killpg(self.pgid, 0)
+            except (ProcessLookupError, PermissionError):
+                return
+            time.sleep(0.01)
 
     # -- the run -------------------------------------------------------------
     def run(self) -> RunResult:

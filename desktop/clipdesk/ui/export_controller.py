@@ -30,6 +30,7 @@ from clipdesk.core.export_plan import (
 from clipdesk.core.naming import TemplateError
 from clipdesk.core.restore_scope import RestoreScope
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+from clipdesk.media.part_folders import remove_stale_parts
 from clipdesk.ui import messages
 from clipdesk.ui.clip_table_model import Column
 from clipdesk.ui.document_editing import is_example
@@ -283,7 +284,15 @@ class ExportController(QObject):
             level(f"{n} clip{'s' if n != 1 else ''} not exported: {lines[0]}", "\n".join(lines))
         if not plan.jobs:
             return []
-        Path(settings.out_dir).expanduser().mkdir(parents=True, exist_ok=True)
+        out_dir = Path(settings.out_dir).expanduser()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        removed = remove_stale_parts(out_dir)
+        if removed:
+            messages.info(
+                f"Removed {len(removed)} temporary folder(s) an interrupted export left in "
+                f"{out_dir}.",
+                "\n".join(removed),
+            )
         self.queue.max_workers = settings.jobs
         jobs = self.queue.add(plan.jobs)
         for job in jobs:
