@@ -9,7 +9,9 @@ When the tool exits, the guard exits with its status. When the pipe reports end 
 file, Clipdesk is gone, however it died (SIGKILL included): the guard kills the whole
 group, itself last. The tool also gets PR_SET_PDEATHSIG, so it dies if the guard does.
 SIGINT (a cancel) reaches the tool directly through the group; the guard ignores it
-and waits for the tool.
+and waits for the tool. SIGTERM to the guard (a cancel the tool ignored) kills the
+tool, reaps it, then the rest of the group: the job's processes are gone at once
+instead of waiting, orphaned, for init.
 """
 
 from __future__ import annotations
@@ -69,6 +71,13 @@ def main(argv: list[str]) -> int:
     except OSError as exc:
         print(f"[clipdesk] cannot start {argv[2]}: {exc.strerror or exc}", file=sys.stderr)
         return 127
+
+    def stop_tool(*_: object) -> None:
+        tool.kill()
+        tool.wait()
+        _kill_group()
+
+    signal.signal(signal.SIGTERM, stop_tool)
     watched = [fd]
     pidfd = -1
     with contextlib.suppress(AttributeError, OSError):

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from clipdesk.core.export_plan import JobSpec, SourceKind
+from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.core.identifiers import check_job_id
 from clipdesk.core.naming import ConflictPolicy, with_suffix_number
 from clipdesk.core.timecode import format_clock
 from clipdesk.media.child_guard import guarded_argv, preexec_for
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
 from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale_parts
-from clipdesk.media.probe import ProbeError, check_clip, probe_media
+from clipdesk.media.probe import ProbeError, check_clip, preroll_s, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
 from clipdesk.media.source_info import SourceInfoCache, SourceStalled
 from clipdesk.media.tools import ToolMissing, Tools
@@ -79,6 +79,7 @@ class JobRunner:
         self.pgid: int | None = None
         self.stall_s = stall_s
         self._active_at = time.monotonic()  # the last sign of progress of the child
+        self._guarded = False  # the child is the guard (child_guard), not the tool
         self._stalled = False
 
     # -- control -------------------------------------------------------------
@@ -99,7 +100,16 @@ class JobRunner:
     def _kill_after_grace(self, exited: threading.Event) -> None:
         if not exited.wait(self.grace_s):
             self.on_log(f"[clipdesk] no exit {self.grace_s:g} s after SIGINT: killing the job")
-            self._signal_group(signal.SIGKILL)
+            self._kill_now(exited)
+
+    def _kill_now(self, exited: threading.Event) -> None:
+        if self._guarded and self.pgid is not None:
+            # The guard kills and reaps the tool itself (no orphan left for init).
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pgid, signal.SIGTERM)
+            if exited.wait(0.5):
+                return
+        self._signal_group(signal.SIGKILL)
 
     def _touch(self) -> None:
         self._active_at = time.monotonic()
@@ -111,7 +121,7 @@ class JobRunner:
             if time.monotonic() - self._active_at > self.stall_s:
                 self._stalled = True
                 self.on_log(f"[clipdesk] no progress for {self.stall_s:g} s: stopping the job")
-                self._signal_group(signal.SIGKILL)
+                self._kill_now(exited)
                 return
 
     def _stall_error(self) -> str:
@@ -163,6 +173,7 @@ class JobRunner:
             finally:
                 os.close(watch_r)
             self._proc, self._exited, self.pgid = proc, exited, proc.pid
+            self._guarded = guarded is not None
             self._touch()
         threading.Thread(target=self._watch_stall, args=(exited,), daemon=True).start()
         stream = proc.stderr if stdout is not None else proc.stdout
@@ -335,7 +346,13 @@ class JobRunner:
             probed = probe_media(self.tools.ffprobe, produced)
         except ProbeError as exc:
             return self._fail(str(exc)), False
-        why = check_clip(probed, spec.duration_ms)
+        preroll = None
+        if spec.mode is ExportMode.FAST:
+            try:
+                preroll = preroll_s(self.tools.ffprobe, produced)
+            except ProbeError as exc:
+                return self._fail(str(exc)), False
+        why = check_clip(probed, spec.duration_ms, preroll)
         if why:
             return self._fail(f"{why}: {_reason(tail)}" if _has_error(tail) else why), False
         try:
