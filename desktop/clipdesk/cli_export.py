@@ -30,6 +30,7 @@ from clipdesk.core.export_plan import (
     ExportPlan,
     ExportSettings,
     PlanError,
+    PlanProblem,
     Selection,
     in_media_time,
     plan_export,
@@ -117,6 +118,8 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{doc}: {exc.strerror or exc}")
+    for notice in episode.warnings:  # as `clipdesk inspect` prints them
+        print(notice.as_warning(doc), file=sys.stderr)
     if not args.no_project:
         episode = with_project(episode, doc)
     out_dir: Path = args.out
@@ -138,7 +141,21 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(f"{where}{exc}")
     except TemplateError as exc:
         return _fail(str(exc))
+    plan.problems += unreadable_clips(episode, settings.only)
     return _run_plan(plan, settings, doc, args.json, sys.stdout, args.stall_timeout)
+
+
+def unreadable_clips(episode: Episode, only: Selection) -> list[PlanProblem]:
+    """Clips the document names but that could not be read (a time such as 99:99):
+    each is a clip that cannot be exported, so the export fails rather than passing."""
+    if only is Selection.APPROVED:
+        return []  # a clip that could not be read was never approved
+    kind = only.kind
+    return [
+        PlanProblem("", "", f"line {n.line}: {n.message}", error=True)
+        for n in episode.warnings
+        if n.dropped is not None and (kind is None or n.dropped is kind)
+    ]
 
 
 def with_project(episode: Episode, doc: Path) -> Episode:
@@ -257,7 +274,7 @@ class _Printer:
                 json.dumps(
                     {
                         "event": "skipped",
-                        "clip_id": clip_id,
+                        "clip_id": clip_id or None,  # None: a clip that could not be read
                         "title": title,
                         "reason": reason,
                         "error": error,
@@ -267,7 +284,10 @@ class _Printer:
             )
         else:
             label = "error" if error else "skipped"
-            self._write(f"{label}: {clip_id} {title!r}: {reason}")
+            what = (
+                f"{clip_id} {title!r}: " if clip_id else "a clip of the document cannot be read: "
+            )
+            self._write(f"{label}: {what}{reason}")
 
     def update(self, event: str, job: ExportJob | None, order: dict[str, int]) -> None:
         if job is None or event not in ("changed", "added"):

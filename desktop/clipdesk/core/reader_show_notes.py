@@ -134,8 +134,8 @@ class ShowNotesReader:
         ]  # lines as parsed: no ending, no trailing space
 
     # -- helpers -----------------------------------------------------------
-    def warn(self, index: int, message: str) -> None:
-        self.ep.warnings.append(Notice(index + 1 if index >= 0 else 0, message))
+    def warn(self, index: int, message: str, dropped: ClipKind | None = None) -> None:
+        self.ep.warnings.append(Notice(index + 1 if index >= 0 else 0, message, dropped))
 
     def next_id(self, kind: ClipKind) -> str:
         n = self.counters.get(kind, 0) + 1
@@ -318,7 +318,9 @@ class ShowNotesReader:
         if not ranges:
             if link_start is None:
                 self.warn(
-                    heading, f"highlight {title[:50]!r} has no clip command and no time; skipped"
+                    heading,
+                    f"highlight {title[:50]!r} has no clip command and no time; skipped",
+                    ClipKind.HIGHLIGHT,
                 )
                 return
             self.warn(heading, f"highlight {title[:50]!r} has no clip command: end unknown")
@@ -433,7 +435,7 @@ class ShowNotesReader:
         for i, body in self.bullets(block):
             found = self.find_time(i, body)
             if found is None:
-                self.warn(i, "key point without a time; skipped")
+                self.warn(i, "key point without a time; skipped", ClipKind.KEY_POINT)
                 continue
             start, spans, before, after = found
             title, summary = _title_and_text(before, after)
