@@ -4,12 +4,12 @@ once per batch. The real yt-dlp and ffmpeg against the loopback Range server."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from tests.e2e.test_export_remote import jobs_for
+from tests.support.processes import group_alive
 
 from clipdesk.core.export_plan import ExportMode
 from clipdesk.media.export_queue import ExportQueue, JobState
@@ -18,14 +18,6 @@ from clipdesk.media.tools import find_tools
 TOOLS = find_tools()
 STALL_S = 2.0
 pytestmark = pytest.mark.network
-
-
-def _group_gone(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 def test_stall_after_headers_fails_the_job_and_the_batch_goes_on(
@@ -54,7 +46,7 @@ def test_stall_after_headers_fails_the_job_and_the_batch_goes_on(
     assert jobs[0].error.startswith(f"no progress for {STALL_S:g} s: the source stopped")
     assert jobs[1].state is JobState.DONE, jobs[1].error
     assert [p.name for p in out.iterdir()] == [Path(good[0].output).name]
-    assert all(_group_gone(g) for g in pgids)
+    assert not any(group_alive(g) for g in pgids)
 
 
 def test_stall_before_headers_is_paid_once_per_batch(

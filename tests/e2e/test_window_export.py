@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from tests.gui.review_support import make_window
 from tests.support.demo_notes import show_notes
+from tests.support.processes import descendants
 from tests.support.project_files import write_project
 
 from clipdesk.core.episode import ReviewStatus
@@ -51,24 +52,6 @@ def _open(qtbot, tmp_path: Path, doc: Path, media: Path | None, backend=None) ->
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.waitUntil(lambda: window.player.length > 0, timeout=15_000)
     return window
-
-
-def _child_processes() -> list[str]:
-    """Names of this process's children (ffmpeg, yt-dlp...) still alive."""
-    me = os.getpid()
-    names = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # The command name is in parentheses and may hold spaces; the ppid follows it.
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == me:
-            names.append(stat.split("(", 1)[1].rsplit(")", 1)[0])
-    return names
 
 
 def _duration_s(path: Path) -> float:
@@ -173,7 +156,9 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
     window.close()
     assert len(questions) == 2
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
-    assert [p for p in _child_processes() if p != "Xvfb"] == []  # no ffmpeg left behind
+    assert [
+        p for p in descendants(os.getpid()).values() if p != "Xvfb"
+    ] == []  # no ffmpeg left behind
     done_names = {Path(j.output).name for j in queue.jobs if j.state is JobState.DONE}
     assert len(done_names) in (2, 3)  # the first batch, and maybe the first of this one
     assert {f.name for f in out.iterdir()} == done_names  # no partial file

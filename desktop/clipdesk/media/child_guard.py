@@ -51,6 +51,28 @@ def preexec_for(guarded: bool) -> Callable[[], None] | None:
     return None if guarded else die_with_parent
 
 
+def group_cpu_ticks(pgid: int) -> int | None:
+    """CPU time (clock ticks) the living processes of a group have used, from /proc;
+    None where there is no /proc. A tool that waits on a stalled server uses none."""
+    proc = "/proc"
+    if not os.path.isdir(proc):
+        return None
+    total = 0
+    for name in os.listdir(proc):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"{proc}/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        # fields[2] is the process group, fields[11] and [12] user and system time.
+        if len(fields) > 12 and int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
 def _kill_group() -> None:
     with contextlib.suppress(OSError):
         os.killpg(os.getpgrp(), signal.SIGKILL)

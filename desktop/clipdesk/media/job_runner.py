@@ -23,7 +23,7 @@ from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.core.identifiers import check_job_id
 from clipdesk.core.naming import ConflictPolicy, with_suffix_number
 from clipdesk.core.timecode import format_clock
-from clipdesk.media.child_guard import guarded_argv, preexec_for
+from clipdesk.media.child_guard import group_cpu_ticks, guarded_argv, preexec_for
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
 from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale_parts
 from clipdesk.media.probe import ProbeError, check_clip, preroll_s, probe_media
@@ -115,9 +115,18 @@ class JobRunner:
         self._active_at = time.monotonic()
 
     def _watch_stall(self, exited: threading.Event) -> None:
-        """Stop the child when it shows no progress for stall_s."""
+        """Stop the child when it shows no progress for stall_s: no output, no media time
+        gained, and no CPU used (yt-dlp -J says nothing until it is done, and a loaded
+        machine can take seconds to start it; a wait on a stalled server uses no CPU)."""
         step = min(0.25, self.stall_s / 4)
+        cpu: int | None = None
         while not exited.wait(step):
+            idle = time.monotonic() - self._active_at
+            if idle > step and self.pgid is not None:
+                now = group_cpu_ticks(self.pgid)
+                if now is not None and cpu is not None and now > cpu:
+                    self._touch()
+                cpu = now
             if time.monotonic() - self._active_at > self.stall_s:
                 self._stalled = True
                 self.on_log(f"[clipdesk] no progress for {self.stall_s:g} s: stopping the job")
