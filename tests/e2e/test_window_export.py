@@ -13,6 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from tests.support.demo_notes import show_notes
+from tests.support.processes import descendants
+from tests.support.project_files import write_project
 from tests.support.review_window import make_window
 
 from clipdesk.core.episode import ReviewStatus
@@ -50,24 +52,6 @@ def _open(qtbot, tmp_path: Path, doc: Path, media: Path | None, backend=None) ->
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.waitUntil(lambda: window.player.length > 0, timeout=15_000)
     return window
-
-
-def _child_processes() -> list[str]:
-    """Names of this process's children (ffmpeg, yt-dlp...) still alive."""
-    me = os.getpid()
-    names = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # The command name is in parentheses and may hold spaces; the ppid follows it.
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == me:
-            names.append(stat.split("(", 1)[1].rsplit(")", 1)[0])
-    return names
 
 
 def _duration_s(path: Path) -> float:
@@ -172,7 +156,9 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
     window.close()
     assert len(questions) == 2
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
-    assert [p for p in _child_processes() if p != "Xvfb"] == []  # no ffmpeg left behind
+    assert [
+        p for p in descendants(os.getpid()).values() if p != "Xvfb"
+    ] == []  # no ffmpeg left behind
     done_names = {Path(j.output).name for j in queue.jobs if j.state is JobState.DONE}
     assert len(done_names) in (2, 3)  # the first batch, and maybe the first of this one
     assert {f.name for f in out.iterdir()} == done_names  # no partial file
@@ -249,24 +235,27 @@ def test_a_url_document_exports_through_ytdlp(qtbot, tmp_path: Path, range_serve
 
 def test_restored_queue_is_checked(qtbot, tmp_path: Path, demo_video: Path) -> None:
     """The project file travels with the document: a queued job that writes outside a
-    folder that exists is refused with a message, and a recorded overwrite becomes rename."""
+    folder that exists, or into one nobody chose here, is refused with a message naming
+    it, and a recorded overwrite becomes rename."""
     doc = _document(tmp_path)
-    out = tmp_path / "out"
+    out = tmp_path / "clips"  # beside the document
     out.mkdir()
-    spec = {"job_id": "a1", "clip_id": "highlight-1", "source_kind": "local",
+    unchosen = tmp_path / "elsewhere"
+    unchosen.mkdir()
+    spec = {"job_id": "a1" * 6, "clip_id": "highlight-1", "source_kind": "local",
             "source": str(demo_video), "start_ms": 4000, "end_ms": 6000,
             "output": str(out / "first.mp4"), "conflict": "overwrite"}  # fmt: skip
-    hostile = dict(spec, job_id="b2", output=str(tmp_path / "nowhere" / "x.mp4"))
-    yaml_text = json.dumps(
-        {"schema": 1, "export_queue": [{"spec": spec, "state": "queued"}, {"spec": hostile}]}
-    )
-    project_path(doc).write_text(yaml_text, encoding="utf-8")  # JSON is YAML
+    hostile = dict(spec, job_id="b2" * 6, output=str(tmp_path / "nowhere" / "x.mp4"))
+    planted = dict(spec, job_id="c3" * 6, output=str(unchosen / "x.mp4"))
+    records = [{"spec": spec, "state": "queued"}, {"spec": hostile}, {"spec": planted}]
+    write_project(doc, {"schema": 1, "export_queue": records})
     window = _open(qtbot, tmp_path, doc, demo_video)
     queue = window.exports.queue
-    assert [j.id for j in queue.jobs] == ["a1"]
+    assert [j.id for j in queue.jobs] == ["a1" * 6]
     assert queue.jobs[0].spec.conflict.value == "rename"
-    texts = [m.text for m in messages.bus().history]
-    assert any("1 export not restored: export job 2: output folder" in t for t in texts), texts
+    texts = [m.text + "\n" + m.detail for m in messages.bus().history]
+    assert any("2 exports not restored: export job 2: output folder" in t for t in texts), texts
+    assert any(f"export job 3: output folder {str(unchosen)!r} was not chosen" in t for t in texts)
     assert window.exports.dock.isVisible()  # the unfinished job is offered
 
 

@@ -40,10 +40,17 @@ class Notice:
 
     line: int
     message: str
+    # The kind of a clip the document names but that could not be read (so it is not
+    # in the episode): exporting it fails rather than passing in silence.
+    dropped: ClipKind | None = None
 
     def render(self, path: Path | str | None = None) -> str:
         where = f"{path}:{self.line}" if path is not None else f"line {self.line}"
         return f"{where}: {self.message}"
+
+    def as_warning(self, path: Path | str) -> str:
+        """The line `clipdesk inspect` and `clipdesk export` print: FILE:LINE: warning: …"""
+        return f"{path}:{self.line}: warning: {self.message}"
 
 
 @dataclass

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus
+from clipdesk.core.identifiers import check_job_id, is_clip_id
 from clipdesk.core.media_location import is_url
 from clipdesk.core.naming import (
     DEFAULT_TEMPLATE,
@@ -186,6 +187,9 @@ class JobSpec:
             raise ValueError(f"job spec is missing {exc.args[0]!r}") from None
         except (TypeError, ValueError) as exc:
             raise ValueError(f"bad job spec: {exc}") from None
+        check_job_id(spec.job_id)  # it names the job's temporary folder
+        if not is_clip_id(spec.clip_id):
+            raise ValueError(f"bad clip id {spec.clip_id!r}")
         if spec.source_kind is SourceKind.REMOTE:
             check_url(spec.source)
         if spec.end_ms <= spec.start_ms or spec.start_ms < 0:

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from clipdesk.core.export_plan import JobSpec, check_output
-from clipdesk.media.job_runner import CANCEL_GRACE_S, JobRunner, Outcome
+from clipdesk.core.restore_scope import RestoreScope
+from clipdesk.media.job_runner import CANCEL_GRACE_S, STALL_S, JobRunner, Outcome
 from clipdesk.media.progress import Progress
 from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.tools import Tools, find_tools
@@ -99,8 +100,10 @@ class ExportQueue:
         max_workers: int = 2,
         grace_s: float = CANCEL_GRACE_S,
         share_source_info: bool = True,
+        stall_s: float = STALL_S,
     ) -> None:
         self._tools = tools
+        self.stall_s = stall_s  # a job without progress this long fails
         # One yt-dlp extraction per remote source instead of one per clip.
         self.source_info = SourceInfoCache() if share_source_info else None
         self._max = max(1, int(max_workers))
@@ -306,6 +309,7 @@ class ExportQueue:
                     on_log=partial(self._on_log, job),
                     grace_s=self.grace_s,
                     source_info=self.source_info,
+                    stall_s=self.stall_s,
                 )
                 self._reset(job)
                 job.state = JobState.RUNNING
@@ -412,9 +416,12 @@ class ExportQueue:
         records: list[dict[str, Any]],
         tools: Tools | None = None,
         max_workers: int = 2,
+        *,
+        scope: RestoreScope,
     ) -> ExportQueue:
         """A queue rebuilt from saved records; it waits for start(). A record that does
-        not pass JobSpec.from_dict is left out and its reason kept in restore_problems."""
+        not pass JobSpec.from_dict, or would write or read outside scope, is left out and
+        its reason kept in restore_problems."""
         if not isinstance(records, list):
             raise ValueError("the export queue must be a list of jobs")
         queue = cls(tools, max_workers)
@@ -424,6 +431,7 @@ class ExportQueue:
                 continue
             try:
                 spec = JobSpec.from_dict(rec["spec"])
+                scope.check(spec)
                 state = JobState(rec.get("state", "queued"))
             except ValueError as exc:
                 queue.restore_problems.append(f"export job {n}: {exc}")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from export_frames import assert_starts_on_frame, local_job
+from tests.support.processes import group_alive
 
 from clipdesk.core.export_plan import ExportMode
 from clipdesk.core.naming import ConflictPolicy
@@ -64,14 +65,6 @@ def cancel_on_progress(runner_box: list[JobRunner], t_cancel: list[float]):
             threading.Thread(target=runner_box[0].cancel).start()
 
     return on_progress
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_cancel_mid_job(demo_video: Path, tmp_path: Path) -> None:

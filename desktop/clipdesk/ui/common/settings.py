@@ -88,6 +88,17 @@ class Settings:
             pairs.insert(0, f"{key}\t{media}")
         self._q.setValue("media/remembered", pairs[:200])
 
+    # -- export folders the user chose ----------------------------------------------
+    def export_folders(self) -> list[str]:
+        """Folders the user exported to in this installation: the only ones (besides
+        the document's own) that jobs restored from a project file may write into."""
+        return self._get_list("export/folders")
+
+    def add_export_folder(self, folder: Path | str) -> None:
+        key = _doc_key(folder)
+        folders = [key] + [f for f in self.export_folders() if f != key]
+        self._q.setValue("export/folders", folders[:200])
+
     # -- player ---------------------------------------------------------------
     @property
     def volume(self) -> int:

@@ -28,6 +28,10 @@ KEY_LINE_BACKGROUND = QColor("#cfe0fb")  # the transcript line Up/Down move, Ret
 TIME_TEXT = QColor("#6a7380")  # times in the transcript
 ERROR_TEXT = REJECTED.name()
 INVALID_FIELD_STYLE = "border: 2px solid #d32f2f; background: #fdecea;"
+READ_ONLY_BANNER_STYLE = (
+    "#readOnlyBanner { background: #fff3cd; color: #664d03; padding: 6px; "
+    "border: 1px solid #ffe69c; }"
+)
 BANNER_STYLES = {
     "info": "background:#e6f0fb; color:#123; border:1px solid #9bbde0;",
     "warning": "background:#fff4d6; color:#432; border:1px solid #e0c070;",

@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, Signal
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Episode
-from clipdesk.core.project_file import LoadResult, Project, project_path
+from clipdesk.core.project_file import LoadResult, Project
+from clipdesk.core.user_dirs import fallback_projects_dir
 from clipdesk.core.writer import WriteError, write_document
 from clipdesk.ui.common import messages
 from clipdesk.ui.document.autosave import Autosaver
@@ -87,7 +88,9 @@ class OpenDocument(QObject):
         self.timebase = Timebase(duration_ms=episode.duration_ms)
         self.load_result = LoadResult()
         if path is not None:
-            self.project = Project(project_document(path), store, self.timebase)
+            self.project = Project(
+                project_document(path), store, self.timebase, fallback_dir=fallback_projects_dir()
+            )
             self.load_result = self.project.load()
             for text in self.load_result.messages:
                 messages.warning(text)
@@ -117,6 +120,8 @@ class OpenDocument(QObject):
         if self.autosaver is not None:
             ok = self.autosaver.close()
             self.autosaver.deleteLater()
+        if self.project is not None:
+            self.project.release()  # the lock: another window may write it now
         if self._dirty:
             self._dirty = False
             self.dirty_changed.emit(False)
@@ -125,6 +130,18 @@ class OpenDocument(QObject):
         self._saved = {}
         self.closed.emit()
         return ok
+
+    def unsaved_reason(self) -> str:
+        """Why edits made here would be lost on closing ("" when the project file holds
+        them all): it cannot be written, or another window holds it."""
+        saver, project = self.autosaver, self.project
+        if saver is None or project is None:
+            return ""
+        saver.flush()
+        saver.wait()
+        if not saver.unsaved:
+            return ""
+        return project.read_only or f"{project.path} could not be written"
 
     # -- the document on disk -------------------------------------------------------------
     def _update_dirty(self, force: bool = False) -> None:
@@ -155,8 +172,7 @@ class OpenDocument(QObject):
         project = self.project
         renamed = target != self.path
         if renamed:
-            project.document = target
-            project.path = project_path(target)
+            project.rebind(target)
             self.path = target
             self.episode.path = target
         project.document_saved()

@@ -30,7 +30,9 @@ from clipdesk.core.export_plan import ExportSettings, PlanError, Selection, sele
 from clipdesk.core.export_request import export_location, export_request
 from clipdesk.core.naming import TemplateError
 from clipdesk.core.project_file import Project
+from clipdesk.core.restore_scope import RestoreScope
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+from clipdesk.media.part_folders import remove_stale_parts
 from clipdesk.ui.common import messages
 from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
@@ -177,7 +179,9 @@ class ExportController(QObject):
         if project.export_queue:
             jobs = project.export_settings.get("jobs", 2) if project.export_settings else 2
             try:
-                queue = ExportQueue.from_records(project.export_queue, max_workers=jobs)
+                queue = ExportQueue.from_records(
+                    project.export_queue, max_workers=jobs, scope=self._restore_scope()
+                )
             except (ValueError, TypeError) as exc:
                 messages.warning(f"{project.path.name}: the export queue was not restored: {exc}")
             problems = queue.restore_problems
@@ -199,6 +203,17 @@ class ExportController(QObject):
                 f"{n} export{'s' if n != 1 else ''} did not finish last time: "
                 "press Start in the export queue to run them."
             )
+
+    def _restore_scope(self) -> RestoreScope:
+        """Folders chosen for exports here, the document's own folder, and only this
+        document's media (its binding, the media given with it, its URL)."""
+        doc, settings = self.document, self.media.settings
+        media = [
+            self.media_location(),
+            settings.media_for(doc.path) if doc.path is not None else None,
+            doc.episode.url if doc.episode is not None else None,
+        ]
+        return RestoreScope.of(doc.path, settings.export_folders(), media)
 
     def _on_closing(self) -> None:
         """The document closes: record the queue as it stands (jobs cut short are
@@ -289,6 +304,7 @@ class ExportController(QObject):
             return []
         plan = request.plan
         project.set_export_settings(settings.to_dict())
+        self.media.settings.add_export_folder(Path(settings.out_dir).expanduser())
         if plan.problems:
             lines = [f"{p.title}: {p.reason}" for p in plan.problems]
             level = messages.warning if plan.errors else messages.info
@@ -298,7 +314,15 @@ class ExportController(QObject):
             messages.info(note)
         if not plan.jobs:
             return []
-        Path(settings.out_dir).expanduser().mkdir(parents=True, exist_ok=True)
+        out_dir = Path(settings.out_dir).expanduser()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        removed = remove_stale_parts(out_dir)
+        if removed:
+            messages.info(
+                f"Removed {len(removed)} temporary folder(s) an interrupted export left in "
+                f"{out_dir}.",
+                "\n".join(removed),
+            )
         self.queue.max_workers = settings.jobs
         jobs = self.queue.add(plan.jobs)
         for job in jobs:

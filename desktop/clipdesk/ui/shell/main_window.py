@@ -43,7 +43,7 @@ from clipdesk.ui.common.messages import Level, Message
 from clipdesk.ui.common.settings import Settings
 from clipdesk.ui.document.document_media import DocumentMedia
 from clipdesk.ui.document.open_document import DIRTY_MARK, OpenDocument
-from clipdesk.ui.editing.document_editing import DocumentEditing
+from clipdesk.ui.editing.document_editing import READ_ONLY_MARK, DocumentEditing
 from clipdesk.ui.export.export_controller import ExportController
 from clipdesk.ui.player.backend import PlayerBackend
 from clipdesk.ui.player.player import Player
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
             self.edit_menu,
             self,
         )
+        self.editing.session_changed.connect(lambda _session: self._update_title())
         self.exports = ExportController(
             self.doc,
             self.media,
@@ -342,7 +343,8 @@ class MainWindow(QMainWindow):
         if episode is None:
             return  # a closed document leaves its title until the next one opens
         title = episode.title or (path.name if path else "untitled")
-        self.setWindowTitle(f"{DIRTY_MARK if self.doc.dirty else ''}{title} — Clipdesk")
+        mark = READ_ONLY_MARK if self.editing.read_only else ""
+        self.setWindowTitle(f"{DIRTY_MARK if self.doc.dirty else ''}{title} — Clipdesk{mark}")
 
     def _on_renamed(self, path: Path) -> None:
         self.settings.add_recent_file(path)
@@ -444,6 +446,9 @@ class MainWindow(QMainWindow):
         self.media.window_shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.editing.may_close():  # edits that cannot be saved: the user said keep
+            event.ignore()
+            return
         if not self.exports.may_close():  # it closes the window again once jobs stopped
             event.ignore()
             return
