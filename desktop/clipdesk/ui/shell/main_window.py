@@ -287,6 +287,8 @@ class MainWindow(QMainWindow):
         if not self.exports.may_leave_document():  # the answer was: keep exporting
             return False
         self.banner.hide()  # before opening: the project file's messages may show in it
+        if media:  # remembered first: export jobs restored as the document opens may read it
+            self.settings.set_media_for(path, media)
         self.doc.open(path, episode)
         if not self.doc.is_example:
             self.settings.add_recent_file(path)
