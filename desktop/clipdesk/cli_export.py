@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from clipdesk.app_dirs import fallback_projects_dir
 from clipdesk.cli_snap import add_snap_arguments, snap_for_export
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
@@ -39,7 +40,6 @@ from clipdesk.core.export_request import export_request
 from clipdesk.core.naming import DEFAULT_TEMPLATE, ConflictPolicy, TemplateError
 from clipdesk.core.project_file import Project, ProjectFileError
 from clipdesk.core.timecode import format_eta
-from clipdesk.core.user_dirs import fallback_projects_dir
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.media.job_runner import STALL_S
 from clipdesk.media.part_folders import remove_stale_parts

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from clipdesk.app_dirs import fallback_projects_dir
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Episode
 from clipdesk.core.project_file import LoadResult, Project
-from clipdesk.core.user_dirs import fallback_projects_dir
 from clipdesk.core.writer import WriteError, write_document
 from clipdesk.ui.common import messages
 from clipdesk.ui.document.autosave import Autosaver
