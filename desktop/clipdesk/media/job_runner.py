@@ -7,6 +7,7 @@ moved into place only once ffprobe has checked it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import os
 import shlex
@@ -27,6 +28,7 @@ from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
 from clipdesk.media.probe import ProbeError, check_clip, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
 from clipdesk.media.source_info import SourceInfoCache
+from clipdesk.media.sparse_source import BatchSources
 from clipdesk.media.tools import ToolMissing, Tools
 
 TEMP_PREFIX = ".clipdesk-part-"
@@ -59,6 +61,7 @@ class JobRunner:
         on_log: Callable[[str], None] | None = None,
         grace_s: float = CANCEL_GRACE_S,
         source_info: SourceInfoCache | None = None,
+        batch: BatchSources | None = None,
     ) -> None:
         self.spec = spec
         self.tools = tools
@@ -66,6 +69,7 @@ class JobRunner:
         self.on_log = on_log or (lambda line: None)
         self.grace_s = grace_s
         self.source_info = source_info  # shared by the jobs of a queue; None: no sharing
+        self.batch = batch  # the batch's one read of each remote source
         self._lock = threading.Lock()
         self._cancelled = False
         self._proc: subprocess.Popen[bytes] | None = None
@@ -163,6 +167,11 @@ class JobRunner:
         return ("ffmpeg",)
 
     def _run_in(self, work: Path, final: Path) -> RunResult:
+        from clipdesk.media.batch_export import export_fast_path
+
+        done = export_fast_path(self, work, final)
+        if done is not None:
+            return done
         spec = self.spec
         if spec.source_kind is SourceKind.LOCAL:
             why = self._check_local_source()
@@ -267,6 +276,15 @@ class JobRunner:
         self.on_progress(Progress(1.0, spec.duration_ms, speed, 0.0, True))
         self.on_log(f"[clipdesk] wrote {written}")
         return RunResult(Outcome.DONE, output=str(written)), False
+
+    def _cut_from(self, local: Path, work: Path, final: Path) -> RunResult:
+        """Today's ffmpeg cut of this job's range, from a local copy of the source."""
+        spec = self.spec
+        self.spec = dataclasses.replace(spec, source_kind=SourceKind.LOCAL, source=str(local))
+        try:
+            return self._cut(work, final, None)[0]
+        finally:
+            self.spec = spec
 
     def _check_local_source(self) -> str | None:
         """A clip past the end of a local file: say so instead of 'no video'."""
