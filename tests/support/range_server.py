@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -18,8 +19,9 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 class RangeServer:
     """Serve files from a folder. Use as a context manager; `url(name)` gives a file's URL.
 
-    faults maps a file name to "404" (not found) or "cut" (the connection is
-    closed after half the requested bytes).
+    faults maps a file name to "404" (not found), "cut" (the connection is
+    closed after half the requested bytes), "norange" (Range is ignored: the whole
+    file, status 200, as Python's http.server does) or "slow" (about 1 MB/s).
     """
 
     def __init__(self, root: Path | str) -> None:
@@ -55,7 +57,7 @@ class RangeServer:
                 size = path.stat().st_size
                 start, end = 0, size - 1
                 status = 200
-                rng = self.headers.get("Range")
+                rng = self.headers.get("Range") if fault != "norange" else None
                 if rng:
                     m = _RANGE.match(rng.strip())
                     if not m or (not m.group(1) and not m.group(2)):
@@ -76,7 +78,8 @@ class RangeServer:
                 length = end - start + 1
                 self.send_response(status)
                 self.send_header("Content-Type", "video/mp4")
-                self.send_header("Accept-Ranges", "bytes")
+                if fault != "norange":
+                    self.send_header("Accept-Ranges", "bytes")
                 self.send_header("Content-Length", str(length))
                 if status == 206:
                     self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
@@ -94,6 +97,8 @@ class RangeServer:
                                 break
                             self.wfile.write(chunk)
                             left -= len(chunk)
+                            if fault == "slow":
+                                time.sleep(len(chunk) / 1_000_000)
                     if fault == "cut":
                         self.wfile.flush()
                         self.connection.shutdown(2)

@@ -75,4 +75,10 @@ def test_any_time_round_trips_through_the_precise_styles(ms: int) -> None:
 def test_eta() -> None:
     from clipdesk.core.timecode import format_eta
 
-    assert [format_eta(s) for s in (None, -3, 9.4, 75, 3_725)] == ["", "0:00", "0:09", "1:15", "1:02:05"]
+    assert [format_eta(s) for s in (None, -3, 9.4, 75, 3_725)] == [
+        "",
+        "0:00",
+        "0:09",
+        "1:15",
+        "1:02:05",
+    ]

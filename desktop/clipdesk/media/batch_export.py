@@ -6,6 +6,8 @@ in the job's log; the job then goes the usual way (yt-dlp or ffmpeg per clip).""
 from __future__ import annotations
 
 import shlex
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,8 +96,16 @@ def _smart(
     spec, tools = runner.spec, runner.tools
     assert tools.ffmpeg is not None and tools.ffprobe is not None
 
+    began = time.monotonic()
+    lock, last = threading.Lock(), [0.0]
+
     def fraction(f: float) -> None:
-        runner.on_progress(Progress(min(f, 0.99), round(f * spec.duration_ms), None, None))
+        with lock:  # head and tail encodes report from their own threads
+            f = last[0] = max(last[0], min(f, 0.99))
+        spent = time.monotonic() - began
+        speed = f * spec.duration_ms / 1000 / spent if spent > 0 and f > 0 else None
+        eta = spent * (1 - f) / f if f > 0 else None
+        runner.on_progress(Progress(f, round(f * spec.duration_ms), speed, eta))
 
     cancelled = lambda: runner.cancelled  # noqa: E731
     out = work / "clip.mp4"

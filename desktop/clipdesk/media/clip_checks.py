@@ -20,7 +20,7 @@ from pathlib import Path
 from clipdesk.media.child_procs import Cancelled, run_child
 from clipdesk.media.probe import MediaInfo, check_clip
 
-JOIN_MARGIN_S = 1.0
+JOIN_MARGIN_S = 0.25  # past the reordering delay of any B-frame pyramid
 
 
 @dataclass(frozen=True)

@@ -205,7 +205,8 @@ def encoder_args(track: Track, first_sample: bytes) -> list[str]:
     p.update({"rc-lookahead": "0", "b-adapt": "0", "sliced-threads": "0"})
     p["level"] = str(avc.level)
     params = ":".join(f"{k}={v}" for k, v in p.items())
-    return ["-c:v", "libx264", "-profile:v", _PROFILES[avc.profile], "-x264-params", params]
+    return ["-c:v", "libx264", "-preset", "ultrafast", "-profile:v", _PROFILES[avc.profile],
+            "-x264-params", params]  # fmt: skip
 
 
 def first_nal_type(sample: bytes, length_size: int) -> int:
