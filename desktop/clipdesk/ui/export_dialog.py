@@ -23,8 +23,8 @@ from clipdesk.core.export_plan import MAX_JOBS, ExportMode, ExportSettings, Plan
 from clipdesk.core.naming import ConflictPolicy, TemplateError
 
 MODES = (
-    (ExportMode.EXACT, "Exact: frame-accurate cuts (re-encoded)"),
-    (ExportMode.FAST, "Fast: cuts at keyframes (no re-encode)"),
+    (ExportMode.EXACT, "Exact: frame-accurate cuts (only the frames at the cuts re-encoded)"),
+    (ExportMode.FAST, "Fast: keyframe cuts, no re-encode (may start before the in point)"),
 )
 CONFLICTS = (
     (ConflictPolicy.SKIP, "Skip the clip"),
