@@ -119,10 +119,10 @@ def _smart(
     plan, frames = result.plan, cut.frames
     base = frames.times[plan.first]
     ts = frames.track.timescale
+    # Every part starts on an IDR frame: each is decoded from there for a moment.
     windows = [
         Window((frames.times[s.first] - base) / ts, (frames.end_time(s.end) - base) / ts)
         for s in plan.segments
-        if s.encode
     ]
     parts = ", ".join(
         f"{'encode' if s.encode else 'copy'} {s.end - s.first}" for s in plan.segments
@@ -131,9 +131,8 @@ def _smart(
     fraction(0.92)
     reference = (result.ref_gray, result.ref_file)
     why = check_smart_clip(
-        tools.ffmpeg, tools.ffprobe, out, spec.duration_ms, windows, reference, GRAY_FILTER,
-        cancelled,
-    )  # fmt: skip
+        tools.ffmpeg, out, spec.duration_ms, windows, reference, GRAY_FILTER, work, cancelled
+    )
     if why:
         return f"the smart-cut clip failed a check: {why}"
     try:

@@ -2,25 +2,25 @@
 its parts join, its timestamps start at 0, it has video and audio within one frame
 of the requested length, and its first frame is the source frame at the in point.
 
-The copied middle of a clip is the source's own bytes: decoding it again proves
-nothing new, so the decode check covers the re-encoded head and tail with a margin
-of copied frames on each side of every join (and the whole clip when it is short).
+Every part of a clip (re-encoded head, copied run, re-encoded tail) starts on an IDR
+frame, so each join is decoded from that frame for a moment (a short tail whole): the
+copied middle is the source's own bytes and decoding all of it again would cost more
+than the cut itself.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import math
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from clipdesk.media.child_procs import Cancelled, run_child
+from clipdesk.media.mp4_index import FileBytes, Mp4Error, read_index
 from clipdesk.media.probe import MediaInfo, check_clip
+from clipdesk.media.smart_cut import Frames
 
-JOIN_MARGIN_S = 0.25  # past the reordering delay of any B-frame pyramid
+JOIN_CHECK_S = 0.25  # past the reordering delay of any B-frame pyramid
 
 
 @dataclass(frozen=True)
@@ -36,87 +36,48 @@ def psnr(a: bytes, b: bytes) -> float:
     return 99.0 if mse == 0 else 10 * math.log10(255 * 255 / mse)
 
 
-def probe_streams(ffprobe: str, path: Path, cancelled: Callable[[], bool]) -> dict:
-    argv = [
-        ffprobe, "-v", "error", "-print_format", "json", "-show_entries",
-        "format=duration:stream=codec_type,start_time,avg_frame_rate,r_frame_rate,width,height",
-        "--", str(path),
-    ]  # fmt: skip
-    done = run_child(argv, cancelled)
-    if done.rc != 0:
-        raise ValueError(f"ffprobe cannot read the clip: {done.stderr.strip()[-200:]}")
-    return json.loads(done.stdout or b"{}")
-
-
 def check_smart_clip(
     ffmpeg: str,
-    ffprobe: str,
     path: Path,
     expected_ms: int,
     windows: list[Window],
     reference: tuple[bytes, Path | None],
     gray_filter: str,
+    work: Path,
     cancelled: Callable[[], bool],
     min_psnr: float = 30.0,
 ) -> str | None:
     """Why the clip must not be kept, or None. reference: the source frame at the in
     point as small gray pixels, or a file whose first frame it is (decoded here).
-    ffprobe (streams, timestamps) and ffmpeg (pixels, joins) run side by side."""
-    probed: list[dict | str] = []
-
-    def probe() -> None:
-        try:
-            probed.append(probe_streams(ffprobe, path, cancelled))
-        except (ValueError, Cancelled) as exc:
-            probed.append(str(exc) or "cancelled")
-
-    t = threading.Thread(target=probe, daemon=True)
-    t.start()
-    decoded = _decode(ffmpeg, path, windows, reference[1], gray_filter, cancelled, expected_ms)
-    t.join()
-    if cancelled():
-        raise Cancelled
-    data = probed[0] if probed else "ffprobe did not answer"
-    if isinstance(data, str):
-        return data
-    why = _stream_problem(data, expected_ms)
-    if why:
-        return why
-    if isinstance(decoded, str):
-        return decoded
-    first, ref = decoded
-    ref = reference[0] or ref
-    quality = psnr(first, ref)
-    if quality < min_psnr:
-        return f"the first frame is not the source frame at the in point (PSNR {quality:.1f} dB)"
-    return None
-
-
-def _stream_problem(data: dict, expected_ms: int) -> str | None:
-    streams = data.get("streams") or []
-    video = next((s for s in streams if s.get("codec_type") == "video"), None)
-    fps = None
-    if video:
-        num, _, den = str(video.get("avg_frame_rate", "0/0")).partition("/")
-        with contextlib.suppress(ValueError, ZeroDivisionError):
-            fps = float(num) / float(den) or None
+    One ffmpeg run decodes the joins, the first frame and the first audio, and says
+    when each stream's first decoded frame is presented."""
     try:
-        duration = float((data.get("format") or {}).get("duration"))
-    except (TypeError, ValueError):
-        duration = None
-    info = MediaInfo(
-        duration, video is not None, any(s.get("codec_type") == "audio" for s in streams), fps
-    )
+        index = read_index(FileBytes(path))
+    except (Mp4Error, OSError) as exc:
+        return f"the clip cannot be read back: {exc}"
+    video, audio = index.video(), index.audio()
+    fps = video.timescale / Frames(video).step if video is not None and video.count > 1 else None
+    duration = None
+    if video is not None:
+        duration = video.duration() / video.timescale
+    info = MediaInfo(duration, video is not None, audio is not None, fps)
     why = check_clip(info, expected_ms)
     if why:
         return why
-    for s in streams:
-        try:
-            start = float(s.get("start_time"))
-        except (TypeError, ValueError):
-            return f"the {s.get('codec_type')} stream has no start time"
+    decoded = _decode(
+        ffmpeg, path, windows, reference[1], gray_filter, work, cancelled, expected_ms
+    )
+    if cancelled():
+        raise Cancelled
+    if isinstance(decoded, str):
+        return decoded
+    first, ref, starts = decoded
+    for kind, start in starts.items():
         if abs(start) > 0.001:
-            return f"the {s.get('codec_type')} stream starts at {start:.3f} s, not 0"
+            return f"the {kind} starts at {start:.3f} s, not 0"
+    quality = psnr(first, reference[0] or ref)
+    if quality < min_psnr:
+        return f"the first frame is not the source frame at the in point (PSNR {quality:.1f} dB)"
     return None
 
 
@@ -126,27 +87,31 @@ def _decode(
     windows: list[Window],
     ref_file: Path | None,
     gray_filter: str,
+    work: Path,
     cancelled: Callable[[], bool],
     expected_ms: int,
-) -> tuple[bytes, bytes] | str:
-    """One ffmpeg run: the clip's first frame (and the reference's) as gray pixels on
-    stdout, and every join window decoded with errors reported."""
-    argv = [ffmpeg, "-hide_banner", "-nostdin", "-v", "error"]
-    spans = _merge(windows, expected_ms / 1000)
+) -> tuple[bytes, bytes, dict[str, float]] | str:
+    """The clip's first frame (above the reference's) as gray pixels on stdout, the
+    first video and audio frames' times (framecrc), every join window decoded."""
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-threads", "1"]
+    spans = _spans(windows, expected_ms / 1000)
     for w in spans:
-        if w.start_s > 0:
-            argv += ["-ss", f"{w.start_s:.3f}"]
+        if w.start_s > 0:  # just past the part's IDR frame: the seek lands on it
+            argv += ["-ss", f"{w.start_s + 0.0005:.4f}"]
         argv += ["-t", f"{w.end_s - w.start_s:.3f}", "-i", str(path)]
     if ref_file is not None:
         argv += ["-i", str(ref_file)]
-    # The first window starts at 0 (a clip always begins with a join or a copy).
     graph = [f"[0:v:0]split[v0][f0];[f0]trim=end_frame=1,{gray_filter}[g0]"]
     shown = "[g0]"
     if ref_file is not None:  # one picture on stdout: the clip's frame above the source's
         graph.append(f"[{len(spans)}:v:0]trim=end_frame=1,{gray_filter}[g1];[g0][g1]vstack[g]")
         shown = "[g]"
+    times = {"video": work / "first-video.crc", "audio": work / "first-audio.crc"}
     argv += ["-filter_complex", ";".join(graph), "-map", shown, "-f", "rawvideo", "-"]
-    argv += ["-map", "[v0]", "-map", "0:a?", "-f", "null", "-"]
+    argv += ["-map", "[v0]", "-f", "null", "-"]
+    argv += ["-map", "0:a:0", "-frames:a", "1", "-c:a", "pcm_s16le", "-f", "framecrc",
+             "-y", str(times["audio"])]  # fmt: skip
+    argv += ["-map", "0:v:0", "-frames:v", "1", "-f", "framecrc", "-y", str(times["video"])]
     for k in range(1, len(spans)):
         argv += ["-map", f"{k}:v", "-map", f"{k}:a?", "-f", "null", "-"]
     done = run_child(argv, cancelled)
@@ -155,17 +120,36 @@ def _decode(
     n = len(done.stdout) // (2 if ref_file is not None else 1)
     if n == 0:
         return "the clip's first frame does not decode"
-    return done.stdout[:n], done.stdout[n:]
+    starts = {}
+    for kind, crc in times.items():
+        start = _first_time(crc)
+        if start is None:
+            return f"the clip's {kind} does not decode"
+        starts[kind] = start
+    return done.stdout[:n], done.stdout[n:], starts
 
 
-def _merge(windows: list[Window], length_s: float) -> list[Window]:
-    out: list[Window] = []
+def _first_time(crc: Path) -> float | None:
+    """The presentation time of the first frame in a framecrc file."""
+    try:
+        lines = crc.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    base = None
+    for line in lines:
+        if line.startswith("#tb 0:"):
+            num, _, den = line.split(":", 1)[1].strip().partition("/")
+            base = int(num) / int(den)
+        elif line and not line.startswith("#") and base is not None:
+            fields = [f.strip() for f in line.split(",")]
+            return int(fields[2]) * base
+    return None
+
+
+def _spans(windows: list[Window], length_s: float) -> list[Window]:
+    """The start of every part, decoded for JOIN_CHECK_S (a short part whole)."""
+    out = [Window(0.0, min(length_s, JOIN_CHECK_S))]
     for w in sorted(windows, key=lambda w: w.start_s):
-        w = Window(max(0.0, w.start_s - JOIN_MARGIN_S), min(length_s, w.end_s + JOIN_MARGIN_S))
-        if out and w.start_s <= out[-1].end_s + JOIN_MARGIN_S:
-            out[-1] = Window(out[-1].start_s, max(out[-1].end_s, w.end_s))
-        else:
-            out.append(w)
-    if not out or out[0].start_s > 0:  # the first window always starts at 0
-        out.insert(0, Window(0.0, min(length_s, JOIN_MARGIN_S)))
+        if w.start_s > 0:
+            out.append(Window(w.start_s, min(w.end_s, w.start_s + JOIN_CHECK_S)))
     return out

@@ -346,7 +346,8 @@ class SmartCut:
         argv = [
             self.ffmpeg, "-hide_banner", "-nostdin", "-y", "-v", "error",
             "-progress", "pipe:1", "-stats_period", "0.2",
-            "-i", str(mini), "-filter_complex", graph,
+            "-threads", "1", "-i", str(mini), "-filter_complex_threads", "1",
+            "-filter_complex", graph,
             "-map", "[e]", "-frames:v", str(count), "-fps_mode", "passthrough",
             *enc_args, "-threads", "1", "-an", "-f", "mp4", str(out),
         ]  # fmt: skip
