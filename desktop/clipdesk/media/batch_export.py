@@ -32,6 +32,9 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
     if spec.source_kind is SourceKind.LOCAL:
         if spec.mode is not ExportMode.EXACT:
             return None
+        why = runner._check_local_source()
+        if why:
+            return runner._fail(why)
         try:
             video = audio = open_input(Path(spec.source))
         except CannotSmartCut as exc:

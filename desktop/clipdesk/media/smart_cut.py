@@ -263,15 +263,16 @@ class SmartCut:
 
     def cut(self, start_ms: int, end_ms: int, out: Path) -> CutResult:
         frames, track = self.frames, self.vtrack
+        if track.codec != "avc1" or track.avc is None:
+            raise CannotSmartCut(f"the video is {track.codec}, not H.264 in avc1")
         plan = plan_video(frames, start_ms, end_ms)
         encodes = [s for s in plan.segments if s.encode]
-        assert track.avc is not None or not encodes
         enc_args: list[str] = []
         if encodes:
             enc_args = encoder_args(track, self.read_sample(0))
         for seg in plan.segments:
             if not seg.encode:
-                nal = first_nal_type(self.read_sample(seg.samples[0]), track.avc.nal_length_size)  # type: ignore[union-attr]
+                nal = first_nal_type(self.read_sample(seg.samples[0]), track.avc.nal_length_size)
                 if nal != 5:
                     raise CannotSmartCut("the keyframe after the in point is not an IDR frame")
         total = max(1, plan.encoded_frames)
