@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import array
 import json
-import math
 import shlex
 import shutil
 import subprocess
@@ -32,12 +31,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support import x264_media  # noqa: E402
 from tests.support.range_server import RangeServer  # noqa: E402
+
+from clipdesk.media import clip_checks  # noqa: E402
 
 FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
 GRAY = "scale=160:90:flags=area,format=gray"
 FRAME = 160 * 90
-AUDIO_RATE = 8000  # audio offsets are measured at 8 kHz (0.125 ms)
 
 
 @dataclass(frozen=True)
@@ -96,40 +97,13 @@ def gray_frames(
 
 
 def psnr(a: bytes, b: bytes) -> float:
-    if not a or not b or len(a) != len(b):
-        return 0.0
-    mse = sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) / len(a)
-    return 99.0 if mse == 0 else round(10 * math.log10(255 * 255 / mse), 1)
-
-
-def pcm(argv_in: list[str], start_s: float = 0.0, length_s: float | None = None) -> array.array:
-    argv = [FFMPEG, "-v", "error", "-nostdin", *argv_in, "-map", "0:a:0", "-ac", "1",
-            "-ar", str(AUDIO_RATE), "-f", "s16le", "-"]  # fmt: skip
-    raw = subprocess.run(argv, capture_output=True, check=True).stdout
-    samples = array.array("h")
-    samples.frombytes(raw)
-    lo = round(start_s * AUDIO_RATE)
-    hi = len(samples) if length_s is None else lo + round(length_s * AUDIO_RATE)
-    return samples[lo:hi]
+    return round(clip_checks.psnr(a, b), 1)
 
 
 def audio_offset_ms(clip: array.array, source: array.array, start_s: float) -> float | None:
-    """Where the clip's first 100 ms sit in the source, against where they should."""
-    n, reach = AUDIO_RATE // 10, AUDIO_RATE // 10
-    at = round(start_s * AUDIO_RATE)
-    head = clip[:n]
-    if len(head) < n:
+    if len(clip) < x264_media.AUDIO_RATE // 10:
         return None
-    best, best_lag = -1.0, 0
-    for lag in range(-reach, reach + 1):
-        lo = at + lag
-        if lo < 0 or lo + n > len(source):
-            continue
-        seg = source[lo : lo + n]
-        score = sum(x * y for x, y in zip(head, seg, strict=True))
-        if score > best:
-            best, best_lag = score, lag
-    return round(best_lag * 1000 / AUDIO_RATE, 2)
+    return round(x264_media.audio_offset_ms(clip, source, start_s, reach_ms=100), 2)
 
 
 # Runs `clipdesk` and reports the peak memory of its own Python process on stderr.
@@ -217,7 +191,7 @@ def measure(w: Workload, method: str, out: Path, ref: dict[int, bytes], src_pcm,
         assert isinstance(frames, list)
         errs = subprocess.run([FFMPEG, "-v", "error", "-nostdin", "-i", str(clip), "-f", "null",
                                "-"], capture_output=True, text=True).stderr.strip()  # fmt: skip
-        clip_pcm = pcm(["-i", str(clip)])
+        clip_pcm = x264_media.pcm(clip)
         rows.append({
             "clip": i,
             "first_psnr": [psnr(frames[0], ref.get(n, b"")) for n in (a - 1, a, a + 1)],
@@ -278,7 +252,7 @@ def main() -> None:
                     wanted |= {a - 1, a, a + 1, b - 2, b - 1, b}
                 ref = gray_frames(["-i", str(path)], wanted)
                 assert isinstance(ref, dict)
-                src_pcm = pcm(["-i", str(path)])
+                src_pcm = x264_media.pcm(path)
                 for method in w.methods:
                     out = folder / "out" / method
                     PEAK_KB.clear()

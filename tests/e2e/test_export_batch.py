@@ -76,6 +76,29 @@ def test_batch_reads_the_source_once_by_ranges(served: Path, reference, tmp_path
     ]  # fmt: skip
 
 
+def test_page_url_is_resolved_once_then_read_by_ranges(
+    served: Path, reference, tmp_path: Path
+) -> None:
+    """A URL that is not a direct .mp4: yt-dlp reads it once for the batch, and the
+    media URL it names is read by ranges like a direct one."""
+    page = served / "watch"
+    if not page.exists():
+        page.write_bytes((served / "talk.mp4").read_bytes())
+    bounds = [(101, 163), (400, 470)]
+    with RangeServer(served) as server:
+        specs = jobs_for(server.url("watch"), tmp_path, ExportMode.EXACT,
+                         *((ms(a), ms(b)) for a, b in bounds))  # fmt: skip
+        queue = run_queue(specs, TOOLS)
+    for job, (a, b) in zip(queue.jobs, bounds, strict=True):
+        assert job.state is JobState.DONE, job.error
+        assert_exact(Path(job.output), reference, a, b)
+    log = log_of(queue)
+    assert log.count("yt-dlp, reading the source once for the batch") == 1
+    assert "media URL(s) from yt-dlp" in log
+    assert "one read of the source for the batch" in log
+    assert "--download-sections" not in log
+
+
 def test_fast_mode_cuts_from_the_batch_copy(served: Path, tmp_path: Path) -> None:
     with RangeServer(served) as server:
         specs = jobs_for(server.url("flat.mp4"), tmp_path, ExportMode.FAST, (ms(100), ms(200)))

@@ -5,11 +5,14 @@ frame-accuracy tests compare clips with: every frame decoded from the beginning.
 from __future__ import annotations
 
 import array
-import math
 import shutil
 import subprocess
 from fractions import Fraction
 from pathlib import Path
+
+from clipdesk.media.clip_checks import psnr
+
+__all__ = ["audio_offset_ms", "gray_frames", "make_x264_source", "pcm", "psnr"]
 
 FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
 GRAY = "scale=80:45:flags=area,format=gray"
@@ -52,11 +55,6 @@ def gray_frames(path: Path | str, *input_args: str) -> list[bytes]:
     return [raw[i : i + FRAME] for i in range(0, len(raw), FRAME)]
 
 
-def psnr(a: bytes, b: bytes) -> float:
-    mse = sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) / len(a)
-    return 99.0 if mse == 0 else 10 * math.log10(255 * 255 / mse)
-
-
 def pcm(path: Path | str, *input_args: str) -> array.array:
     argv = [FFMPEG, "-v", "error", "-nostdin", *input_args, "-i", str(path), "-map", "0:a:0",
             "-ac", "1", "-ar", str(AUDIO_RATE), "-f", "s16le", "-"]  # fmt: skip
@@ -65,10 +63,12 @@ def pcm(path: Path | str, *input_args: str) -> array.array:
     return out
 
 
-def audio_offset_ms(clip: array.array, source: array.array, start_s: float) -> float:
+def audio_offset_ms(
+    clip: array.array, source: array.array, start_s: float, reach_ms: int = 40
+) -> float:
     """How far the clip's first 100 ms of audio sit from the source's at start_s
-    (positive: the clip's audio is late)."""
-    n, reach = AUDIO_RATE // 10, AUDIO_RATE // 25  # 100 ms compared, 40 ms either way
+    (positive: the clip's audio is late), searched reach_ms either way."""
+    n, reach = AUDIO_RATE // 10, AUDIO_RATE * reach_ms // 1000
     at = round(start_s * AUDIO_RATE)
     head = clip[:n]
     assert len(head) == n, "the clip has less than 100 ms of audio"
