@@ -32,7 +32,7 @@ def ffmpeg_cut_argv(tools: Tools, spec: JobSpec, out_path: str) -> list[str]:
     argv = [tools.ffmpeg, "-hide_banner", "-nostdin", "-y", *PROGRESS_ARGS]
     if spec.mode is ExportMode.EXACT:
         argv += ["-ss", seconds(spec.start_ms), "-i", spec.source]
-        argv += ["-t", seconds(spec.duration_ms), *ENCODE_ARGS]
+        argv += ["-t", seconds(spec.duration_ms), *ENCODE_ARGS, *PASSTHROUGH_ARGS]
     else:
         argv += ["-ss", seconds(spec.start_ms), "-t", seconds(spec.duration_ms)]
         argv += ["-i", spec.source, "-c", "copy"]

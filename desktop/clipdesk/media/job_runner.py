@@ -278,7 +278,8 @@ class JobRunner:
         return RunResult(Outcome.DONE, output=str(written)), False
 
     def _cut_from(self, local: Path, work: Path, final: Path) -> RunResult:
-        """Today's ffmpeg cut of this job's range, from a local copy of the source."""
+        """The plain ffmpeg cut of this job's range (a whole re-encode, or a stream copy
+        in fast mode) from a local copy of the source."""
         spec = self.spec
         self.spec = dataclasses.replace(spec, source_kind=SourceKind.LOCAL, source=str(local))
         try:

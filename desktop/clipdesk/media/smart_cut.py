@@ -454,8 +454,8 @@ def audio_track(track: Track, file: int, start_s: float, length_s: float) -> Out
     ]
     step = track.dts[1] - track.dts[0] if track.count > 1 else 1024
     skip = start - pts[first]
-    if skip < 0:  # the source's audio starts after the clip does: keep what there is
-        skip = 0
+    if skip < 0:
+        raise CannotSmartCut("the audio starts after the clip does")
     out = OutTrack("soun", rate, track.stsd, samples, step)
     out.edit_media_time = skip
     out.edit_duration = min(end - start, out.media_duration() - skip)

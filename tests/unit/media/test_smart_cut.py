@@ -4,11 +4,13 @@ its beginning: 1 s and 4 s keyframe intervals, with and without B-frames, 25 and
 
 from __future__ import annotations
 
+import subprocess
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from tests.support.x264_media import (
+    FFMPEG,
     audio_offset_ms,
     gray_frames,
     make_x264_source,
@@ -108,3 +110,23 @@ def test_plan_copies_whole_runs_and_encodes_only_edges(sources: dict[str, Path])
     # On a keyframe at both ends: nothing re-encoded.
     plan = plan_video(frames, frame_ms(50, Fraction(25)), frame_ms(100, Fraction(25)))
     assert [s.encode for s in plan.segments] == [False]
+
+
+def test_a_source_that_cannot_be_smart_cut_is_re_encoded_whole(tmp_path: Path) -> None:
+    """Audio that starts after the clip: no smart cut, the whole clip re-encoded, and
+    the log says why."""
+    plain = make_x264_source(tmp_path / "plain.mp4", "25", 2.0, 3, duration_s=4.0)
+    late = tmp_path / "late-audio.mp4"
+    subprocess.run(
+        [FFMPEG, "-v", "error", "-nostdin", "-i", str(plain), "-itsoffset", "0.5",
+         "-i", str(plain), "-map", "0:v", "-map", "1:a", "-c", "copy", str(late)],
+        check=True,
+    )  # fmt: skip
+    out = tmp_path / "clip.mp4"
+    log: list[str] = []
+    result = JobRunner(local_job(late, out, 200, 2_000), TOOLS, on_log=log.append).run()
+    assert result.outcome is Outcome.DONE, result.error
+    assert any("no smart cut (the audio starts after the clip does)" in line for line in log)
+    frames = gray_frames(out)
+    assert len(frames) == 45
+    assert_frames_match(frames, gray_frames(late), 5)
