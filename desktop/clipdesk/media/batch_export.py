@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clipdesk.core.export_plan import ExportMode, SourceKind
-from clipdesk.media.child_procs import Cancelled
+from clipdesk.media.child_procs import Cancelled, Children
 from clipdesk.media.clip_checks import Window, check_smart_clip
 from clipdesk.media.progress import Progress
 from clipdesk.media.smart_cut import GRAY_FILTER, CannotSmartCut, CutInput, SmartCut, open_input
@@ -44,8 +44,12 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
         batch, info = runner.batch, runner.source_info
         if batch is None or info is None:
             return None
-        got = batch.get(spec.source, info.folder, lambda: _resolve(runner), cancelled)
+        got = batch.get(spec.source, info.folder, lambda: _resolve(runner), cancelled, log)
         if got is None or runner.cancelled:
+            # yt-dlp may still be reading the page for the batch: the job ends once the
+            # cancel has stopped it (the runner kills it after its grace period).
+            if runner._proc is not None:
+                runner._exited.wait(runner.grace_s + 1.0)
             return RunResult(Outcome.CANCELLED, "cancelled")
         if isinstance(got, str):
             log(f"[clipdesk] the source cannot be read by byte ranges ({got}): "
@@ -110,10 +114,13 @@ def _smart(
         eta = spent * (1 - f) / f if f > 0 else None
         runner.on_progress(Progress(f, round(f * spec.duration_ms), speed, eta))
 
-    cancelled = lambda: runner.cancelled  # noqa: E731
+    def started(pgid: int) -> None:
+        runner.pgid = pgid  # the group a cancel reaches, as for the runner's own children
+
+    children = Children(lambda: runner.cancelled, runner.grace_s, started, runner.on_log)
     out = work / "clip.mp4"
     try:
-        cut = SmartCut(tools.ffmpeg, video, audio, work, cancelled, runner.on_log, fraction)
+        cut = SmartCut(tools.ffmpeg, video, audio, work, children, fraction)
         result = cut.cut(spec.start_ms, spec.end_ms, out)
     except CannotSmartCut as exc:
         return str(exc)
@@ -134,7 +141,7 @@ def _smart(
     fraction(0.92)
     reference = (result.ref_gray, result.ref_file)
     why = check_smart_clip(
-        tools.ffmpeg, out, spec.duration_ms, windows, reference, GRAY_FILTER, work, cancelled
+        tools.ffmpeg, out, spec.duration_ms, windows, reference, GRAY_FILTER, work, children
     )
     if why:
         return f"the smart-cut clip failed a check: {why}"

@@ -25,16 +25,30 @@ class Finished:
     stderr: str
 
 
+@dataclass(frozen=True)
+class Children:
+    """How a job runs its children: its cancel flag, the grace between SIGINT and
+    SIGKILL, who hears of each new process group and of a kill."""
+
+    cancelled: Callable[[], bool]
+    grace_s: float = 1.5
+    on_start: Callable[[int], None] = lambda pgid: None
+    on_log: Callable[[str], None] = lambda line: None
+
+    def run(self, argv: list[str], on_line: Callable[[str], None] | None = None) -> Finished:
+        return run_child(argv, self, on_line)
+
+
 def run_child(
     argv: list[str],
-    cancelled: Callable[[], bool],
+    children: Children,
     on_line: Callable[[str], None] | None = None,
-    grace_s: float = 1.5,
     timeout_s: float = 600.0,
 ) -> Finished:
     """Run argv to the end and return its exit status and output; raise Cancelled
-    when cancelled() turns true meanwhile (the process group is stopped first).
-    on_line gets standard output line by line (ffmpeg's -progress pipe:1)."""
+    when children.cancelled() turns true meanwhile (the process group is stopped
+    first). on_line gets standard output line by line (ffmpeg's -progress pipe:1)."""
+    cancelled = children.cancelled
     if cancelled():
         raise Cancelled
     proc = subprocess.Popen(
@@ -61,6 +75,7 @@ def run_child(
             err.append(raw)
             del err[:-60]
 
+    children.on_start(proc.pid)
     threads = [threading.Thread(target=f, daemon=True) for f in (pump_out, pump_err)]
     for t in threads:
         t.start()
@@ -73,7 +88,7 @@ def run_child(
             except subprocess.TimeoutExpired:
                 waited += 0.05
                 if cancelled() or waited > timeout_s:
-                    _stop(proc, grace_s)
+                    _stop(proc, children)
                     if cancelled():
                         raise Cancelled from None
                     rc = proc.wait()
@@ -86,12 +101,13 @@ def run_child(
     return Finished(rc, b"".join(out), b"".join(err).decode("utf-8", "replace"))
 
 
-def _stop(proc: subprocess.Popen[bytes], grace_s: float) -> None:
+def _stop(proc: subprocess.Popen[bytes], children: Children) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGINT)
     try:
-        proc.wait(grace_s)
+        proc.wait(children.grace_s)
     except subprocess.TimeoutExpired:
+        children.on_log(f"[clipdesk] no exit {children.grace_s:g} s after SIGINT: killing the job")
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()

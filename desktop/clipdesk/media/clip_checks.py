@@ -11,11 +11,10 @@ than the cut itself.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from clipdesk.media.child_procs import Cancelled, run_child
+from clipdesk.media.child_procs import Cancelled, Children
 from clipdesk.media.mp4_index import FileBytes, Mp4Error, read_index
 from clipdesk.media.probe import MediaInfo, check_clip
 from clipdesk.media.smart_cut import Frames
@@ -44,7 +43,7 @@ def check_smart_clip(
     reference: tuple[bytes, Path | None],
     gray_filter: str,
     work: Path,
-    cancelled: Callable[[], bool],
+    children: Children,
     min_psnr: float = 30.0,
 ) -> str | None:
     """Why the clip must not be kept, or None. reference: the source frame at the in
@@ -64,10 +63,8 @@ def check_smart_clip(
     why = check_clip(info, expected_ms)
     if why:
         return why
-    decoded = _decode(
-        ffmpeg, path, windows, reference[1], gray_filter, work, cancelled, expected_ms
-    )
-    if cancelled():
+    decoded = _decode(ffmpeg, path, windows, reference[1], gray_filter, work, children, expected_ms)
+    if children.cancelled():
         raise Cancelled
     if isinstance(decoded, str):
         return decoded
@@ -88,7 +85,7 @@ def _decode(
     ref_file: Path | None,
     gray_filter: str,
     work: Path,
-    cancelled: Callable[[], bool],
+    children: Children,
     expected_ms: int,
 ) -> tuple[bytes, bytes, dict[str, float]] | str:
     """The clip's first frame (above the reference's) as gray pixels on stdout, the
@@ -114,7 +111,7 @@ def _decode(
     argv += ["-map", "0:v:0", "-frames:v", "1", "-f", "framecrc", "-y", str(times["video"])]
     for k in range(1, len(spans)):
         argv += ["-map", f"{k}:v", "-map", f"{k}:a?", "-f", "null", "-"]
-    done = run_child(argv, cancelled)
+    done = children.run(argv)
     if done.rc != 0 or done.stderr.strip():
         return f"the clip does not decode cleanly: {done.stderr.strip()[-200:]}"
     n = len(done.stdout) // (2 if ref_file is not None else 1)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clipdesk.media.child_procs import run_child
+from clipdesk.media.child_procs import Cancelled, Children
 from clipdesk.media.mp4_index import (
     FileBytes,
     Mp4Error,
@@ -241,15 +241,13 @@ class SmartCut:
         video: CutInput,
         audio: CutInput | None,
         work: Path,
-        cancelled: Callable[[], bool],
-        on_log: Callable[[str], None],
+        children: Children,
         on_fraction: Callable[[float], None],
     ) -> None:
         self.ffmpeg = ffmpeg
         self.video, self.audio = video, audio
         self.work = work
-        self.cancelled = cancelled
-        self.on_log = on_log
+        self.children = children
         self.on_fraction = on_fraction
         vtrack = video.index.video()
         if vtrack is None:
@@ -355,12 +353,17 @@ class SmartCut:
         if want_ref:
             argv += ["-map", "[g]", "-frames:v", "1", "-f", "rawvideo", str(ref)]
 
+        frame_s = self.frames.step / self.vtrack.timescale
+
         def line(text: str) -> None:
             key, _, value = text.partition("=")
-            if key == "frame" and value.strip().isdigit():
+            value = value.strip()
+            if key == "frame" and value.isdigit():
                 progress(int(value))
+            elif key == "out_time_us" and value.isdigit():
+                progress(min(count, int(int(value) / 1e6 / frame_s)))
 
-        done = run_child(argv, self.cancelled, line)
+        done = self.children.run(argv, line)
         if done.rc != 0:
             raise CannotSmartCut(f"the head/tail encode failed: {done.stderr.strip()[-300:]}")
         progress(count)
@@ -423,9 +426,7 @@ class SmartCut:
         def wrote(n: int, total: int) -> None:
             self.on_fraction(0.6 + 0.3 * n / max(1, total))
 
-        if not write_mp4(out, tracks, files, wrote, self.cancelled):
-            from clipdesk.media.child_procs import Cancelled
-
+        if not write_mp4(out, tracks, files, wrote, self.children.cancelled):
             raise Cancelled
 
 

@@ -291,35 +291,55 @@ class BatchSources:
         folder: Callable[[], Path],
         resolve: Callable[[], MediaUrls | str],
         cancelled: Callable[[], bool],
+        log: Callable[[str], None] = lambda line: None,
     ) -> BatchMedia | str | None:
         """The batch's copy of url, opening it first if no job has; a reason string
-        when it cannot be read by ranges; None when cancelled meanwhile."""
-        while True:
+        when it cannot be read by ranges; None when cancelled meanwhile. The opening
+        runs on its own thread: a server that never answers cannot hold a cancel up."""
+        with self._lock:
+            got = self._media.get(url)
+            if got is not None:
+                return got
+            busy = self._busy.get(url)
+            if busy is None:
+                busy = self._busy[url] = threading.Event()
+                if is_direct_mp4(url):
+                    log(f"[clipdesk] reading the MP4 index of {url} by byte ranges")
+                args = (url, folder, resolve, cancelled, busy)
+                threading.Thread(target=self._opener, args=args, daemon=True).start()
+        while not busy.wait(0.1):
+            if cancelled():
+                return None
+        with self._lock:
+            got = self._media.get(url)
+        if got is None:  # the job that opened it was cancelled, or the batch ended
+            return None if cancelled() else "the source could not be opened for the batch"
+        return got
+
+    def _opener(
+        self,
+        url: str,
+        folder: Callable[[], Path],
+        resolve: Callable[[], MediaUrls | str],
+        cancelled: Callable[[], bool],
+        busy: threading.Event,
+    ) -> None:
+        result: BatchMedia | str = "the source could not be opened"
+        try:
+            result = self._open(url, folder(), resolve)
+        except OSError as exc:
+            result = f"cannot keep a copy of the source: {exc.strerror or exc}"
+        finally:
             with self._lock:
-                got = self._media.get(url)
-                if got is not None:
-                    return got
-                busy = self._busy.get(url)
-                if busy is None:
-                    busy = self._busy[url] = threading.Event()
-                    owner = True
-                else:
-                    owner = False
-            if not owner:
-                while not busy.wait(0.1):
-                    if cancelled():
-                        return None
-                continue
-            result: BatchMedia | str | None = None
-            try:
-                result = self._open(url, folder(), resolve)
-            finally:
-                with self._lock:
-                    if result is not None:
-                        self._media[url] = result
-                    self._busy.pop(url, None)
-                busy.set()
-            return result
+                closed = self._busy.get(url) is not busy
+                if not closed and not (isinstance(result, str) and cancelled()):
+                    self._media[url] = result
+                if not closed:
+                    del self._busy[url]
+            if closed and isinstance(result, BatchMedia):
+                for source in result.sources():
+                    source.close()
+            busy.set()
 
     def _open(
         self, url: str, folder: Path, resolve: Callable[[], MediaUrls | str]
@@ -345,6 +365,7 @@ class BatchSources:
         with self._lock:
             media = [m for m in self._media.values() if isinstance(m, BatchMedia)]
             self._media.clear()
+            self._busy.clear()  # an opening still under way closes what it opens
         for m in media:
             for s in m.sources():
                 s.close()
