@@ -81,3 +81,20 @@ def audio_offset_ms(
         scores.append((sum(x * y for x, y in zip(head, seg, strict=True)), lag))
     best = max(scores)[1]
     return -best * 1000 / AUDIO_RATE
+
+
+def idr_pic_ids(path: Path | str) -> list[int | None]:
+    """For every picture slice in decode order: its idr_pic_id, or None for a non-IDR
+    slice (ffmpeg's trace_headers)."""
+    argv = [FFMPEG, "-v", "trace", "-nostdin", "-i", str(path), "-map", "0:v:0", "-c", "copy",
+            "-bsf:v", "trace_headers", "-f", "null", "-"]  # fmt: skip
+    lines = subprocess.run(argv, capture_output=True, text=True, check=True).stderr.splitlines()
+    out: list[int | None] = []
+    for line in lines:
+        if "trace_headers" not in line:  # the decoder probing the stream logs NALs too
+            continue
+        if "nal_unit_type: 1(" in line:
+            out.append(None)
+        elif "idr_pic_id" in line:
+            out.append(int(line.rsplit("=", 1)[1]))
+    return out

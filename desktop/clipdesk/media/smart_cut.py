@@ -135,7 +135,41 @@ def plan_video(frames: Frames, start_ms: int, end_ms: int) -> VideoPlan:
     segments.append(Segment(False, k1, cut_t, (d0, cut_d)))
     if cut_t < b:
         segments.append(_encode_segment(frames, cut_t, b))
-    return VideoPlan(a, b, segments)
+    return VideoPlan(a, b, _no_lone_idr(frames, segments))
+
+
+def _no_lone_idr(frames: Frames, segments: list[Segment]) -> list[Segment]:
+    """Every part starts with an IDR frame and x264 numbers its first one 0: a part of
+    one frame followed by another part would put two IDR frames with the same
+    idr_pic_id back to back, which H.264 forbids. Such a part grows instead."""
+    out = list(segments)
+    i = 0
+    while i < len(out) - 1:
+        part, nxt = out[i], out[i + 1]
+        if part.end - part.first != 1:
+            i += 1
+            continue
+        if part.encode and not nxt.encode:
+            # A one-frame head: copy from the next keyframe instead, if there is one.
+            later = [k for k in frames.keys if nxt.first < k < nxt.end]
+            if later and _closed(frames, later[0]):
+                k2 = later[0]
+                out[i : i + 2] = [
+                    _encode_segment(frames, part.first, k2),
+                    Segment(False, k2, nxt.end, (frames.order[k2], nxt.samples[1])),
+                ]
+                i += 1
+                continue
+        out[i : i + 2] = [_encode_segment(frames, part.first, nxt.end)]
+    return out
+
+
+def _closed(frames: Frames, key: int) -> bool:
+    try:
+        _check_closed(frames, key)
+    except CannotSmartCut:
+        return False
+    return True
 
 
 def _check_closed(frames: Frames, key: int) -> None:
@@ -207,6 +241,19 @@ def encoder_args(track: Track, first_sample: bytes) -> list[str]:
     params = ":".join(f"{k}={v}" for k, v in p.items())
     return ["-c:v", "libx264", "-preset", "ultrafast", "-profile:v", _PROFILES[avc.profile],
             "-x264-params", params]  # fmt: skip
+
+
+def _keyint_at_least(args: list[str], frames: int) -> list[str]:
+    """A part longer than the source's keyframe interval (a head grown to the next
+    keyframe) gets no IDR frame inside: its last frame could be one, next to the
+    copied IDR frame. The interval is not in x264's SPS/PPS (which are checked)."""
+    out = list(args)
+    i = out.index("-x264-params") + 1
+    params = dict(item.split("=", 1) for item in out[i].split(":"))
+    if params.get("keyint", "").isdigit() and int(params["keyint"]) < frames:
+        params["keyint"] = str(frames)
+        out[i] = ":".join(f"{k}={v}" for k, v in params.items())
+    return out
 
 
 def first_nal_type(sample: bytes, length_size: int) -> int:
@@ -340,6 +387,7 @@ class SmartCut:
         out = self.work / f"seg{i}.mp4"
         ref = self.work / f"seg{i}-ref.gray"
         skip, count = seg.first - seg.key, seg.end - seg.first
+        enc_args = _keyint_at_least(enc_args, count + 1)
         graph = f"[0:v]trim=start_frame={skip}:end_frame={skip + count},setpts=PTS-STARTPTS"
         graph += f",split[e][r];[r]trim=end_frame=1,{GRAY_FILTER}[g]" if want_ref else "[e]"
         argv = [

@@ -4,6 +4,7 @@ its beginning: 1 s and 4 s keyframe intervals, with and without B-frames, 25 and
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +14,7 @@ from tests.support.x264_media import (
     FFMPEG,
     audio_offset_ms,
     gray_frames,
+    idr_pic_ids,
     make_x264_source,
     pcm,
     psnr,
@@ -90,6 +92,11 @@ def test_exact_clips_match_the_source_frame_for_frame(
         assert_frames_match(no_edit, ref, first)
         offset = audio_offset_ms(pcm(out), src_audio, first / fps)
         assert abs(offset) <= 2.0, f"audio {offset:+.2f} ms off"
+        # H.264 forbids two IDR frames in a row with the same idr_pic_id.
+        ids = idr_pic_ids(out)
+        assert ids[0] is not None
+        for one, two in itertools.pairwise(ids):
+            assert one is None or two is None or one != two, ids
 
 
 def test_plan_copies_whole_runs_and_encodes_only_edges(sources: dict[str, Path]) -> None:
