@@ -25,6 +25,7 @@ from clipdesk.media.mp4_index import (
     Mp4Error,
     Mp4Index,
     Track,
+    idr_pic_id,
     nal_units,
     read_index,
     x264_settings,
@@ -105,7 +106,14 @@ class VideoPlan:
         return sum(s.end - s.first for s in self.segments if s.encode)
 
 
-def plan_video(frames: Frames, start_ms: int, end_ms: int) -> VideoPlan:
+def plan_video(
+    frames: Frames,
+    start_ms: int,
+    end_ms: int,
+    copied_idr_id: Callable[[int], int | None] = lambda sample: None,
+) -> VideoPlan:
+    """Which frames to encode and which samples to copy. copied_idr_id reads a copied
+    keyframe's idr_pic_id (None: unknown, taken as a clash)."""
     a = frames.frame_at(start_ms)
     b = min(frames.frame_at(end_ms), len(frames.times))
     if a >= b:
@@ -135,10 +143,12 @@ def plan_video(frames: Frames, start_ms: int, end_ms: int) -> VideoPlan:
     segments.append(Segment(False, k1, cut_t, (d0, cut_d)))
     if cut_t < b:
         segments.append(_encode_segment(frames, cut_t, b))
-    return VideoPlan(a, b, _no_lone_idr(frames, segments))
+    return VideoPlan(a, b, _no_lone_idr(frames, segments, copied_idr_id))
 
 
-def _no_lone_idr(frames: Frames, segments: list[Segment]) -> list[Segment]:
+def _no_lone_idr(
+    frames: Frames, segments: list[Segment], copied_idr_id: Callable[[int], int | None]
+) -> list[Segment]:
     """Every part starts with an IDR frame and x264 numbers its first one 0: a part of
     one frame followed by another part would put two IDR frames with the same
     idr_pic_id back to back, which H.264 forbids. Such a part grows instead."""
@@ -148,6 +158,9 @@ def _no_lone_idr(frames: Frames, segments: list[Segment]) -> list[Segment]:
         part, nxt = out[i], out[i + 1]
         if part.end - part.first != 1:
             i += 1
+            continue
+        if part.encode and not nxt.encode and copied_idr_id(nxt.samples[0]) not in (0, None):
+            i += 1  # x264's IDR frame is numbered 0, the copied one is not: no clash
             continue
         if part.encode and not nxt.encode:
             # A one-frame head: copy from the next keyframe instead, if there is one.
@@ -310,7 +323,12 @@ class SmartCut:
         frames, track = self.frames, self.vtrack
         if track.codec != "avc1" or track.avc is None:
             raise CannotSmartCut(f"the video is {track.codec}, not H.264 in avc1")
-        plan = plan_video(frames, start_ms, end_ms)
+        sps = track.avc.sps[0] if track.avc.sps else b""
+
+        def copied_id(n: int) -> int | None:
+            return idr_pic_id(self.read_sample(n), sps, track.avc.nal_length_size)  # type: ignore[union-attr]
+
+        plan = plan_video(frames, start_ms, end_ms, copied_id)
         encodes = [s for s in plan.segments if s.encode]
         enc_args: list[str] = []
         if encodes:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from tests.support.range_server import RangeServer
-from tests.support.x264_media import FFMPEG, make_x264_source
+from tests.support.x264_media import FFMPEG, idr_pic_ids, make_x264_source
 
-from clipdesk.media.mp4_index import FileBytes, Mp4Error, read_index, x264_settings
+from clipdesk.media.mp4_index import FileBytes, Mp4Error, idr_pic_id, read_index, x264_settings
 from clipdesk.media.range_fetch import HttpBytes, RangeError
 from clipdesk.media.sparse_source import MediaUrls, SparseSource, media_urls, needed_spans
 
@@ -115,3 +115,17 @@ def test_media_urls_from_ytdlp_json(tmp_path: Path) -> None:
     assert media_urls(info) == "the media is streamed (m3u8_native), not one file"
     info.write_text(json.dumps({"url": "https://x/v.webm", "protocol": "https", "ext": "webm"}))
     assert media_urls(info) == "the media is webm, not MP4"
+
+
+def test_idr_pic_id_read_like_ffmpeg_reads_it(folder: Path) -> None:
+    path = folder / "fast-start.mp4"
+    video = read_index(FileBytes(path)).video()
+    assert video is not None and video.avc is not None and video.sync is not None
+    src = FileBytes(path)
+    ours = [
+        idr_pic_id(src.read(video.offsets[n], video.sizes[n]), video.avc.sps[0])
+        if video.is_sync(n) else None
+        for n in range(video.count)
+    ]  # fmt: skip
+    assert ours == idr_pic_ids(path)
+    assert {i for i in ours if i is not None} == {0, 1}
