@@ -67,7 +67,8 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--mode",
         choices=[m.value for m in ExportMode],
         default=ExportMode.EXACT.value,
-        help="exact: frame-exact cuts, re-encoded (default); fast: keyframe cuts, no re-encode",
+        help="exact: frame-exact cuts, only the frames at the cuts re-encoded (default); "
+        "fast: keyframe cuts, no re-encode: the first frames may come from before the in point",
     )
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="clips cut at once (2)")
     p.add_argument(

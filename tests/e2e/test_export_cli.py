@@ -195,6 +195,9 @@ def test_hostile_commands_never_reach_ytdlp(range_server, media_dir: Path, tmp_p
     )
     spy.chmod(0o755)
     url = range_server.url("export-long.mp4")
+    # Without Range support the clips are cut by yt-dlp (a direct .mp4 that can be read
+    # by ranges never reaches it).
+    range_server.faults["export-long.mp4"] = "norange"
     env = dict(os.environ, CLIPDESK_YTDLP=str(spy))
     out = tmp_path / "out"
     run = clipdesk("tests/documents/hostile.md", "--out", str(out), "--media", url,

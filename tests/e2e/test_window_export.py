@@ -215,6 +215,7 @@ def test_a_url_document_exports_through_ytdlp(qtbot, tmp_path: Path, range_serve
     """No media attached: the document's URL is the binding, and yt-dlp cuts it."""
     doc = _document(tmp_path)
     url = range_server.url("demo.mp4")
+    range_server.faults["demo.mp4"] = "norange"  # read by ranges it would not reach yt-dlp
     doc.write_text(doc.read_text(encoding="utf-8").replace(URL, url), encoding="utf-8")
     window = _open(qtbot, tmp_path, doc, None)
     assert window.exports.media_location() is None  # the plan takes the document's URL

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -21,8 +22,9 @@ class RangeServer:
 
     faults maps a file name to "404" (not found), "cut" (the connection is closed
     after half the requested bytes), "stall" (headers and STALL_AFTER bytes, then
-    nothing until the server stops) or "stall-headers" (the request is read, then
-    nothing at all).
+    nothing until the server stops), "stall-headers" (the request is read, then
+    nothing at all), "norange" (Range is ignored: the whole file, status 200, as
+    Python's http.server does) or "slow" (about 1 MB/s).
     """
 
     def __init__(self, root: Path | str) -> None:
@@ -63,7 +65,7 @@ class RangeServer:
                 size = path.stat().st_size
                 start, end = 0, size - 1
                 status = 200
-                rng = self.headers.get("Range")
+                rng = self.headers.get("Range") if fault != "norange" else None
                 if rng:
                     m = _RANGE.match(rng.strip())
                     if not m or (not m.group(1) and not m.group(2)):
@@ -84,7 +86,8 @@ class RangeServer:
                 length = end - start + 1
                 self.send_response(status)
                 self.send_header("Content-Type", "video/mp4")
-                self.send_header("Accept-Ranges", "bytes")
+                if fault != "norange":
+                    self.send_header("Accept-Ranges", "bytes")
                 self.send_header("Content-Length", str(length))
                 if status == 206:
                     self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
@@ -104,6 +107,8 @@ class RangeServer:
                                 break
                             self.wfile.write(chunk)
                             left -= len(chunk)
+                            if fault == "slow":
+                                time.sleep(len(chunk) / 1_000_000)
                     if fault == "stall":
                         self.wfile.flush()
                         server.stopping.wait()

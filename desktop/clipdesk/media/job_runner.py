@@ -7,6 +7,7 @@ moved into place only once ffprobe has checked it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import logging
 import os
@@ -31,6 +32,7 @@ from clipdesk.media.probe import ProbeError, check_clip, preroll_s, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
 from clipdesk.media.redact import loggable_command
 from clipdesk.media.source_info import SourceInfoCache, SourceStalled
+from clipdesk.media.sparse_source import BatchSources
 from clipdesk.media.tools import ToolMissing, Tools
 
 TEMP_PREFIX = PREFIX
@@ -68,6 +70,7 @@ class JobRunner:
         grace_s: float = CANCEL_GRACE_S,
         source_info: SourceInfoCache | None = None,
         stall_s: float = STALL_S,
+        batch: BatchSources | None = None,
     ) -> None:
         self.spec = spec
         self.tools = tools
@@ -75,6 +78,7 @@ class JobRunner:
         self.on_log = on_log or (lambda line: None)
         self.grace_s = grace_s
         self.source_info = source_info  # shared by the jobs of a queue; None: no sharing
+        self.batch = batch  # the batch's one read of each remote source
         self._lock = threading.Lock()
         self._cancelled = False
         self._proc: subprocess.Popen[bytes] | None = None
@@ -250,6 +254,11 @@ class JobRunner:
         return ("ffmpeg",)
 
     def _run_in(self, work: Path, final: Path) -> RunResult:
+        from clipdesk.media.batch_export import export_fast_path
+
+        done = export_fast_path(self, work, final)
+        if done is not None:
+            return done
         spec = self.spec
         if spec.source_kind is SourceKind.LOCAL:
             why = self._check_local_source()
@@ -380,6 +389,16 @@ class JobRunner:
         self.on_progress(Progress(1.0, spec.duration_ms, speed, 0.0, True))
         self.on_log(f"[clipdesk] wrote {written}")
         return RunResult(Outcome.DONE, output=str(written)), False
+
+    def _cut_from(self, local: Path, work: Path, final: Path) -> RunResult:
+        """The plain ffmpeg cut of this job's range (a whole re-encode, or a stream copy
+        in fast mode) from a local copy of the source."""
+        spec = self.spec
+        self.spec = dataclasses.replace(spec, source_kind=SourceKind.LOCAL, source=str(local))
+        try:
+            return self._cut(work, final, None)[0]
+        finally:
+            self.spec = spec
 
     def _check_local_source(self) -> str | None:
         """A clip past the end of a local file: say so instead of 'no video'."""

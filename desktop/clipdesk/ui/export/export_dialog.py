@@ -24,8 +24,8 @@ from clipdesk.core.naming import ConflictPolicy, TemplateError
 from clipdesk.ui.common.theme import ERROR_TEXT
 
 MODES = (
-    (ExportMode.EXACT, "Exact: frame-accurate cuts (re-encoded)"),
-    (ExportMode.FAST, "Fast: cuts at keyframes (no re-encode)"),
+    (ExportMode.EXACT, "Exact: frame-accurate cuts (only the frames at the cuts re-encoded)"),
+    (ExportMode.FAST, "Fast: keyframe cuts, no re-encode (may start before the in point)"),
 )
 CONFLICTS = (
     (ConflictPolicy.SKIP, "Skip the clip"),
