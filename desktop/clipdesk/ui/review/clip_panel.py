@@ -151,6 +151,11 @@ class ClipPanel(QWidget):
         old = self.model
         self.model = model
         self.proxy.setSourceModel(model)  # type: ignore[arg-type]  # None detaches it
+        if model is not None:
+            # The proxy drops a row before the model has (it hears "about to be removed"):
+            # counted then, the total still holds the deleted clip.
+            model.rowsRemoved.connect(self._update_count)
+            model.rowsInserted.connect(self._update_count)
         self._apply_columns()
         if old is not None:
             old.detach()
