@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -15,12 +15,12 @@ from PySide6.QtGui import (
     QDropEvent,
     QIcon,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -41,6 +41,7 @@ from clipdesk.ui.common.background import Background
 from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
 from clipdesk.ui.common.settings import Settings
+from clipdesk.ui.common.status_line import StatusLine
 from clipdesk.ui.document.document_media import DocumentMedia
 from clipdesk.ui.document.open_document import DIRTY_MARK, OpenDocument
 from clipdesk.ui.editing.document_editing import DocumentEditing
@@ -115,10 +116,11 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self._build_menus()
-        self.status_doc = QLabel(self)
-        self.status_media = QLabel(self)
+        self.status_doc = StatusLine(self)
+        self.status_media = StatusLine(self)
+        self.status_media.setMaximumWidth(320)  # a long URL is elided, not a wider bar
         self.statusBar().addWidget(self.status_doc, 1)
-        self.statusBar().addPermanentWidget(self.status_media)
+        self.statusBar().addPermanentWidget(self.status_media, 1)
         self.editing = DocumentEditing(
             self.doc,
             self.player,
@@ -141,7 +143,7 @@ class MainWindow(QMainWindow):
             self.view_menu,
             self.close,
         )
-        self.media.status_changed.connect(self.status_media.setText)
+        self.media.status_changed.connect(self.status_media.set_lasting)
         messages.bus().posted.connect(self._on_message)
         self._restore_state()
         self.clip_panel.table.setFocus()  # so Space, J/K/L drive the player from the start
@@ -165,6 +167,7 @@ class MainWindow(QMainWindow):
         self.main_split.setStretchFactor(2, 2)
         self.main_split.setSizes([720, 580, 300])
         self.main_split.setChildrenCollapsible(False)
+        self.main_split.setCollapsible(2, True)  # the transcript folds away in a narrow window
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -230,7 +233,7 @@ class MainWindow(QMainWindow):
             view_menu, "Clip &list", "Ctrl+1", self.clip_panel.table.setFocus
         )
         self.act_focus_transcript = self._add(
-            view_menu, "&Transcript", "Ctrl+2", self.transcript.text.setFocus
+            view_menu, "&Transcript", "Ctrl+2", self.focus_transcript
         )
         self.act_follow = self.transcript.follow
         help_menu = mb.addMenu("&Help")
@@ -335,7 +338,7 @@ class MainWindow(QMainWindow):
             for k in sorted({c.kind for c in episode.clips}, key=lambda k: k.value)
         )
         lines = f", {len(episode.transcript)} transcript lines" if episode.transcript else ""
-        self.status_doc.setText(f"{name}: {counts or 'no clips'}{lines}")
+        self.status_doc.set_lasting(f"{name}: {counts or 'no clips'}{lines}")
 
     def _update_title(self) -> None:
         episode, path = self.doc.episode, self.doc.path
@@ -405,9 +408,43 @@ class MainWindow(QMainWindow):
 
     # -- messages and help ----------------------------------------------------------------------
     def _on_message(self, message: Message) -> None:
-        self.statusBar().showMessage(message.text.splitlines()[0], 8000)
+        self.status_doc.show_temporary(message.text, 8000)
         if message.level is not Level.INFO:
             self.banner.show_message(message)
+
+    def focus_transcript(self) -> None:
+        """Ctrl+2: the transcript gets the keys, unfolded first if it was folded away."""
+        sizes = self.main_split.sizes()
+        if sizes[2] == 0:
+            want = min(300, sizes[1] // 2)
+            self.main_split.setSizes([sizes[0], sizes[1] - want, want])
+        self.transcript.text.setFocus()
+
+    # A window narrower than this (half of a 1920 screen is 960) gets the compact player,
+    # and the transcript starts folded away.
+    COMPACT_WIDTH = 1280
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        compact = self.width() < self.COMPACT_WIDTH
+        if compact != self.player_view.compact:
+            self.player_view.set_compact(compact)
+            # The window's minimum width follows the compact player's at once.
+            self.main_split.updateGeometry()
+            layout = self.layout()
+            if layout is not None:
+                layout.invalidate()
+            # Compact: the player takes what the window gains or loses, so the list keeps
+            # its room for the titles.
+            for i, stretch in enumerate((0, 1, 0) if compact else (3, 4, 2)):
+                self.main_split.setStretchFactor(i, stretch)
+            if compact:  # once the splitter has its new width
+                QTimer.singleShot(0, self._fold_transcript)
+
+    def _fold_transcript(self) -> None:
+        total = sum(self.main_split.sizes())
+        left = max(300, total // 2 - 20)
+        self.main_split.setSizes([left, total - left, 0])
 
     def focus_filter(self) -> None:
         self.clip_panel.filter_edit.setFocus()
@@ -438,6 +475,9 @@ class MainWindow(QMainWindow):
             saved = self.settings.splitter_state(name)
             if saved is not None:
                 splitter.restoreState(saved)
+        hidden = self.settings.hidden_columns()
+        if hidden is not None:
+            self.clip_panel.restore_hidden_columns(hidden)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -450,6 +490,7 @@ class MainWindow(QMainWindow):
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.set_splitter_state("main", self.main_split.saveState())
         self.settings.set_splitter_state("left", self.left.saveState())
+        self.settings.set_hidden_columns(self.clip_panel.hidden_columns())
         self.settings.volume = self.player.volume
         self.settings.follow_transcript = self.transcript.follow.isChecked()
         self.settings.sync()
