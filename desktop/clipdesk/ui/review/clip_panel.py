@@ -135,7 +135,7 @@ class ClipPanel(QWidget):
 
     # Columns a narrow list leaves out so the titles keep room; the header's menu still
     # shows the user's own choice, which comes back when the list is wide again.
-    NARROW_HIDDEN = frozenset({Column.END, Column.REVIEW, Column.EXPORT, Column.DURATION})
+    NARROW_HIDDEN = frozenset({Column.END, Column.REVIEW, Column.DURATION})
     TITLE_ROOM = 160
 
     def _column_hidden(self, col: Column) -> bool:

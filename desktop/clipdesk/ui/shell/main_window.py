@@ -40,6 +40,8 @@ from clipdesk.ui.common import messages
 from clipdesk.ui.common.background import Background
 from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
+from clipdesk.ui.common.notification_panel import NotificationButton, NotificationPanel
+from clipdesk.ui.common.notifications import Notice, Notifications
 from clipdesk.ui.common.settings import Settings
 from clipdesk.ui.common.status_line import StatusLine
 from clipdesk.ui.document.document_media import DocumentMedia
@@ -90,6 +92,9 @@ class MainWindow(QMainWindow):
         self.transcript = TranscriptView(self)
         self.transcript.follow.setChecked(self.settings.follow_transcript)
         self.banner = Banner(self)
+        self.notifications = Notifications(self)
+        self._pinned: list[Message] = []  # info messages shown in the banner on purpose
+        self.messages_panel: NotificationPanel | None = None
         self.sync = ReviewSync(
             self.player,
             self.clip_panel.table,
@@ -120,6 +125,9 @@ class MainWindow(QMainWindow):
         self.status_media = StatusLine(self)
         self.status_media.setMaximumWidth(320)  # a long URL is elided, not a wider bar
         self.statusBar().addWidget(self.status_doc, 1)
+        self.message_count = NotificationButton(self.notifications, self)
+        self.message_count.clicked.connect(self.show_messages)
+        self.statusBar().addPermanentWidget(self.message_count)
         self.statusBar().addPermanentWidget(self.status_media, 1)
         self.editing = DocumentEditing(
             self.doc,
@@ -145,6 +153,10 @@ class MainWindow(QMainWindow):
         )
         self.media.status_changed.connect(self.status_media.set_lasting)
         messages.bus().posted.connect(self._on_message)
+        self.notifications.changed.connect(self._refresh_banner)
+        self.banner.dismissed.connect(self._on_banner_dismissed)
+        self.banner.shown.connect(self._on_banner_shown)
+        self.banner.more_clicked.connect(self.show_messages)
         self._restore_state()
         self.clip_panel.table.setFocus()  # so Space, J/K/L drive the player from the start
 
@@ -288,7 +300,7 @@ class MainWindow(QMainWindow):
             return False
         if not self.exports.may_leave_document():  # the answer was: keep exporting
             return False
-        self.banner.hide()  # before opening: the project file's messages may show in it
+        self._forget_messages()  # before opening: the project file's messages belong to it
         self.doc.open(path, episode)
         if not self.doc.is_example:
             self.settings.add_recent_file(path)
@@ -320,8 +332,13 @@ class MainWindow(QMainWindow):
 
     def set_episode(self, episode: Episode, path: Path | None = None) -> None:
         """Show an episode; with a path it has a project file and can be edited."""
-        self.banner.hide()
+        self._forget_messages()
         self.doc.open(path, episode)
+
+    def _forget_messages(self) -> None:
+        self._pinned.clear()
+        self.notifications.clear()
+        self.banner.hide()
 
     def _show_document(self) -> None:
         episode, store, path = self.doc.episode, self.doc.store, self.doc.path
@@ -409,8 +426,41 @@ class MainWindow(QMainWindow):
     # -- messages and help ----------------------------------------------------------------------
     def _on_message(self, message: Message) -> None:
         self.status_doc.show_temporary(message.text, 8000)
-        if message.level is not Level.INFO:
-            self.banner.show_message(message)
+        self.notifications.add(message)
+
+    def _in_banner(self) -> list[Notice]:
+        """What the banner may show, newest first: warnings, errors and the info
+        messages shown there on purpose, until dismissed."""
+        return [
+            n
+            for n in self.notifications.pending()
+            if n.level is not Level.INFO or n.message in self._pinned
+        ]
+
+    def _refresh_banner(self) -> None:
+        waiting = self._in_banner()
+        if not waiting:
+            self.banner.hide()
+            return
+        self.banner.display(waiting[0].message)
+        self.banner.set_more(len(waiting) - 1)
+        self.banner.show()
+
+    def _on_banner_shown(self, message: Message) -> None:
+        self._pinned = [*self._pinned[-20:], message]
+        self._refresh_banner()
+
+    def _on_banner_dismissed(self, message: Message) -> None:
+        notice = self.notifications.newest_pending(message)
+        if notice is not None:
+            self.notifications.dismiss(notice)  # the next one waiting shows
+
+    def show_messages(self) -> NotificationPanel:
+        if self.messages_panel is None:
+            self.messages_panel = NotificationPanel(self.notifications, self)
+        self.messages_panel.show()
+        self.messages_panel.raise_()
+        return self.messages_panel
 
     def focus_transcript(self) -> None:
         """Ctrl+2: the transcript gets the keys, unfolded first if it was folded away."""
