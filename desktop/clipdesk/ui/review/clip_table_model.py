@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from clipdesk.core.clip_store import ClipStore
-from clipdesk.core.episode import Clip, ClipKind
+from clipdesk.core.episode import Clip, ClipKind, kind_numbers
 from clipdesk.core.timecode import format_clock
 from clipdesk.ui.common.theme import CURRENT_BACKGROUND, KIND_COLOURS, REVIEW_COLOURS
 
@@ -83,11 +83,8 @@ class ClipTableModel(QAbstractTableModel):
 
     # -- store events: forwarded, the rows are the store's ---------------------------------
     def _renumber(self) -> None:
-        seen: dict[ClipKind, int] = {}
-        self._numbers = []
-        for c in self.store:
-            seen[c.kind] = seen.get(c.kind, 0) + 1
-            self._numbers.append(seen[c.kind])
+        numbers = kind_numbers(self.store.episode.clips)
+        self._numbers = [numbers[c.id] for c in self.store]
 
     def _on_store(self, kind: str, index: int, clip: Clip | None, fields: tuple[str, ...]) -> None:
         if kind == "inserting":
