@@ -48,6 +48,9 @@ class Column(enum.IntEnum):
         return ("Kind", "#", "Title", "Start", "End", "Duration", "Review", "Export")[self]
 
 
+EXPORTED = "Exported"
+EDITED_SINCE = "Edited since export"  # exported, then its bounds changed: the file is stale
+
 # Typed into the table; every edit goes through the ClipEditor (validated, undoable).
 EDITABLE_COLUMNS = (Column.TITLE, Column.START, Column.END)
 
@@ -69,6 +72,7 @@ class ClipTableModel(QAbstractTableModel):
         self._renumber()
         self._current_id: str | None = None
         self._export_status: dict[str, str] = {}
+        self._exported_bounds: dict[str, tuple[int, int | None]] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self.editor: ClipEditing | None = None
@@ -127,8 +131,16 @@ class ClipTableModel(QAbstractTableModel):
             if row >= 0:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
-    def set_export_status(self, clip_id: str, status: str) -> None:
+    def set_export_status(
+        self, clip_id: str, status: str, bounds: tuple[int, int | None] | None = None
+    ) -> None:
+        """The export column's text; with the bounds the clip was exported with, an
+        EXPORTED clip whose bounds changed since reads EDITED_SINCE instead."""
         self._export_status[clip_id] = status
+        if bounds is not None:
+            self._exported_bounds[clip_id] = bounds
+        else:
+            self._exported_bounds.pop(clip_id, None)
         row = self.row_of(clip_id)
         if row >= 0:
             idx = self.index(row, Column.EXPORT)
@@ -247,7 +259,14 @@ class ClipTableModel(QAbstractTableModel):
             return format_clock(clip.duration_ms)
         if col == Column.REVIEW:
             return clip.review.value.capitalize()
-        return self._export_status.get(clip.id, "")
+        return self.export_status(clip)
+
+    def export_status(self, clip: Clip) -> str:
+        status = self._export_status.get(clip.id, "")
+        bounds = self._exported_bounds.get(clip.id)
+        if status == EXPORTED and bounds is not None and bounds != (clip.start_ms, clip.end_ms):
+            return EDITED_SINCE
+        return status
 
     def _sort_key(self, clip: Clip, row: int, col: Column) -> object:
         if col == Column.START:
