@@ -344,6 +344,7 @@ class MainWindow(QMainWindow):
         episode, store, path = self.doc.episode, self.doc.store, self.doc.path
         assert episode is not None and store is not None
         model = ClipTableModel(store)
+        model.set_timebase(self.doc.timebase)
         self.clip_panel.set_model(model)
         self.sync.set_episode(episode, model)
         self.sync.set_timebase(self.doc.timebase)
