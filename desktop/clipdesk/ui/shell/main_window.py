@@ -418,11 +418,31 @@ class MainWindow(QMainWindow):
                 continue
             path = Path(url.toLocalFile())
             if path.suffix.lower() in VIDEO_EXTS:
-                self.media.attach(str(path))  # a dropped video becomes the media
+                if self._may_replace_media(path):
+                    self.media.attach(str(path))  # a dropped video becomes the media
             else:
                 self.open_document(path)
             event.acceptProposedAction()
             return
+
+    def _may_replace_media(self, path: Path) -> bool:
+        """A dropped video replaces the attached media only when the user says so."""
+        current = self.media.attached
+        if current is None or self.doc.episode is None or current == str(path):
+            return True
+        return self.confirm_replace_media(
+            f"Attach {path.name} to this document in place of {Path(current).name or current}?"
+        )
+
+    def confirm_replace_media(self, text: str) -> bool:  # tests replace it
+        answer = QMessageBox.question(
+            self,
+            "Replace the media?",
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # -- messages and help ----------------------------------------------------------------------
     def _on_message(self, message: Message) -> None:
