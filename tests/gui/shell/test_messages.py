@@ -32,6 +32,14 @@ def _window(qtbot, tmp_path: Path) -> MainWindow:
     return w
 
 
+def _with_example(qtbot, tmp_path: Path) -> MainWindow:
+    doc = tmp_path / "notes.md"
+    shutil.copy(example_document(), doc)
+    w = _window(qtbot, tmp_path)
+    assert w.open_document(doc)
+    return w
+
+
 def _dismiss_banner(w: MainWindow) -> None:
     w.banner._dismiss()  # what its ✕ button does
 
@@ -68,10 +76,7 @@ def test_a_moved_aside_project_file_is_not_hidden_by_a_document_warning(
 
 
 def test_export_finished_does_not_replace_the_clip_not_exported(qtbot, tmp_path: Path) -> None:
-    doc = tmp_path / "notes.md"
-    shutil.copy(example_document(), doc)
-    w = _window(qtbot, tmp_path)
-    assert w.open_document(doc)
+    w = _with_example(qtbot, tmp_path)
     messages.warning("1 clip not exported: it lies past the end of the media")
     finished = messages.info("Export finished: 2 done")
     w.banner.show_message(finished)  # as the export controller does at a batch's end
@@ -91,10 +96,7 @@ def test_errors_stay_and_info_times_out(qtbot) -> None:
 
 
 def test_an_info_message_never_takes_the_banner(qtbot, tmp_path: Path) -> None:
-    doc = tmp_path / "notes.md"
-    shutil.copy(example_document(), doc)
-    w = _window(qtbot, tmp_path)
-    assert w.open_document(doc)
+    w = _with_example(qtbot, tmp_path)
     messages.warning("The media file is missing")
     messages.info("Saved notes.md")
     assert w.banner.text() == "The media file is missing" and not w.banner.more.isVisible()

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QWidget,
 )
 
@@ -42,6 +41,7 @@ from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.ui.common import messages
 from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
+from clipdesk.ui.common.questions import ask_yes_no
 from clipdesk.ui.document.document_media import DocumentMedia
 from clipdesk.ui.document.open_document import OpenDocument
 from clipdesk.ui.export.export_dialog import ExportDialog
@@ -73,14 +73,7 @@ def status_label(job: ExportJob) -> str:
 
 
 def ask_to_close(window: QWidget, text: str) -> bool:
-    answer = QMessageBox.question(
-        window,
-        "Exports are running",
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    return ask_yes_no(window, "Exports are running", text)
 
 
 class ExportController(QObject):

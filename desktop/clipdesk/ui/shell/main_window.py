@@ -42,6 +42,7 @@ from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
 from clipdesk.ui.common.notification_panel import NotificationButton, NotificationPanel
 from clipdesk.ui.common.notifications import Notice, Notifications
+from clipdesk.ui.common.questions import ask_yes_no
 from clipdesk.ui.common.settings import Settings
 from clipdesk.ui.common.status_line import StatusLine
 from clipdesk.ui.document.document_media import DocumentMedia
@@ -435,14 +436,7 @@ class MainWindow(QMainWindow):
         )
 
     def confirm_replace_media(self, text: str) -> bool:  # tests replace it
-        answer = QMessageBox.question(
-            self,
-            "Replace the media?",
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self, "Replace the media?", text)
 
     # -- messages and help ----------------------------------------------------------------------
     def _on_message(self, message: Message) -> None:
