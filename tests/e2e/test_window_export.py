@@ -22,6 +22,7 @@ from clipdesk.core.export_plan import ExportSettings, Selection
 from clipdesk.core.project_file import project_path, read_project
 from clipdesk.media.export_queue import JobState
 from clipdesk.ui.common import messages
+from clipdesk.ui.common.messages import Level
 from clipdesk.ui.export.job_model import JobColumn
 from clipdesk.ui.player.backend import PlayerState
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
@@ -127,6 +128,14 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
     assert model.index(model.row_of("highlight-1"), Column.EXPORT).data() == "Exported"
     assert window.exports.totals.text() == "Export: 2 done"
     assert window.banner.isVisible() and window.banner.text() == "Export finished: 2 done"
+    # Bounds changed after the export: the file no longer is the clip.
+    h1 = window.store.get("highlight-1")
+    start = h1.start_ms
+    window.store.update("highlight-1", start_ms=start + 40)
+    assert model.index(model.row_of("highlight-1"), Column.EXPORT).data() == ("Edited since export")
+    assert model.index(model.row_of("highlight-2"), Column.EXPORT).data() == "Exported"
+    window.store.update("highlight-1", start_ms=start)  # back as exported
+    assert model.index(model.row_of("highlight-1"), Column.EXPORT).data() == "Exported"
     # The queue and the settings are in the project file.
     with qtbot.waitSignal(session.autosaver.saved, timeout=3_000):
         session.autosaver.mark_dirty()
@@ -180,6 +189,31 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
     assert len([f for f in out.iterdir() if f.suffix == ".mp4"]) == 4
 
 
+def test_an_unusable_output_folder_is_refused_before_queueing(
+    qtbot, tmp_path: Path, demo_video: Path
+) -> None:
+    """A folder that cannot be made (a file stands in its path) or lacks room: a message
+    at once, nothing queued, and the folder is not remembered as the default."""
+    doc = _document(tmp_path)
+    window = _open(qtbot, tmp_path, doc, demo_video)
+    for clip_id in ("highlight-1", "highlight-2"):
+        window.sync.select_clip(clip_id)
+        qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_A)
+    good = tmp_path / "good"
+    with qtbot.waitSignal(window.exports.panel.batch_finished, timeout=30_000):
+        _export_with_dialog(qtbot, window, good, jobs=2, conflict=2)  # overwrite
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    before = len(window.exports.queue.jobs)
+    for bad in (blocker, blocker / "clips"):
+        _export_with_dialog(qtbot, window, bad, jobs=2, conflict=0)
+        last = messages.bus().history[-1]
+        assert last.level is Level.ERROR and str(blocker) in last.text, last.text
+        assert len(window.exports.queue.jobs) == before  # nothing queued
+        assert window.exports.default_settings(Selection.APPROVED).out_dir == str(good)
+    assert "Could not export" in window.banner.text()
+
+
 @pytest.mark.xvfb
 def test_window_with_timeline_and_export_panel(
     qtbot, tmp_path: Path, demo_video: Path, artifacts_dir: Path, monkeypatch
@@ -231,7 +265,8 @@ def test_a_url_document_exports_through_ytdlp(qtbot, tmp_path: Path, range_serve
     assert job.state is JobState.DONE, job.error
     assert job.spec.source_kind.value == "remote" and job.spec.source == url
     assert any("yt-dlp" in line or "yt_dlp" in line for line in job.log), job.log[:5]
-    assert [f.name for f in out.iterdir()] == ["demo1234567-01-a-second-moment.mp4"]
+    # highlight 2 exported alone is still number 2
+    assert [f.name for f in out.iterdir()] == ["demo1234567-02-a-second-moment.mp4"]
 
 
 def test_restored_queue_is_checked(qtbot, tmp_path: Path, demo_video: Path) -> None:

@@ -353,20 +353,27 @@ def plan_export(
     video_id = sanitize_component(episode.video_id) or (
         sanitize_component(episode.path.stem) if episode.path else "video"
     )
+    numbers = episode.kind_numbers()  # {index}: the clip's own, not its place in the batch
     ready: list[tuple[int, Clip]] = []
-    for index, clip in enumerate(clips, start=1):
+    for clip in clips:
         why = clip_problem(clip, episode)
         if why:
             problems.append(PlanProblem(clip.id, clip.title, f"cannot export: {why}"))
         else:
-            ready.append((index, clip))
+            ready.append((numbers.get(clip.id, 0), clip))
     plan = ExportPlan(problems=problems)
     taken: set[str] = set()
     for index, clip in ready:
         name = render_name(
             settings.template,
             NameFields(
-                video_id, clip.title, index, clip.kind.value, clip.start_ms, clip.end_ms or 0
+                video_id,
+                clip.title,
+                index,
+                clip.kind.value,
+                clip.start_ms,
+                clip.end_ms or 0,
+                clip.id,
             ),
         )
         final = claim_name(out_dir, name, settings.conflict, taken)

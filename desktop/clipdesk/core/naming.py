@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_TEMPLATE = "{video_id}-{index:02d}-{slug}.mp4"
-FIELDS = ("video_id", "slug", "index", "kind", "start", "end")
+# {index} is the clip's own number within its kind (the list's # column), so a clip has
+# the same name in every batch; {id} is the clip's id (highlight-2, clip-1), which no
+# edit of other clips changes.
+FIELDS = ("video_id", "slug", "index", "kind", "start", "end", "id")
 EXTENSION = ".mp4"
 MAX_NAME_BYTES = 180  # well under the 255-byte limit of common file systems
 MAX_SLUG_CHARS = 60
@@ -60,6 +63,7 @@ class NameFields:
     kind: str
     start_ms: int
     end_ms: int
+    clip_id: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -70,6 +74,7 @@ class NameFields:
             "kind": self.kind,
             "start": time_stamp(self.start_ms),
             "end": time_stamp(self.end_ms),
+            "id": sanitize_component(self.clip_id) or f"{self.kind}-{self.index}",
         }
 
 

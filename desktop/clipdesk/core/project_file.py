@@ -19,7 +19,7 @@ import datetime as _dt
 import errno
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,17 +215,22 @@ class Project:
     def is_document_clip(self, clip_id: str) -> bool:
         return clip_id in self._baseline
 
-    def document_saved(self) -> None:
+    def document_saved(self, reread: Mapping[str, tuple[int, int | None]] | None = None) -> None:
         """Save Document wrote the clips' bounds into the document: bounds are recorded
         relative to that from now on. Titles, review, notes, deletions and added clips
-        are not in the document, so they stay recorded here. Save the project file next."""
+        are not in the document, so they stay recorded here. Save the project file next.
+
+        reread holds the bounds the written document gives when read again, by clip id.
+        A document cannot hold every bound (a segment's end is the next one's start, an
+        embedded player's end is whole seconds): what it does not hold stays recorded
+        here, so reopening restores the bounds as they were edited."""
         present = {c.id: c for c in self.store}
         for cid, base in self._baseline.items():
             clip = present.get(cid)
             if clip is not None:
-                self._baseline[cid] = dataclasses.replace(
-                    base, start_ms=clip.start_ms, end_ms=clip.end_ms
-                )
+                written = (clip.start_ms, clip.end_ms)
+                start, end = written if reread is None else reread.get(cid, written)
+                self._baseline[cid] = dataclasses.replace(base, start_ms=start, end_ms=end)
 
     # -- saving --------------------------------------------------------------------
     def to_data(self) -> dict[str, Any]:

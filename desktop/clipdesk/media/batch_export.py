@@ -6,31 +6,57 @@ in the job's log; the job then goes the usual way (yt-dlp or ffmpeg per clip).""
 from __future__ import annotations
 
 import shlex
+import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from clipdesk.core.export_plan import ExportMode, SourceKind
+from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.media.child_procs import Cancelled, Children
 from clipdesk.media.clip_checks import Window, check_smart_clip
 from clipdesk.media.progress import Progress
+from clipdesk.media.run_result import Outcome, RunResult, move_into_place
 from clipdesk.media.smart_cut import GRAY_FILTER, CannotSmartCut, CutInput, SmartCut, open_input
+from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.sparse_source import (
     BatchMedia,
+    BatchSources,
     FetchError,
     MediaUrls,
     StallReason,
     media_urls,
 )
+from clipdesk.media.tools import Tools
 
-if TYPE_CHECKING:
-    from clipdesk.media.job_runner import JobRunner, RunResult
+
+class JobRunner(Protocol):
+    """What this path needs of the job runner (clipdesk.media.job_runner, which calls
+    it): its job, tools and callbacks, the batch's shared reads, and the steps it falls
+    back on. A protocol, so that neither module imports the other."""
+
+    spec: JobSpec
+    tools: Tools
+    on_progress: Callable[[Progress], None]
+    on_log: Callable[[str], None]
+    grace_s: float
+    stall_s: float
+    source_info: SourceInfoCache | None
+    batch: BatchSources | None
+    pgid: int | None
+    _proc: subprocess.Popen[bytes] | None
+    _exited: threading.Event
+
+    @property
+    def cancelled(self) -> bool: ...
+    def _fail(self, message: str) -> RunResult: ...
+    def _check_local_source(self) -> str | None: ...
+    def _cut_from(self, local: Path, work: Path, final: Path) -> RunResult: ...
+    def _read_source_info(self, path: Path) -> str: ...
 
 
 def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | None:
-    from clipdesk.media.job_runner import Outcome, RunResult
-
     spec = runner.spec
     log = runner.on_log
     cancelled = lambda: runner.cancelled  # noqa: E731
@@ -109,7 +135,6 @@ def _smart(
     runner: JobRunner, video: CutInput, audio: CutInput, work: Path, final: Path
 ) -> RunResult | str:
     """The smart cut, checked and moved into place; or why it could not be done."""
-    from clipdesk.media.job_runner import Outcome, RunResult, _move_into_place
 
     spec, tools = runner.spec, runner.tools
     assert tools.ffmpeg is not None and tools.ffprobe is not None
@@ -157,7 +182,7 @@ def _smart(
     if why:
         return f"the smart-cut clip failed a check: {why}"
     try:
-        written = _move_into_place(out, final, spec.conflict)
+        written = move_into_place(out, final, spec.conflict)
     except OSError as exc:
         return runner._fail(f"cannot write {final}: {exc.strerror or exc}")
     if written is None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import enum
 import logging
 import os
 import shlex
@@ -17,13 +16,11 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.core.identifiers import check_job_id
-from clipdesk.core.naming import ConflictPolicy, with_suffix_number
 from clipdesk.core.timecode import format_clock
 from clipdesk.media.child_guard import group_cpu_ticks, guarded_argv, preexec_for
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
@@ -31,6 +28,7 @@ from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale
 from clipdesk.media.probe import ProbeError, check_clip, preroll_s, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
 from clipdesk.media.redact import loggable_command
+from clipdesk.media.run_result import Outcome, RunResult, move_into_place
 from clipdesk.media.source_info import SourceInfoCache, SourceStalled
 from clipdesk.media.sparse_source import BatchSources
 from clipdesk.media.tools import ToolMissing, Tools
@@ -42,19 +40,6 @@ CANCEL_GRACE_S = 1.5  # SIGINT first (ffmpeg stops cleanly), SIGKILL after this
 STALL_S = 60.0
 _SIDE_SUFFIXES = (".part", ".ytdl", ".temp", ".tmp")
 logger = logging.getLogger(__name__)
-
-
-class Outcome(str, enum.Enum):
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class RunResult:
-    outcome: Outcome
-    error: str = ""
-    output: str = ""  # the file written, when done
 
 
 class JobRunner:
@@ -379,7 +364,7 @@ class JobRunner:
         if why:
             return self._fail(f"{why}: {_reason(tail)}" if _has_error(tail) else why), False
         try:
-            written = _move_into_place(produced, final, spec.conflict)
+            written = move_into_place(produced, final, spec.conflict)
         except OSError as exc:
             return self._fail(f"cannot write {final}: {_os_reason(exc)}"), False
         if written is None:
@@ -435,35 +420,6 @@ def _find_output(work: Path) -> Path | None:
         if p.name.startswith(stem) and not p.name.endswith(_SIDE_SUFFIXES) and p.is_file()
     ]  # fmt: skip
     return found[0] if len(found) == 1 else None
-
-
-def _move_into_place(src: Path, final: Path, policy: ConflictPolicy) -> Path | None:
-    """Rename without clobbering unless the policy says overwrite."""
-    if policy is ConflictPolicy.OVERWRITE:
-        os.replace(src, final)
-        return final
-    candidate, n = final, 1
-    while True:
-        try:
-            os.link(src, candidate)  # fails if candidate exists: no silent overwrite
-        except FileExistsError:
-            if policy is ConflictPolicy.SKIP:
-                return None
-            n += 1
-            candidate = final.with_name(with_suffix_number(final.name, n))
-            continue
-        except OSError:
-            # No hard links here (some FUSE/FAT mounts): check, then rename.
-            if candidate.exists():
-                if policy is ConflictPolicy.SKIP:
-                    return None
-                n += 1
-                candidate = final.with_name(with_suffix_number(final.name, n))
-                continue
-            os.replace(src, candidate)
-            return candidate
-        src.unlink()
-        return candidate
 
 
 _DAMAGE_MARKERS = ("stream ends prematurely", "corrupt input packet", "packet corrupt")

@@ -143,3 +143,13 @@ class Settings:
 
     def set_splitter_state(self, name: str, state: QByteArray) -> None:
         self._q.setValue(f"window/splitter_{name}", state)
+
+    # -- the clip list's columns ----------------------------------------------
+    def hidden_columns(self) -> list[str] | None:
+        """The clip list's columns hidden by choice; None when never saved."""
+        if not self._q.contains("window/hidden_columns"):
+            return None
+        return self._get_list("window/hidden_columns")
+
+    def set_hidden_columns(self, names: list[str]) -> None:
+        self._q.setValue("window/hidden_columns", list(names))

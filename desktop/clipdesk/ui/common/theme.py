@@ -21,6 +21,7 @@ MUTED = QColor("#7f8c8d")
 REVIEW_COLOURS = {ReviewStatus.APPROVED: APPROVED, ReviewStatus.REJECTED: REJECTED}
 JOB_COLOURS = {JobState.DONE: APPROVED, JobState.FAILED: REJECTED, JobState.CANCELLED: MUTED}
 PLAYHEAD = QColor("#e53935")
+PAST_END = REJECTED  # a bound past the end of the attached media
 ACTIVE_HANDLE = QColor("#ffb300")  # the bound the nudge keys move
 # The clip or transcript line under the playhead (not the selection).
 CURRENT_BACKGROUND = QColor(255, 200, 60, 90)

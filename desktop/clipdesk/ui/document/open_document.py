@@ -20,7 +20,9 @@ from clipdesk.app_dirs import fallback_projects_dir
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Episode
+from clipdesk.core.errors import DocumentError
 from clipdesk.core.project_file import LoadResult, Project
+from clipdesk.core.reader import read_document
 from clipdesk.core.writer import WriteError, write_document
 from clipdesk.ui.common import messages
 from clipdesk.ui.document.autosave import Autosaver
@@ -175,7 +177,7 @@ class OpenDocument(QObject):
             project.rebind(target)
             self.path = target
             self.episode.path = target
-        project.document_saved()
+        project.document_saved(_bounds_as_read(target))
         if self.autosaver is not None:
             self.autosaver.mark_dirty()
             self.autosaver.flush()
@@ -186,3 +188,14 @@ class OpenDocument(QObject):
         self._update_dirty(force=True)
         messages.info(f"Saved {target.name}")
         return True
+
+
+def _bounds_as_read(path: Path) -> dict[str, tuple[int, int | None]] | None:
+    """The clips' bounds as the written document gives them when it is read again (what
+    it cannot hold, such as a segment's end, comes back different); None if it cannot
+    be read."""
+    try:
+        episode = read_document(path)
+    except (DocumentError, OSError, UnicodeError, ValueError):
+        return None
+    return {c.id: (c.start_ms, c.end_ms) for c in episode.clips}
