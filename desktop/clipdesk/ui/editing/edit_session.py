@@ -58,6 +58,7 @@ class EditSession:
             seek=seek,
             play_range=play_range,
             select_clip=select_clip,
+            pauses=lambda: self.timeline.pauses(),
         )
         self.timeline = Timeline(self.editor)
         self.actions.active_bound_changed.connect(

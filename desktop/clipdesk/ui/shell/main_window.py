@@ -42,6 +42,7 @@ from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
 from clipdesk.ui.common.settings import Settings
 from clipdesk.ui.document.document_media import DocumentMedia
+from clipdesk.ui.document.media_analysis import MediaAnalysis
 from clipdesk.ui.document.open_document import DIRTY_MARK, OpenDocument
 from clipdesk.ui.editing.document_editing import DocumentEditing
 from clipdesk.ui.export.export_controller import ExportController
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
             self.doc, self.player, self.settings, self.background, resolver, self
         )
         self.media.notice_changed.connect(self.player_view.show_notice)
+        self.analysis = MediaAnalysis(self.doc, self.media, self.background, parent=self)
 
         self._build_layout()
         self._build_menus()
@@ -119,6 +121,10 @@ class MainWindow(QMainWindow):
         self.status_media = QLabel(self)
         self.statusBar().addWidget(self.status_doc, 1)
         self.statusBar().addPermanentWidget(self.status_media)
+        self.status_analysis = QLabel(self)
+        self.status_analysis.setObjectName("analysisStatus")
+        self.statusBar().addPermanentWidget(self.status_analysis)
+        self.analysis.progress_changed.connect(self.status_analysis.setText)
         self.editing = DocumentEditing(
             self.doc,
             self.player,
@@ -129,6 +135,7 @@ class MainWindow(QMainWindow):
             self.statusBar(),
             self.edit_menu,
             self,
+            self.analysis,
         )
         self.exports = ExportController(
             self.doc,
@@ -140,6 +147,7 @@ class MainWindow(QMainWindow):
             self.export_menu,
             self.view_menu,
             self.close,
+            self.analysis,
         )
         self.media.status_changed.connect(self.status_media.setText)
         messages.bus().posted.connect(self._on_message)
@@ -459,5 +467,6 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Release the player (libvlc in its required order) and stop background work."""
+        self.analysis.stop()  # its ffmpeg is killed, not left to finish
         self.background.shutdown()
         self.player.shutdown()
