@@ -232,7 +232,7 @@ class Timeline(QWidget):
             self._pause_mask = None
         else:
             self._pause_mask = pause_mask(analysis.pauses, analysis.fine)
-            self._wave_scale = min(4.0, display_scale(analysis.coarse))
+            self._wave_scale = min(8.0, display_scale(analysis.coarse))
         self._relayout()
         self.update()
 
@@ -667,6 +667,8 @@ class Timeline(QWidget):
         )
         p.drawImage(lanes, strip)
         p.drawImage(rect.topLeft(), wave)
+        p.setPen(WAVEFORM_BODY.lighter(160))
+        p.drawLine(QPointF(0, rect.top()), QPointF(width, rect.top()))
 
     def _paint_thumbnails(self, p: QPainter) -> None:
         rect = self.thumb_rect()

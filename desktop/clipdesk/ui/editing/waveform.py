@@ -78,6 +78,14 @@ def pause_share(
     return np.clip(np.diff(cum) / span, 0.0, 1.0)
 
 
+GAMMA = 0.6  # below 1 lifts a quiet speaker without flattening a loud one
+
+
+def shaped(values: np.ndarray, scale: float) -> np.ndarray:
+    """|value| scaled to the track (0..1) on a gentle power curve."""
+    return np.clip(np.abs(values) * scale, 0.0, 1.0) ** GAMMA
+
+
 def _argb(colour: QColor) -> np.ndarray:
     return np.array([colour.blue(), colour.green(), colour.red(), 255], dtype=np.uint8)
 
@@ -100,13 +108,12 @@ def waveform_image(
     mask_bin_ms); the array backing the image is returned too and must outlive it."""
     mins, maxs, rms, valid = envelope(levels, start_ms, ms_per_px, width)
     mid = (height - 1) / 2
-    amp = mid * scale
-    top = np.round(mid - np.clip(maxs, 0, None) * amp)
-    bottom = np.round(mid - np.clip(mins, None, 0) * amp)
+    top = np.round(mid - shaped(maxs, scale) * mid)
+    bottom = np.round(mid + shaped(mins, scale) * mid)
     # Quiet stretches still show a hairline, so that the track reads as sound.
     top = np.minimum(top, np.floor(mid))
     bottom = np.maximum(bottom, np.ceil(mid))
-    rms_half = np.minimum(rms * amp, mid)
+    rms_half = shaped(rms, scale) * mid
     y = np.arange(height, dtype=np.float64)[:, None]
     in_peak = (y >= top[None, :]) & (y <= bottom[None, :]) & valid[None, :]
     in_body = (np.abs(y - mid) <= rms_half[None, :]) & in_peak
