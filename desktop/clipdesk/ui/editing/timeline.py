@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QScrollBar, QWidget
 
 from clipdesk.core.bounds import Bound, format_offset, open_end, snap, snap_candidates
-from clipdesk.core.episode import Clip, ReviewStatus
+from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
 from clipdesk.core.pauses import DEFAULT_SNAP_MARGIN_MS, Pause, cut_point
 from clipdesk.core.pauses import Bound as PauseBound
 from clipdesk.core.timecode import TimeStyle, format_clock, format_timecode
@@ -47,6 +47,7 @@ from clipdesk.media.audio_analysis import AudioAnalysis
 from clipdesk.ui.common.theme import (
     ACTIVE_HANDLE,
     APPROVED,
+    KIND_COLOURS,
     PAUSE_LANE_SHADE,
     PAUSE_SHADE,
     PLAYHEAD,
@@ -58,7 +59,13 @@ from clipdesk.ui.common.theme import (
 )
 from clipdesk.ui.document.media_analysis import spacing_for
 from clipdesk.ui.editing.undo_commands import ClipEditor
-from clipdesk.ui.editing.waveform import display_scale, pause_mask, pause_strip, waveform_image
+from clipdesk.ui.editing.waveform import (
+    display_scale,
+    pause_mask,
+    pause_share,
+    pause_strip,
+    waveform_image,
+)
 
 RULER_H = 22
 LANE_H = 22
@@ -74,6 +81,14 @@ THUMB_SETTLE_MS = 150  # thumbnails are asked for once the view has stopped movi
 DRAG_SEEK_MS = 40  # while a handle is dragged, the player seeks at most this often
 MIN_MS_PER_PX = 0.5
 MIN_LABEL_PX = 90
+NARROW_BAND_PX = 8  # narrower bands are drawn as a plain fill
+NARROW_FILL = {
+    (kind, rejected): QBrush(
+        QColor(colour.red(), colour.green(), colour.blue(), 90 if rejected else 255)
+    )
+    for kind, colour in KIND_COLOURS.items()
+    for rejected in (False, True)
+}
 STATUS_MARK = {
     ReviewStatus.APPROVED: "✓ ",
     ReviewStatus.REJECTED: "✗ ",
@@ -152,6 +167,8 @@ class Timeline(QWidget):
         self._thumb_timer.setInterval(THUMB_SETTLE_MS)
         self._thumb_timer.timeout.connect(self._ask_thumbnails)
         self.snap_margin_ms = DEFAULT_SNAP_MARGIN_MS
+        # Every clip with its media start and end, for finding the visible ones quickly.
+        self._band_spans: tuple[list[Clip], np.ndarray, np.ndarray] | None = None
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's actions
         self.setMinimumHeight(RULER_H + 2 * (LANE_H + LANE_GAP) + SCROLL_H)
@@ -328,8 +345,10 @@ class Timeline(QWidget):
     def band_rect(self, clip_id: str | None) -> QRectF | None:
         if clip_id is None or clip_id not in self._lanes:
             return None
-        clip = self.store.get(clip_id)
-        lane = self.lane_rect(self._lanes[clip_id])
+        return self._band_rect_of(self.store.get(clip_id))
+
+    def _band_rect_of(self, clip: Clip) -> QRectF:
+        lane = self.lane_rect(self._lanes[clip.id])
         x0 = self.x_for(self.timebase.to_media(clip.start_ms))
         x1 = self.x_for(self._media_end(clip))
         return QRectF(x0, lane.top(), max(2.0, x1 - x0), lane.height())
@@ -376,6 +395,7 @@ class Timeline(QWidget):
 
     # -- layout ----------------------------------------------------------------------
     def _content_changed(self) -> None:
+        self._band_spans = None
         if self._drag is None:  # lanes stay put under a dragging hand
             self._relayout()
         self.update()
@@ -588,8 +608,15 @@ class Timeline(QWidget):
         self._paint_sound(p)
         self._paint_thumbnails(p)
         self._paint_ruler(p, pal)
-        for clip in self.store:
-            self._paint_band(p, pal, clip)
+        narrow: dict[tuple[ClipKind, bool], list[QRectF]] = {}
+        for clip in self._visible_clips():
+            self._paint_band(p, pal, clip, narrow)
+        # Zoomed out on a long episode: hundreds of slivers, one call per colour.
+        p.setPen(Qt.PenStyle.NoPen)
+        for key, rects in narrow.items():
+            p.setBrush(NARROW_FILL[key])
+            p.drawRects(rects)
+        p.setBrush(Qt.BrushStyle.NoBrush)
         self._paint_playhead(p)
         if self._drag_label is not None:
             x, text = self._drag_label
@@ -645,20 +672,15 @@ class Timeline(QWidget):
         levels = analysis.levels_for(self._ms_per_px)
         key = (self._view_start, self._ms_per_px, width, height, levels.per_second)
         if key != self._wave_key or self._wave_images is None:
+            assert self._pause_mask is not None
+            share = pause_share(
+                self._pause_mask, analysis.fine.bin_ms, self._view_start, self._ms_per_px, width
+            )
             wave, wave_px = waveform_image(
                 levels, self._view_start, self._ms_per_px, width, height, self._wave_scale,
-                WAVEFORM_PEAK, WAVEFORM_BODY, WAVEFORM_BACKGROUND, PAUSE_SHADE,
-                self._pause_mask, analysis.fine.bin_ms,
+                WAVEFORM_PEAK, WAVEFORM_BODY, WAVEFORM_BACKGROUND, PAUSE_SHADE, share,
             )  # fmt: skip
-            assert self._pause_mask is not None
-            strip, strip_px = pause_strip(
-                self._pause_mask,
-                analysis.fine.bin_ms,
-                self._view_start,
-                self._ms_per_px,
-                width,
-                PAUSE_LANE_SHADE,
-            )
+            strip, strip_px = pause_strip(share, PAUSE_LANE_SHADE)
             self._wave_images = (wave, wave_px, strip, strip_px)
             self._wave_key = key
         wave, _, strip, _ = self._wave_images
@@ -696,12 +718,39 @@ class Timeline(QWidget):
             p.restore()
         p.restore()
 
-    def _paint_band(self, p: QPainter, pal: QPalette, clip: Clip) -> None:
-        rect = self.band_rect(clip.id)
-        if rect is None or rect.right() < -2 or rect.left() > self.width() + 2:
+    def _visible_clips(self) -> list[Clip]:
+        """The clips in view, in store order (off-screen ones of a long episode cost
+        nothing in a paint)."""
+        if self._band_spans is None:
+            clips = list(self.store)
+            starts = np.fromiter(
+                (self.timebase.to_media(c.start_ms) for c in clips), np.int64, len(clips)
+            )
+            ends = np.fromiter((self._media_end(c) for c in clips), np.int64, len(clips))
+            self._band_spans = (clips, starts, ends)
+        clips, starts, ends = self._band_spans
+        margin = 4 * self._ms_per_px
+        lo, hi = self._view_start - margin, self._view_start + self._visible_ms() + margin
+        return [clips[i] for i in np.flatnonzero((ends >= lo) & (starts <= hi))]
+
+    def _paint_band(
+        self,
+        p: QPainter,
+        pal: QPalette,
+        clip: Clip,
+        narrow: dict[tuple[ClipKind, bool], list[QRectF]],
+    ) -> None:
+        if clip.id not in self._lanes:
+            return
+        rect = self._band_rect_of(clip)
+        if rect.right() < -2 or rect.left() > self.width() + 2:
+            return
+        selected = clip.id == self._selected
+        if rect.width() < NARROW_BAND_PX and not selected:
+            # A sliver of the kind's colour is all that can be seen: drawn in a batch.
+            narrow.setdefault((clip.kind, clip.review is ReviewStatus.REJECTED), []).append(rect)
             return
         colour = kind_colour(clip.kind)
-        selected = clip.id == self._selected
         if clip.review is ReviewStatus.REJECTED:
             colour.setAlpha(90)
         fill = QBrush(colour.lighter(125) if selected else colour)

@@ -70,10 +70,12 @@ def pause_share(
 ) -> np.ndarray:
     """For each pixel column, the share (0..1) of its time that lies in a pause."""
     n = mask.size - 1
-    # Sub-bin precision at high zoom: interpolate the cumulative count.
     x = np.arange(width + 1, dtype=np.float64)
     pos = np.clip((start_ms + x * ms_per_px) / bin_ms, 0, n)
-    cum = np.interp(pos, np.arange(n + 1), mask)
+    # The cumulative count read between bins too (linear), so that a column narrower
+    # than a bin at high zoom gets its own share.
+    i = np.minimum(pos.astype(np.int64), n - 1) if n else np.zeros_like(pos, dtype=np.int64)
+    cum = mask[i] + (pos - i) * (mask[np.minimum(i + 1, n)] - mask[i])
     span = np.maximum(np.diff(pos), 1e-9)
     return np.clip(np.diff(cum) / span, 0.0, 1.0)
 
@@ -87,7 +89,12 @@ def shaped(values: np.ndarray, scale: float) -> np.ndarray:
 
 
 def _argb(colour: QColor) -> np.ndarray:
+    """The colour as QImage.Format_ARGB32 keeps it in memory (little-endian: B G R A)."""
     return np.array([colour.blue(), colour.green(), colour.red(), 255], dtype=np.uint8)
+
+
+def _argb32(colour: QColor) -> int:
+    return int(_argb(colour).view(np.uint32)[0])
 
 
 def waveform_image(
@@ -101,11 +108,10 @@ def waveform_image(
     body: QColor,
     background: QColor,
     pause: QColor,
-    mask: np.ndarray | None,
-    mask_bin_ms: float = 10.0,
+    share: np.ndarray | None,
 ) -> tuple[QImage, np.ndarray]:
-    """The waveform of a view as an image, pauses tinted from mask (pause_mask of bins of
-    mask_bin_ms); the array backing the image is returned too and must outlive it."""
+    """The waveform of a view as an image, pauses tinted by share (pause_share of each
+    column); the array backing the image is returned too and must outlive it."""
     mins, maxs, rms, valid = envelope(levels, start_ms, ms_per_px, width)
     mid = (height - 1) / 2
     top = np.round(mid - shaped(maxs, scale) * mid)
@@ -117,30 +123,25 @@ def waveform_image(
     y = np.arange(height, dtype=np.float64)[:, None]
     in_peak = (y >= top[None, :]) & (y <= bottom[None, :]) & valid[None, :]
     in_body = (np.abs(y - mid) <= rms_half[None, :]) & in_peak
-    pixels = np.empty((height, width, 4), dtype=np.uint8)
-    pixels[:] = _argb(background)
-    if mask is not None:
-        share = pause_share(mask, mask_bin_ms, start_ms, ms_per_px, width)
+    if share is None:
+        row = np.full(width, _argb32(background), dtype=np.uint32)
+    else:
+        # One row of tinted background, the same in every row of the track.
         tint = _argb(pause).astype(np.float32)
         base = _argb(background).astype(np.float32)
-        alpha = share[None, :, None] * (pause.alphaF() or 1.0)
-        pixels[:] = (base * (1 - alpha) + tint * alpha).astype(np.uint8)
-    pixels[in_peak] = _argb(peak)
-    pixels[in_body] = _argb(body)
+        alpha = share[:, None] * (pause.alphaF() or 1.0)
+        row = (base * (1 - alpha) + tint * alpha).astype(np.uint8).view(np.uint32)[:, 0]
+    # Whole 32-bit pixels chosen in one pass (no per-channel fancy indexing).
+    pixels = np.where(
+        in_body, np.uint32(_argb32(body)), np.where(in_peak, np.uint32(_argb32(peak)), row)
+    ).astype(np.uint32)
     image = QImage(pixels.data, width, height, width * 4, QImage.Format.Format_ARGB32)
     return image, pixels
 
 
-def pause_strip(
-    mask: np.ndarray,
-    bin_ms: float,
-    start_ms: float,
-    ms_per_px: float,
-    width: int,
-    colour: QColor,
-) -> tuple[QImage, np.ndarray]:
+def pause_strip(share: np.ndarray, colour: QColor) -> tuple[QImage, np.ndarray]:
     """A one-pixel-high image of the pauses (alpha by share), to stretch over the lanes."""
-    share = pause_share(mask, bin_ms, start_ms, ms_per_px, width)
+    width = share.size
     pixels = np.zeros((1, width, 4), dtype=np.uint8)
     alpha = share * colour.alpha()
     # Premultiplied: the colour scaled by its alpha.
