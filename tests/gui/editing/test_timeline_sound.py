@@ -115,16 +115,30 @@ def test_drag_snaps_into_a_pause_and_shift_frees(qtbot, timeline: Timeline) -> N
     assert tl.editor.stack.count() == 2
 
 
-def actions_for(tl: Timeline, selected: str | None) -> EditActions:
+def actions_for(tl: Timeline, selected: str | None, playhead: int = 0) -> EditActions:
     return EditActions(
         tl.editor,
         tl,
-        playhead=lambda: 0,
+        playhead=lambda: playhead,
         selected_clip=lambda: selected,
         seek=lambda _ms: None,
         play_range=lambda _a, _b: None,
         pauses=tl.pauses,
+        snap_set=tl.snap_set_bound,
     )
+
+
+def test_set_in_snaps_into_a_pause_close_by(timeline: Timeline) -> None:
+    tl = timeline
+    tl.setZoom(20)  # 8 px are 160 ms
+    clip = tl.store.get("hl-1")
+    actions_for(tl, "hl-1", playhead=9_500).action("set_in").trigger()
+    assert clip.start_ms == 9_360  # the pause's cut point, 140 ms away
+    actions_for(tl, "hl-1", playhead=9_600).action("set_in").trigger()
+    assert clip.start_ms == 9_600  # 240 ms away: where the playhead is
+    tl.setSnapping(False)
+    actions_for(tl, "hl-1", playhead=9_500).action("set_in").trigger()
+    assert clip.start_ms == 9_480  # no snapping: the playhead's frame
 
 
 def test_snap_command_moves_a_bound_inside_a_word_to_the_pause_before(

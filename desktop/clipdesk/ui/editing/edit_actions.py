@@ -3,7 +3,7 @@
 The player keeps the plain keys (Space, Left/Right ±5 s, , and . for a frame step);
 editing uses letters and Alt combinations so the two never clash:
 
-    I / O                 set the in / out point at the playhead
+    I / O                 set the in / out point at the playhead (into a pause close by)
     Shift+I / Shift+O     jump to the in / out point
     Alt+I / Alt+O         preview: play 2 s either side of the in / out point
     Alt+Up / Alt+Down     choose the bound the nudges move (in / out)
@@ -127,9 +127,12 @@ class EditActions(QObject):
         play_range: Callable[[int, int], None],
         select_clip: Callable[[str | None], None] | None = None,
         pauses: Callable[[], Sequence[Pause]] | None = None,
+        snap_set: Callable[[int, Bound], int] | None = None,
     ) -> None:
         super().__init__(host)
         self._pauses = pauses or (lambda: ())
+        # I / O: the playhead, moved into a pause close by (the timeline knows the zoom).
+        self._snap_set = snap_set or (lambda ms, _bound: ms)
         # How far a snap may move a bound, and the room left next to the word.
         self.snap_distance_ms = DEFAULT_SNAP_DISTANCE_MS
         self.snap_margin_ms = DEFAULT_SNAP_MARGIN_MS
@@ -223,11 +226,13 @@ class EditActions(QObject):
 
     def _on_set_in(self) -> None:
         self.set_active_bound(Bound.START)
-        self.editor.set_bound_at(self._selected(), Bound.START, self._playhead())
+        at = self._snap_set(self._playhead(), Bound.START)
+        self.editor.set_bound_at(self._selected(), Bound.START, at)
 
     def _on_set_out(self) -> None:
         self.set_active_bound(Bound.END)
-        self.editor.set_bound_at(self._selected(), Bound.END, self._playhead())
+        at = self._snap_set(self._playhead(), Bound.END)
+        self.editor.set_bound_at(self._selected(), Bound.END, at)
 
     def _bound_media(self, bound: Bound) -> int | None:
         clip = self._clip()

@@ -74,6 +74,7 @@ LANE_GAP = 4
 SCROLL_H = 14
 HANDLE_PX = 6  # grab distance either side of a band edge
 SNAP_PX = 8
+IO_SNAP_MAX_MS = 200  # I / O move a bound into a pause this far at most
 WAVE_H = 44  # the sound track under the lanes, once the audio is analysed
 THUMB_H = 40  # the thumbnail strip under the ruler, when the media has video
 THUMB_W = THUMB_H * 16 / 9
@@ -574,6 +575,14 @@ class Timeline(QWidget):
         if not self._drag_seek.isActive():
             self._drag_seek.start()
         self.update()
+
+    def snap_set_bound(self, media_ms: int, bound: Bound) -> int:
+        """Where I / O put a bound set at media_ms: into a pause's cut point when one lies
+        within the drag snap distance on screen (at most IO_SNAP_MAX_MS), else media_ms."""
+        if not self._snapping or not self.pauses():
+            return media_ms
+        reach = int(min(SNAP_PX * self._ms_per_px, IO_SNAP_MAX_MS))
+        return snap(media_ms, self.pause_candidates(bound), reach)
 
     def pause_candidates(self, bound: Bound) -> list[int]:
         """Media times in the pauses where a dragged bound snaps: the cut point of each
