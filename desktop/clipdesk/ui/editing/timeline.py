@@ -170,6 +170,7 @@ class Timeline(QWidget):
         self.snap_margin_ms = DEFAULT_SNAP_MARGIN_MS
         # Every clip with its media start and end, for finding the visible ones quickly.
         self._band_spans: tuple[list[Clip], np.ndarray, np.ndarray] | None = None
+        self._extra = 0  # the strip's and the sound track's height, in the minimum height
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's actions
         self.setMinimumHeight(RULER_H + 2 * (LANE_H + LANE_GAP) + SCROLL_H)
@@ -358,8 +359,10 @@ class Timeline(QWidget):
         """The band edge under pos; the selected clip's edges win over others."""
         hits: list[tuple[int, float, str, Bound]] = []
         for clip in self.store:
-            rect = self.band_rect(clip.id)
-            if rect is None or not rect.top() <= pos.y() <= rect.bottom():
+            if clip.id not in self._lanes:
+                continue
+            rect = self._band_rect_of(clip)
+            if not rect.top() <= pos.y() <= rect.bottom():
                 continue
             edges = [(Bound.START, rect.left())]
             if clip.end_ms is not None:
@@ -375,8 +378,7 @@ class Timeline(QWidget):
 
     def clip_at(self, pos: QPointF) -> str | None:
         for clip in reversed(list(self.store)):
-            rect = self.band_rect(clip.id)
-            if rect is not None and rect.contains(pos):
+            if clip.id in self._lanes and self._band_rect_of(clip).contains(pos):
                 return clip.id
         return None
 
@@ -416,7 +418,7 @@ class Timeline(QWidget):
                 self._lanes[clip.id] = len(lane_ends)
                 lane_ends.append(self._media_end(clip))
         extra = self.thumb_height() + self.wave_height()
-        if max(1, len(lane_ends)) != self._lane_count or extra != getattr(self, "_extra", 0):
+        if max(1, len(lane_ends)) != self._lane_count or extra != self._extra:
             self._lane_count = max(1, len(lane_ends))
             self._extra = extra
             lanes = min(self._lane_count, 3)
