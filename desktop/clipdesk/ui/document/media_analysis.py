@@ -31,6 +31,7 @@ from clipdesk.ui.player.backend import PlaybackSource
 
 THUMB_HEIGHT = 40  # pixels, as ffmpeg scales them
 CHUNK_THUMBS = 48  # thumbnails asked for at once in a zoomed-in view
+MAX_CHUNKS = 48  # thumbnail chunks kept in memory (~2 300 small images), oldest go first
 WHOLE_SOURCE_SPACING_MS = 60_000  # from this spacing on, one pass over the whole source
 # Thumbnail spacings the timeline may ask for: a short ladder so that zooming reuses them.
 SPACINGS_MS = (
@@ -211,6 +212,8 @@ class MediaAnalysis(QObject):
                 return
             self._thumb_task = None
             self._thumbs[chunk] = [(t, img) for t, img in images if not img.isNull()]
+            while len(self._thumbs) > MAX_CHUNKS:  # dicts keep insertion order: oldest first
+                del self._thumbs[next(iter(self._thumbs))]
             self.thumbnails_changed.emit()
             self._next_thumbnails()
 
@@ -231,6 +234,9 @@ class MediaAnalysis(QObject):
         else those of the nearest spacing that has any there (while the right ones come)."""
         by_spacing: dict[int, list[tuple[int, QImage]]] = {}
         for chunk, images in self._thumbs.items():
+            first, last = chunk.span()
+            if last is not None and (last < start_ms - chunk.spacing_ms or first >= end_ms):
+                continue
             by_spacing.setdefault(chunk.spacing_ms, []).extend(
                 (t, img) for t, img in images if start_ms - chunk.spacing_ms <= t < end_ms
             )
