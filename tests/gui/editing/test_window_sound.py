@@ -150,3 +150,19 @@ def test_export_dialog_snaps_to_pauses(
     # A real cut of the snapped range: the window closes with nothing left running.
     qtbot.waitUntil(lambda: job.state in (JobState.DONE, JobState.FAILED), timeout=60_000)
     assert job.state is JobState.DONE, job.error
+
+
+def test_closing_the_document_cancels_the_analysis(
+    qtbot, tmp_path: Path, track: SpeechTrack, video: Path
+) -> None:
+    window = _window(qtbot, tmp_path, track)
+    analysed: list[object] = []
+    window.analysis.analysed.connect(analysed.append)
+    assert window.open_document(_document(tmp_path, track), media=str(video))
+    task = window.analysis._task
+    assert task is not None  # started by the media opening, not yet done (no events ran)
+    assert window.editing.close()
+    assert task.cancelled and not window.analysis.running
+    qtbot.waitUntil(lambda: window.background.pending == 0, timeout=30_000)
+    assert analysed == []  # a result that comes after the close is dropped
+    assert window.status_analysis.text() == ""
