@@ -20,7 +20,6 @@ from clipdesk.core.pauses import (
     BoundMove,
     snap_episode,
 )
-from clipdesk.core.timecode import format_clock
 
 MAX_SNAP_DISTANCE_MS = 10_000
 
@@ -72,9 +71,4 @@ def _render(move: BoundMove, title: str, as_json: bool) -> str:
         return json.dumps(
             {"event": "snapped", **move.to_dict(), "title": title}, ensure_ascii=False
         )
-    p = move.pause
-    return (
-        f"snapped: {move.clip_id} {move.bound.value:5} {format_clock(move.snapped_from)} -> "
-        f"{format_clock(move.snapped_to)} ({move.snapped_to - move.snapped_from:+d} ms, pause "
-        f"{format_clock(p.start_ms)}-{format_clock(p.end_ms)})"
-    )
+    return f"snapped: {move.summary()}"

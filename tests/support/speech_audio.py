@@ -178,3 +178,27 @@ def write_aac(track: SpeechTrack, path: Path, rate: int = 44_100) -> Path:
     )  # fmt: skip
     wav.unlink()
     return path
+
+
+def write_speech_video(track: SpeechTrack, path: Path, fps: str = "25") -> Path:
+    """The track under a moving test picture, as a camera file comes: H.264 with
+    B-frames and a 2 s keyframe interval, AAC audio, in an MP4."""
+    wav = write_wav(track, path.with_suffix(".src.wav"))
+    seconds = f"{track.duration_ms / 1000:.3f}"
+    keyint = str(round(float(eval_rate(fps)) * 2))
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y",
+         "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={fps}:duration={seconds}",
+         "-i", str(wav),
+         "-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-g", keyint,
+         "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-shortest", str(path)],
+        check=True,
+    )  # fmt: skip
+    wav.unlink()
+    return path
+
+
+def eval_rate(fps: str) -> float:
+    """ "25" or "30000/1001" as a number."""
+    num, _, den = fps.partition("/")
+    return float(num) / float(den or 1)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from clipdesk.core.episode import Clip, Episode
+from clipdesk.core.timecode import format_clock
 
 DEFAULT_SNAP_DISTANCE_MS = 600
 DEFAULT_SNAP_MARGIN_MS = 120
@@ -165,6 +166,15 @@ class BoundMove:
             "moved_ms": self.snapped_to - self.snapped_from,
             "pause": self.pause.to_dict(),
         }
+
+    def summary(self) -> str:
+        """One line for people: which bound, from where to where, into which pause."""
+        p = self.pause
+        return (
+            f"{self.clip_id} {self.bound.value:5} {format_clock(self.snapped_from)} -> "
+            f"{format_clock(self.snapped_to)} ({self.snapped_to - self.snapped_from:+d} ms, "
+            f"pause {format_clock(p.start_ms)}-{format_clock(p.end_ms)})"
+        )
 
 
 def snap_episode(

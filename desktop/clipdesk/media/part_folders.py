@@ -30,13 +30,15 @@ except ImportError:  # pragma: no cover - not on Linux/macOS
 PREFIX = ".clipdesk-part-"
 OWNER = ".owner"
 _NAME = re.compile(r"\.clipdesk-part-[0-9a-f]{12}-[0-9a-f]{6}")
+STAGING_SUFFIX = ".new"  # a part folder not yet locked; removed once UNOWNED_AGE_S old
+_STAGING = re.compile(r"\.clipdesk-part-[0-9a-f]{12}-[0-9a-f]{6}\.new")
 # A folder without an owner file (a run killed between mkdir and the lock, or made by an
 # older Clipdesk) counts as stale once it is this old.
 UNOWNED_AGE_S = 30.0
 
 
 def is_part_name(name: str) -> bool:
-    return bool(_NAME.fullmatch(name))
+    return bool(_NAME.fullmatch(name) or _STAGING.fullmatch(name))
 
 
 @contextlib.contextmanager
@@ -44,13 +46,21 @@ def part_folder(out_dir: Path, job_id: str) -> Iterator[Path]:
     """Make, lock, and on exit remove the temporary folder of one run of a job."""
     check_job_id(job_id)
     work = out_dir / f"{PREFIX}{job_id}-{uuid.uuid4().hex[:6]}"
-    work.mkdir()
+    # Made and locked under a staging name, then renamed: a clean-up running in another
+    # job or process never sees the folder before its lock is held.
+    staging = work.with_name(work.name + STAGING_SUFFIX)
+    staging.mkdir()
     fd = -1
     try:
-        fd = os.open(work / OWNER, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        try:
+            fd = os.open(staging / OWNER, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+            os.rename(staging, work)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         yield work
     finally:
         remove_part(out_dir, work)
@@ -72,6 +82,11 @@ def remove_part(out_dir: Path, path: Path) -> bool:
 
 
 def _is_stale(path: Path, own_job: str | None) -> bool:
+    if path.name.endswith(STAGING_SUFFIX):  # its run died before it was locked, if old
+        try:
+            return time.time() - path.stat().st_mtime > UNOWNED_AGE_S
+        except OSError:
+            return False
     try:
         fd = os.open(path / OWNER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:

@@ -70,3 +70,35 @@ def test_clean_up_removes_only_dead_scheme_folders_inside(tmp_path: Path) -> Non
     assert not live.exists()
     assert sorted(os.listdir(out)) == [".clipdesk-part-0123456789ab-000001", near_miss.name]
     assert (victim / "photo.jpg").read_bytes() == b"precious"
+
+
+def test_clean_up_never_takes_a_live_jobs_fresh_folder(tmp_path: Path) -> None:
+    """Jobs of one batch clean up as they start while others make their folders: a
+    folder must never be seen, and removed, before its run holds its lock."""
+    import threading
+
+    from clipdesk.media.part_folders import part_folder, remove_stale_parts
+
+    out = tmp_path / "out"
+    out.mkdir()
+    done = threading.Event()
+    removed: list[str] = []
+
+    def sweep() -> None:
+        while not done.is_set():
+            removed.extend(remove_stale_parts(out))
+
+    sweeper = threading.Thread(target=sweep)
+    sweeper.start()
+    lost = 0
+    try:
+        for n in range(400):
+            with part_folder(out, f"{n:012x}") as work:
+                try:
+                    (work / "clip.mp4").write_bytes(b"x")
+                except FileNotFoundError:
+                    lost += 1
+    finally:
+        done.set()
+        sweeper.join()
+    assert lost == 0 and removed == [], (lost, removed[:3])

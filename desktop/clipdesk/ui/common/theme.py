@@ -26,7 +26,15 @@ ACTIVE_HANDLE = QColor("#ffb300")  # the bound the nudge keys move
 # The clip or transcript line under the playhead (not the selection).
 CURRENT_BACKGROUND = QColor(255, 200, 60, 90)
 KEY_LINE_BACKGROUND = QColor("#cfe0fb")  # the transcript line Up/Down move, Return seeks to
-TIME_TEXT = QColor("#6a7380")  # times in the transcript
+TIME_TEXT = QColor("#6a7380")
+# The timeline's sound track: peaks, the RMS body inside them, its background, and the
+# pauses in speech (shaded in the track and, lighter, across the clip lanes).
+WAVEFORM_PEAK = QColor("#7fb2d6")
+WAVEFORM_BODY = QColor("#2f6f9f")
+WAVEFORM_BACKGROUND = QColor("#eef3f7")
+PAUSE_SHADE = QColor(96, 186, 160, 150)
+PAUSE_LANE_SHADE = QColor(96, 186, 160, 60)
+THUMBNAIL_BACKGROUND = QColor("#20242a")  # times in the transcript
 ERROR_TEXT = REJECTED.name()
 INVALID_FIELD_STYLE = "border: 2px solid #d32f2f; background: #fdecea;"
 READ_ONLY_BANNER_STYLE = (

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from clipdesk.core.episode import Clip
 from clipdesk.ui.common import messages, theme
+from clipdesk.ui.document.media_analysis import MediaAnalysis
 from clipdesk.ui.document.open_document import OpenDocument
 from clipdesk.ui.editing.edit_session import EditSession
+from clipdesk.ui.editing.pause_status import bound_status
 from clipdesk.ui.editing.time_edit import TimeDelegate
 from clipdesk.ui.player.player import Player
 from clipdesk.ui.player.player_widget import PlayerWidget
@@ -69,8 +71,10 @@ class DocumentEditing(QObject):
         status_bar: QStatusBar,
         edit_menu: QMenu,
         host: QWidget,
+        analysis: MediaAnalysis | None = None,
     ) -> None:
         super().__init__(host)
+        self.analysis = analysis
         self.document = document
         self.player = player
         self.player_view = player_view
@@ -110,6 +114,10 @@ class DocumentEditing(QObject):
         self._fill_empty_menu()
         document.opened.connect(self._on_opened)
         document.closing.connect(self._on_closing)
+        if analysis is not None:
+            analysis.analysed.connect(lambda _a: self._show_analysis())
+            analysis.cleared.connect(self._show_analysis)
+            analysis.thumbnails_changed.connect(self._on_thumbnails)
 
     # -- session life ------------------------------------------------------------------
     def _on_opened(self) -> None:
@@ -163,6 +171,9 @@ class DocumentEditing(QObject):
                 f"Read-only: {project.read_only}. Edits made here are not saved."
             )
             self.read_only_banner.show()
+        if self.analysis is not None:
+            session.timeline.setThumbnailSource(self.analysis)
+        self._show_analysis()
         self.session_changed.emit(session)
         return session
 
@@ -201,6 +212,7 @@ class DocumentEditing(QObject):
         self._undo.clear()
         session.close()
         self.details.set_notes_editable(False)
+        self.details.set_pause_status("")
         if self.clip_panel.model is not None:
             self.clip_panel.model.set_editor(None)
         self.player_view.seek_bar.set_offset(0)
@@ -238,12 +250,40 @@ class DocumentEditing(QObject):
     def _on_clip_selected(self, clip: Clip | None) -> None:
         if self.session is not None:
             self.session.timeline.setSelectedClip(clip.id if clip else None)
+        self._show_pause_status(clip)
+
+    # -- the media's sound ----------------------------------------------------------------
+    def _show_analysis(self) -> None:
+        if self.session is None:
+            return
+        result = self.analysis.analysis if self.analysis is not None else None
+        self.session.timeline.setAnalysis(result)
+        self._show_pause_status(self.sync.selected_clip())
+
+    def _on_thumbnails(self) -> None:
+        if self.session is not None:
+            self.session.timeline.thumbnails_changed()
+
+    def _show_pause_status(self, clip: Clip | None) -> None:
+        session = self.session
+        pauses = session.timeline.pauses() if session is not None else ()
+        if session is None or clip is None or not pauses:
+            self.details.set_pause_status("")
+            return
+        actions = session.actions
+        self.details.set_pause_status(
+            bound_status(
+                clip, pauses, session.timebase, actions.snap_distance_ms, actions.snap_margin_ms
+            )
+        )
 
     # -- session -> views ----------------------------------------------------------------
     def _on_store(self, kind: str, _index: int, clip: Clip | None, _fields: tuple) -> None:
         seek_bar = self.player_view.seek_bar
         if kind == "changed" and clip is not None:
             self.details.refresh_clip(clip)
+            if self.details.clip is not None and self.details.clip.id == clip.id:
+                self._show_pause_status(clip)
             seek_bar.update()
         else:
             seek_bar.set_clips(list(self.document.store or []))

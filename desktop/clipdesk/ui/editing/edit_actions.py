@@ -3,7 +3,7 @@
 The player keeps the plain keys (Space, Left/Right ±5 s, , and . for a frame step);
 editing uses letters and Alt combinations so the two never clash:
 
-    I / O                 set the in / out point at the playhead
+    I / O                 set the in / out point at the playhead (into a pause close by)
     Shift+I / Shift+O     jump to the in / out point
     Alt+I / Alt+O         preview: play 2 s either side of the in / out point
     Alt+Up / Alt+Down     choose the bound the nudges move (in / out)
@@ -16,6 +16,7 @@ editing uses letters and Alt combinations so the two never clash:
     S                     split the clip at the playhead
     Delete                delete the clip
     Alt+A                 align here: the clip's document time plays at the playhead
+    B / Shift+B           snap the clip's (every clip's) in and out into the nearest pause
     Ctrl+Z / Ctrl+Shift+Z undo / redo (Ctrl+Y too)
 
 I, O, Shift+I and Shift+O also choose the bound that the nudges move. Single-letter
@@ -24,7 +25,7 @@ shortcuts do not fire while a text field has the focus (Qt gives it the keys).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from clipdesk.core.bounds import Bound, NudgeUnit, preview_range
 from clipdesk.core.episode import ReviewStatus
+from clipdesk.core.pauses import DEFAULT_SNAP_DISTANCE_MS, DEFAULT_SNAP_MARGIN_MS, Pause
 from clipdesk.ui.editing.undo_commands import ClipEditor
 
 
@@ -72,6 +74,18 @@ SPECS: tuple[ActionSpec, ...] = (
         ("Alt+A",),
         "Offset the document so that the clip starts at the playhead",
     ),
+    ActionSpec(
+        "snap_clip",
+        "Snap Clip to &Breaths",
+        ("B",),
+        "Move the clip's in and out into the nearest pause in the speech",
+    ),
+    ActionSpec(
+        "snap_all",
+        "Snap All Clips to Breaths",
+        ("Shift+B",),
+        "Move every clip's in and out into the nearest pause in the speech (one undo step)",
+    ),
 )
 NUDGES = {
     "nudge_frame_back": (-1, NudgeUnit.FRAME),
@@ -88,6 +102,7 @@ MENU_GROUPS = (
     ("approve", "reject", "unreview"),
     ("new_clip", "duplicate", "split", "delete"),
     ("align_here",),
+    ("snap_clip", "snap_all"),
 )
 
 
@@ -111,8 +126,16 @@ class EditActions(QObject):
         seek: Callable[[int], None],
         play_range: Callable[[int, int], None],
         select_clip: Callable[[str | None], None] | None = None,
+        pauses: Callable[[], Sequence[Pause]] | None = None,
+        snap_set: Callable[[int, Bound], int] | None = None,
     ) -> None:
         super().__init__(host)
+        self._pauses = pauses or (lambda: ())
+        # I / O: the playhead, moved into a pause close by (the timeline knows the zoom).
+        self._snap_set = snap_set or (lambda ms, _bound: ms)
+        # How far a snap may move a bound, and the room left next to the word.
+        self.snap_distance_ms = DEFAULT_SNAP_DISTANCE_MS
+        self.snap_margin_ms = DEFAULT_SNAP_MARGIN_MS
         self.editor = editor
         self.host = host
         self._playhead = playhead
@@ -203,11 +226,13 @@ class EditActions(QObject):
 
     def _on_set_in(self) -> None:
         self.set_active_bound(Bound.START)
-        self.editor.set_bound_at(self._selected(), Bound.START, self._playhead())
+        at = self._snap_set(self._playhead(), Bound.START)
+        self.editor.set_bound_at(self._selected(), Bound.START, at)
 
     def _on_set_out(self) -> None:
         self.set_active_bound(Bound.END)
-        self.editor.set_bound_at(self._selected(), Bound.END, self._playhead())
+        at = self._snap_set(self._playhead(), Bound.END)
+        self.editor.set_bound_at(self._selected(), Bound.END, at)
 
     def _bound_media(self, bound: Bound) -> int | None:
         clip = self._clip()
@@ -289,3 +314,20 @@ class EditActions(QObject):
 
     def _on_align_here(self) -> None:
         self.editor.align_here(self._selected(), self._playhead())
+
+    def _on_snap_clip(self) -> None:
+        clip = self._clip()
+        if clip is not None:
+            self.snap_to_pauses([clip.id])
+
+    def _on_snap_all(self) -> None:
+        ids = [c.id for c in self.editor.store]
+        if not ids:
+            self._refuse("There are no clips to snap.")
+            return
+        self.snap_to_pauses(ids)
+
+    def snap_to_pauses(self, clip_ids: Sequence[str]) -> int:
+        return self.editor.snap_to_pauses(
+            clip_ids, self._pauses(), self.snap_distance_ms, self.snap_margin_ms
+        )

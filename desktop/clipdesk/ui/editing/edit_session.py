@@ -58,6 +58,8 @@ class EditSession:
             seek=seek,
             play_range=play_range,
             select_clip=select_clip,
+            pauses=lambda: self.timeline.pauses(),
+            snap_set=lambda ms, bound: self.timeline.snap_set_bound(ms, bound),
         )
         self.timeline = Timeline(self.editor)
         self.actions.active_bound_changed.connect(

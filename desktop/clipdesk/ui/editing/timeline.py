@@ -5,6 +5,12 @@ wheel or scroll bar to scroll, and optional snapping of dragged bounds.
 It draws in media time (the player's); clips are stored in document time and shifted
 by the document's offset. Every drag goes through the ClipEditor, so it is undoable
 and one drag is one undo step.
+
+Once the media's audio is analysed, a sound track under the lanes shows the waveform
+(from the cached peaks, at the resolution that suits the zoom) with the pauses in speech
+shaded there and across the lanes; dragged bounds then snap to pauses too. With a
+thumbnail source, a strip of frames runs under the ruler, at a spacing that suits the
+zoom (asked for once the view stops moving).
 """
 
 from __future__ import annotations
@@ -12,12 +18,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFontMetrics,
+    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -30,10 +39,33 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QScrollBar, QWidget
 
 from clipdesk.core.bounds import Bound, format_offset, open_end, snap, snap_candidates
-from clipdesk.core.episode import Clip, ReviewStatus
+from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
+from clipdesk.core.pauses import DEFAULT_SNAP_MARGIN_MS, Pause, cut_point
+from clipdesk.core.pauses import Bound as PauseBound
 from clipdesk.core.timecode import TimeStyle, format_clock, format_timecode
-from clipdesk.ui.common.theme import ACTIVE_HANDLE, APPROVED, PLAYHEAD, kind_colour
+from clipdesk.media.audio_analysis import AudioAnalysis
+from clipdesk.ui.common.theme import (
+    ACTIVE_HANDLE,
+    APPROVED,
+    KIND_COLOURS,
+    PAUSE_LANE_SHADE,
+    PAUSE_SHADE,
+    PLAYHEAD,
+    THUMBNAIL_BACKGROUND,
+    WAVEFORM_BACKGROUND,
+    WAVEFORM_BODY,
+    WAVEFORM_PEAK,
+    kind_colour,
+)
+from clipdesk.ui.document.media_analysis import spacing_for
 from clipdesk.ui.editing.undo_commands import ClipEditor
+from clipdesk.ui.editing.waveform import (
+    display_scale,
+    pause_mask,
+    pause_share,
+    pause_strip,
+    waveform_image,
+)
 
 RULER_H = 22
 LANE_H = 22
@@ -42,9 +74,22 @@ LANE_GAP = 4
 SCROLL_H = 14
 HANDLE_PX = 6  # grab distance either side of a band edge
 SNAP_PX = 8
+IO_SNAP_MAX_MS = 200  # I / O move a bound into a pause this far at most
+WAVE_H = 44  # the sound track under the lanes, once the audio is analysed
+THUMB_H = 40  # the thumbnail strip under the ruler, when the media has video
+THUMB_W = THUMB_H * 16 / 9
+THUMB_SETTLE_MS = 150  # thumbnails are asked for once the view has stopped moving
 DRAG_SEEK_MS = 40  # while a handle is dragged, the player seeks at most this often
 MIN_MS_PER_PX = 0.5
 MIN_LABEL_PX = 90
+NARROW_BAND_PX = 8  # narrower bands are drawn as a plain fill
+NARROW_FILL = {
+    (kind, rejected): QBrush(
+        QColor(colour.red(), colour.green(), colour.blue(), 90 if rejected else 255)
+    )
+    for kind, colour in KIND_COLOURS.items()
+    for rejected in (False, True)
+}
 STATUS_MARK = {
     ReviewStatus.APPROVED: "✓ ",
     ReviewStatus.REJECTED: "✗ ",
@@ -61,6 +106,19 @@ TICK_STEPS = (
 def _drain(callbacks: list[Callable[[], None]]) -> None:
     while callbacks:
         callbacks.pop()()
+
+
+class ThumbnailSource(Protocol):
+    """What the strip draws from (ui.document.media_analysis.MediaAnalysis)."""
+
+    @property
+    def has_video(self) -> bool: ...
+
+    def want_thumbnails(self, spacing_ms: int, start_ms: float, end_ms: float) -> None: ...
+
+    def thumbnails(
+        self, spacing_ms: int, start_ms: float, end_ms: float
+    ) -> list[tuple[int, QImage]]: ...
 
 
 @dataclass
@@ -98,6 +156,21 @@ class Timeline(QWidget):
         self._drag: _Drag | None = None
         self._scrubbing = False
         self._drag_label: tuple[float, str] | None = None
+        self._analysis: AudioAnalysis | None = None
+        self._pause_mask: np.ndarray | None = None
+        self._wave_scale = 1.0
+        # The last drawn sound track, reused while the view does not move (playhead).
+        self._wave_key: tuple[object, ...] | None = None
+        self._wave_images: tuple[QImage, np.ndarray, QImage, np.ndarray] | None = None
+        self._thumbs: ThumbnailSource | None = None
+        self._thumb_timer = QTimer(self)
+        self._thumb_timer.setSingleShot(True)
+        self._thumb_timer.setInterval(THUMB_SETTLE_MS)
+        self._thumb_timer.timeout.connect(self._ask_thumbnails)
+        self.snap_margin_ms = DEFAULT_SNAP_MARGIN_MS
+        # Every clip with its media start and end, for finding the visible ones quickly.
+        self._band_spans: tuple[list[Clip], np.ndarray, np.ndarray] | None = None
+        self._extra = 0  # the strip's and the sound track's height, in the minimum height
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's actions
         self.setMinimumHeight(RULER_H + 2 * (LANE_H + LANE_GAP) + SCROLL_H)
@@ -169,6 +242,39 @@ class Timeline(QWidget):
     def setFollowPlayhead(self, on: bool) -> None:
         self._follow = on
 
+    def setAnalysis(self, analysis: AudioAnalysis | None) -> None:
+        """The media's peaks and pauses (media time), or None while there are none."""
+        self._analysis = analysis
+        self._wave_key = None
+        self._wave_images = None
+        if analysis is None:
+            self._pause_mask = None
+        else:
+            self._pause_mask = pause_mask(analysis.pauses, analysis.fine)
+            self._wave_scale = min(8.0, display_scale(analysis.coarse))
+        self._relayout()
+        self.update()
+
+    def analysis(self) -> AudioAnalysis | None:
+        return self._analysis
+
+    def pauses(self) -> tuple[Pause, ...]:
+        return self._analysis.pauses if self._analysis is not None else ()
+
+    def setThumbnailSource(self, source: ThumbnailSource | None) -> None:
+        self._thumbs = source
+        self._relayout()
+        self._thumb_timer.start()
+        self.update()
+
+    def thumbnails_changed(self) -> None:
+        """The source has more thumbnails: draw them (and the strip, if it was hidden)."""
+        self._relayout()
+        self.update()
+
+    def thumbnail_spacing(self) -> int:
+        return spacing_for(self._ms_per_px, THUMB_W)
+
     def msPerPixel(self) -> float:
         return self._ms_per_px
 
@@ -213,19 +319,38 @@ class Timeline(QWidget):
     def ms_at(self, x: float) -> float:
         return self._view_start + x * self._ms_per_px
 
+    def thumb_height(self) -> int:
+        return THUMB_H if self._thumbs is not None and self._thumbs.has_video else 0
+
+    def wave_height(self) -> int:
+        return WAVE_H if self._analysis is not None else 0
+
+    def lanes_top(self) -> float:
+        return RULER_H + self.thumb_height() + LANE_GAP
+
     def lane_height(self) -> float:
-        room = self.height() - RULER_H - SCROLL_H - LANE_GAP
+        room = self.height() - self.lanes_top() - SCROLL_H - self.wave_height()
         return min(float(LANE_H), max(MIN_LANE_H, room / self._lane_count - LANE_GAP))
 
     def lane_rect(self, lane: int) -> QRectF:
         h = self.lane_height()
-        return QRectF(0, RULER_H + LANE_GAP + lane * (h + LANE_GAP), self.width(), h)
+        return QRectF(0, self.lanes_top() + lane * (h + LANE_GAP), self.width(), h)
+
+    def wave_rect(self) -> QRectF:
+        """The sound track: under the lanes, above the scroll bar (empty without audio)."""
+        h = self.wave_height()
+        return QRectF(0, self.height() - SCROLL_H - h, self.width(), h)
+
+    def thumb_rect(self) -> QRectF:
+        return QRectF(0, RULER_H, self.width(), self.thumb_height())
 
     def band_rect(self, clip_id: str | None) -> QRectF | None:
         if clip_id is None or clip_id not in self._lanes:
             return None
-        clip = self.store.get(clip_id)
-        lane = self.lane_rect(self._lanes[clip_id])
+        return self._band_rect_of(self.store.get(clip_id))
+
+    def _band_rect_of(self, clip: Clip) -> QRectF:
+        lane = self.lane_rect(self._lanes[clip.id])
         x0 = self.x_for(self.timebase.to_media(clip.start_ms))
         x1 = self.x_for(self._media_end(clip))
         return QRectF(x0, lane.top(), max(2.0, x1 - x0), lane.height())
@@ -234,8 +359,10 @@ class Timeline(QWidget):
         """The band edge under pos; the selected clip's edges win over others."""
         hits: list[tuple[int, float, str, Bound]] = []
         for clip in self.store:
-            rect = self.band_rect(clip.id)
-            if rect is None or not rect.top() <= pos.y() <= rect.bottom():
+            if clip.id not in self._lanes:
+                continue
+            rect = self._band_rect_of(clip)
+            if not rect.top() <= pos.y() <= rect.bottom():
                 continue
             edges = [(Bound.START, rect.left())]
             if clip.end_ms is not None:
@@ -251,8 +378,7 @@ class Timeline(QWidget):
 
     def clip_at(self, pos: QPointF) -> str | None:
         for clip in reversed(list(self.store)):
-            rect = self.band_rect(clip.id)
-            if rect is not None and rect.contains(pos):
+            if clip.id in self._lanes and self._band_rect_of(clip).contains(pos):
                 return clip.id
         return None
 
@@ -272,6 +398,7 @@ class Timeline(QWidget):
 
     # -- layout ----------------------------------------------------------------------
     def _content_changed(self) -> None:
+        self._band_spans = None
         if self._drag is None:  # lanes stay put under a dragging hand
             self._relayout()
         self.update()
@@ -290,10 +417,14 @@ class Timeline(QWidget):
             else:
                 self._lanes[clip.id] = len(lane_ends)
                 lane_ends.append(self._media_end(clip))
-        if max(1, len(lane_ends)) != self._lane_count:
+        extra = self.thumb_height() + self.wave_height()
+        if max(1, len(lane_ends)) != self._lane_count or extra != self._extra:
             self._lane_count = max(1, len(lane_ends))
+            self._extra = extra
             lanes = min(self._lane_count, 3)
-            self.setMinimumHeight(RULER_H + LANE_GAP + lanes * (LANE_H + LANE_GAP) + SCROLL_H)
+            self.setMinimumHeight(
+                RULER_H + LANE_GAP + lanes * (LANE_H + LANE_GAP) + SCROLL_H + extra
+            )
             self.updateGeometry()
         if self._fitted:
             self._ms_per_px = self._max_ms_per_px()
@@ -301,7 +432,8 @@ class Timeline(QWidget):
 
     def sizeHint(self) -> QSize:
         lanes = max(2, self._lane_count)
-        return QSize(800, RULER_H + LANE_GAP + lanes * (LANE_H + LANE_GAP) + SCROLL_H)
+        extra = self.thumb_height() + self.wave_height()
+        return QSize(800, RULER_H + LANE_GAP + lanes * (LANE_H + LANE_GAP) + SCROLL_H + extra)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._scroll.setGeometry(0, self.height() - SCROLL_H, self.width(), SCROLL_H)
@@ -320,10 +452,22 @@ class Timeline(QWidget):
         self._scroll.setSingleStep(max(1, visible // 20))
         self._scroll.setValue(int(self._view_start))
         self._scroll.blockSignals(False)
+        if self._thumbs is not None:
+            self._thumb_timer.start()
 
     def _scrolled(self, value: int) -> None:
         self._view_start = float(value)
+        if self._thumbs is not None:
+            self._thumb_timer.start()
         self.update()
+
+    def _ask_thumbnails(self) -> None:
+        if self._thumbs is None or not self._thumbs.has_video:
+            return
+        start = self._view_start
+        self._thumbs.want_thumbnails(
+            self.thumbnail_spacing(), start, min(start + self._visible_ms(), self.total_ms())
+        )
 
     # -- mouse -----------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -411,6 +555,7 @@ class Timeline(QWidget):
             hi = tb.duration_ms
         candidates = snap_candidates(self.store.episode, tb, exclude_clip=clip_id)
         candidates.append(self._playhead)
+        candidates += self.pause_candidates(bound)
         self._drag = _Drag(clip_id, bound, self.editor.begin_drag(), candidates, lo, hi)
 
     def _drag_to(self, x: float, snapping: bool) -> None:
@@ -432,6 +577,20 @@ class Timeline(QWidget):
         if not self._drag_seek.isActive():
             self._drag_seek.start()
         self.update()
+
+    def snap_set_bound(self, media_ms: int, bound: Bound) -> int:
+        """Where I / O put a bound set at media_ms: into a pause's cut point when one lies
+        within the drag snap distance on screen (at most IO_SNAP_MAX_MS), else media_ms."""
+        if not self._snapping or not self.pauses():
+            return media_ms
+        reach = int(min(SNAP_PX * self._ms_per_px, IO_SNAP_MAX_MS))
+        return snap(media_ms, self.pause_candidates(bound), reach)
+
+    def pause_candidates(self, bound: Bound) -> list[int]:
+        """Media times in the pauses where a dragged bound snaps: the cut point of each
+        pause for that bound (a margin inside the pause edge next to the word)."""
+        which = PauseBound.START if bound is Bound.START else PauseBound.END
+        return [cut_point(p, which, self.snap_margin_ms) for p in self.pauses()]
 
     def _stored_bound(self, clip_id: str, bound: Bound) -> int | None:
         """The media time of a clip's bound as stored, or None (gone, or no end)."""
@@ -457,9 +616,18 @@ class Timeline(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         pal = self.palette()
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
+        self._paint_sound(p)
+        self._paint_thumbnails(p)
         self._paint_ruler(p, pal)
-        for clip in self.store:
-            self._paint_band(p, pal, clip)
+        narrow: dict[tuple[ClipKind, bool], list[QRectF]] = {}
+        for clip in self._visible_clips():
+            self._paint_band(p, pal, clip, narrow)
+        # Zoomed out on a long episode: hundreds of slivers, one call per colour.
+        p.setPen(Qt.PenStyle.NoPen)
+        for key, rects in narrow.items():
+            p.setBrush(NARROW_FILL[key])
+            p.drawRects(rects)
+        p.setBrush(Qt.BrushStyle.NoBrush)
         self._paint_playhead(p)
         if self._drag_label is not None:
             x, text = self._drag_label
@@ -505,12 +673,95 @@ class Timeline(QWidget):
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         p.drawLine(QPointF(0, RULER_H), QPointF(self.width(), RULER_H))
 
-    def _paint_band(self, p: QPainter, pal: QPalette, clip: Clip) -> None:
-        rect = self.band_rect(clip.id)
-        if rect is None or rect.right() < -2 or rect.left() > self.width() + 2:
+    def _paint_sound(self, p: QPainter) -> None:
+        """The waveform track, and the pauses across the lanes."""
+        analysis = self._analysis
+        if analysis is None:
+            return
+        rect = self.wave_rect()
+        width, height = max(1, self.width()), int(rect.height())
+        levels = analysis.levels_for(self._ms_per_px)
+        key = (self._view_start, self._ms_per_px, width, height, levels.per_second)
+        if key != self._wave_key or self._wave_images is None:
+            assert self._pause_mask is not None
+            share = pause_share(
+                self._pause_mask, analysis.fine.bin_ms, self._view_start, self._ms_per_px, width
+            )
+            wave, wave_px = waveform_image(
+                levels, self._view_start, self._ms_per_px, width, height, self._wave_scale,
+                WAVEFORM_PEAK, WAVEFORM_BODY, WAVEFORM_BACKGROUND, PAUSE_SHADE, share,
+            )  # fmt: skip
+            strip, strip_px = pause_strip(share, PAUSE_LANE_SHADE)
+            self._wave_images = (wave, wave_px, strip, strip_px)
+            self._wave_key = key
+        wave, _, strip, _ = self._wave_images
+        lanes = QRectF(
+            0, self.lanes_top() - LANE_GAP, width, rect.top() - self.lanes_top() + LANE_GAP
+        )
+        p.drawImage(lanes, strip)
+        p.drawImage(rect.topLeft(), wave)
+        p.setPen(WAVEFORM_BODY.lighter(160))
+        p.drawLine(QPointF(0, rect.top()), QPointF(width, rect.top()))
+
+    def _paint_thumbnails(self, p: QPainter) -> None:
+        rect = self.thumb_rect()
+        if rect.height() <= 0 or self._thumbs is None:
+            return
+        p.fillRect(rect, THUMBNAIL_BACKGROUND)
+        start = self._view_start
+        end = start + self._visible_ms()
+        images = self._thumbs.thumbnails(self.thumbnail_spacing(), start, end)
+        if not images:
+            return
+        p.save()
+        p.setClipRect(rect)
+        for i, (t, image) in enumerate(images):
+            x = self.x_for(t)
+            nxt = self.x_for(images[i + 1][0]) if i + 1 < len(images) else self.width()
+            if nxt < 0:
+                continue
+            slot = QRectF(x, rect.top(), max(1.0, nxt - x - 1), rect.height())
+            w = image.width() * rect.height() / max(1, image.height())
+            # A thumbnail fills its slot's height and is cut at the next one's edge.
+            p.save()
+            p.setClipRect(slot.intersected(rect))
+            p.drawImage(QRectF(x, rect.top(), w, rect.height()), image)
+            p.restore()
+        p.restore()
+
+    def _visible_clips(self) -> list[Clip]:
+        """The clips in view, in store order (off-screen ones of a long episode cost
+        nothing in a paint)."""
+        if self._band_spans is None:
+            clips = list(self.store)
+            starts = np.fromiter(
+                (self.timebase.to_media(c.start_ms) for c in clips), np.int64, len(clips)
+            )
+            ends = np.fromiter((self._media_end(c) for c in clips), np.int64, len(clips))
+            self._band_spans = (clips, starts, ends)
+        clips, starts, ends = self._band_spans
+        margin = 4 * self._ms_per_px
+        lo, hi = self._view_start - margin, self._view_start + self._visible_ms() + margin
+        return [clips[i] for i in np.flatnonzero((ends >= lo) & (starts <= hi))]
+
+    def _paint_band(
+        self,
+        p: QPainter,
+        pal: QPalette,
+        clip: Clip,
+        narrow: dict[tuple[ClipKind, bool], list[QRectF]],
+    ) -> None:
+        if clip.id not in self._lanes:
+            return
+        rect = self._band_rect_of(clip)
+        if rect.right() < -2 or rect.left() > self.width() + 2:
+            return
+        selected = clip.id == self._selected
+        if rect.width() < NARROW_BAND_PX and not selected:
+            # A sliver of the kind's colour is all that can be seen: drawn in a batch.
+            narrow.setdefault((clip.kind, clip.review is ReviewStatus.REJECTED), []).append(rect)
             return
         colour = kind_colour(clip.kind)
-        selected = clip.id == self._selected
         if clip.review is ReviewStatus.REJECTED:
             colour.setAlpha(90)
         fill = QBrush(colour.lighter(125) if selected else colour)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -31,6 +32,12 @@ from clipdesk.core.bounds import (
 )
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ReviewStatus
+from clipdesk.core.pauses import (
+    DEFAULT_SNAP_DISTANCE_MS,
+    DEFAULT_SNAP_MARGIN_MS,
+    Pause,
+    snap_clip,
+)
 
 
 class CommandId(enum.IntEnum):
@@ -269,6 +276,61 @@ class ClipEditor(QObject):
         if (start, end) != (clip.start_ms, clip.end_ms):
             self.stack.push(DragCommand(self.store, clip.id, drag, self._bounds(clip, start, end)))
         return True
+
+    def snap_to_pauses(
+        self,
+        clip_ids: Sequence[str],
+        pauses: Sequence[Pause],
+        max_distance_ms: int = DEFAULT_SNAP_DISTANCE_MS,
+        margin_ms: int = DEFAULT_SNAP_MARGIN_MS,
+    ) -> int:
+        """Move the in and out of each clip into the nearest pause (pauses in media time),
+        on the frame grid; one undo step for them all. Returns how many bounds moved."""
+        if not pauses:
+            self._refuse("No pauses are known yet: the audio of the media is not analysed.")
+            return 0
+        tb = self.timebase
+        changes: list[tuple[Clip, int, int | None, int]] = []
+        for clip_id in clip_ids:
+            try:
+                clip = self._clip(clip_id)
+            except EditRefused as exc:
+                self._refuse(str(exc))
+                return 0
+            end = tb.to_media(clip.end_ms) if clip.end_ms is not None else None
+            first, last = snap_clip(
+                pauses, tb.to_media(clip.start_ms), end, max_distance_ms, margin_ms
+            )
+            start_ms, end_ms, moved = clip.start_ms, clip.end_ms, 0
+            if first.target_ms is not None and first.moves:
+                start_ms = tb.on_grid(tb.to_document(first.target_ms))
+                moved += 1
+            if last is not None and last.target_ms is not None and last.moves:
+                end_ms = tb.on_grid(tb.to_document(last.target_ms))
+                moved += 1
+            if (start_ms, end_ms) == (clip.start_ms, clip.end_ms):
+                continue
+            try:
+                check_bounds(start_ms, end_ms, tb)
+            except EditRefused:
+                continue  # a pause past the media's end: this clip stays as it is
+            changes.append((clip, start_ms, end_ms, moved))
+        if not changes:
+            what = "its bounds are" if len(clip_ids) == 1 else "their bounds are"
+            self._refuse(f"No pause within {max_distance_ms} ms to snap to, or {what} in one.")
+            return 0
+        text = (
+            f"Snap “{changes[0][0].title}” to pauses"
+            if len(clip_ids) == 1
+            else f"Snap {len(changes)} clips to pauses"
+        )
+        self.stack.beginMacro(text)
+        for clip, start_ms, end_ms, _ in changes:
+            self.stack.push(
+                ClipFieldsCommand(self.store, clip.id, self._bounds(clip, start_ms, end_ms), text)
+            )
+        self.stack.endMacro()
+        return sum(c[3] for c in changes)
 
     # -- review, note, title -------------------------------------------------------
     def set_review(self, clip_id: str | None, status: ReviewStatus) -> bool:

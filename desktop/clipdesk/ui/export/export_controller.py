@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clipdesk.core.episode import Clip
+from clipdesk.core.episode import Clip, Episode
 from clipdesk.core.export_plan import (
     ExportSettings,
     JobSpec,
+    MediaSource,
     PlanError,
     Selection,
     SourceKind,
@@ -36,6 +37,7 @@ from clipdesk.core.export_plan import (
 from clipdesk.core.export_request import export_location, export_request
 from clipdesk.core.naming import TemplateError
 from clipdesk.core.output_folder import check_output_folder, estimate_bytes
+from clipdesk.core.pauses import snap_episode
 from clipdesk.core.project_file import Project
 from clipdesk.core.restore_scope import RestoreScope
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
@@ -45,6 +47,7 @@ from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
 from clipdesk.ui.common.questions import ask_yes_no
 from clipdesk.ui.document.document_media import DocumentMedia
+from clipdesk.ui.document.media_analysis import MediaAnalysis
 from clipdesk.ui.document.open_document import OpenDocument
 from clipdesk.ui.export.export_dialog import ExportDialog
 from clipdesk.ui.export.queue_panel import ExportQueuePanel
@@ -93,8 +96,11 @@ class ExportController(QObject):
         export_menu: QMenu,
         view_menu: QMenu,
         close_window: Callable[[], object],
+        analysis: MediaAnalysis | None = None,
     ) -> None:
         super().__init__(window)
+        self.analysis = analysis
+        self.snap_ms: int | None = None  # the dialog's last choice, offered again
         self.document = document
         self.media = media
         self.clip_panel = clip_panel
@@ -268,12 +274,47 @@ class ExportController(QObject):
             return None
         if self.dialog is not None:
             self.dialog.close()
-        dialog = ExportDialog(self.default_settings(selection), what, len(chosen), self.window)
-        dialog.accepted.connect(lambda: self.export(dialog.settings()))
+        dialog = ExportDialog(
+            self.default_settings(selection), what, len(chosen), self.window, self.snap_ms
+        )
+        dialog.accepted.connect(lambda: self._export_from(dialog))
         dialog.finished.connect(lambda _result: self._forget(dialog))
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _export_from(self, dialog: ExportDialog) -> None:
+        self.snap_ms = dialog.snap_distance()
+        self.export(dialog.settings(), snap_ms=self.snap_ms)
+
+    def _snapper(
+        self, settings: ExportSettings, distance_ms: int
+    ) -> Callable[[Episode, MediaSource], Episode]:
+        """The adjust hook of export_request (as `clipdesk export --snap-to-pauses`): the
+        chosen clips' bounds moved into the pauses of the media being cut, every move
+        reported. Raises PlanError when those pauses are not known."""
+
+        def adjust(episode: Episode, media: MediaSource) -> Episode:
+            analysis = self.analysis.analysis if self.analysis is not None else None
+            if analysis is None or not _same_media(analysis.source, media.location):
+                running = self.analysis is not None and self.analysis.running
+                raise PlanError(
+                    "the pauses of the media are not known yet"
+                    + (": the audio analysis is still running" if running else "")
+                )
+            chosen, _ = select_clips(episode, settings.only, self._selected_ids())
+            snapped, moves = snap_episode(
+                episode, analysis.pauses, [c.id for c in chosen], max_distance_ms=distance_ms
+            )
+            n = len(moves)
+            messages.info(
+                f"Snapped {n} bound{'s' if n != 1 else ''} of {len(chosen)} "
+                f"clip{'s' if len(chosen) != 1 else ''} to pauses before export",
+                "\n".join(m.summary() for m in moves),
+            )
+            return snapped
+
+        return adjust
 
     def _forget(self, dialog: ExportDialog) -> None:
         if self.dialog is dialog:
@@ -287,8 +328,9 @@ class ExportController(QObject):
             return None
         return export_location(self.document.path, self.project, self.media.playing_location())
 
-    def export(self, settings: ExportSettings) -> list[ExportJob]:
-        """Plan and queue an export with these settings; never waits for a job."""
+    def export(self, settings: ExportSettings, snap_ms: int | None = None) -> list[ExportJob]:
+        """Plan and queue an export with these settings, the bounds first snapped into
+        pauses within snap_ms when given; never waits for a job."""
         project, document = self.project, self.document.path
         if project is None or document is None:
             messages.warning("Open a document first.")
@@ -300,6 +342,7 @@ class ExportController(QObject):
                 settings,
                 playing=self.media.playing_location(),
                 selected_ids=self._selected_ids(),
+                adjust=self._snapper(settings, snap_ms) if snap_ms is not None else None,
             )
         except (PlanError, TemplateError) as exc:
             messages.error(f"Could not export: {exc}")
@@ -450,3 +493,13 @@ class ExportController(QObject):
             QTimer.singleShot(CLOSE_POLL_MS, self._close_when_idle)
         else:
             self.close_window()
+
+
+def _same_media(analysed: str, cut: str) -> bool:
+    """Whether the analysed source is the one an export cuts (paths compared resolved)."""
+    if analysed == cut:
+        return True
+    try:
+        return Path(analysed).resolve() == Path(cut).resolve()
+    except (OSError, ValueError):
+        return False

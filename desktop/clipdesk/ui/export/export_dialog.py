@@ -1,11 +1,13 @@
 """The small dialog before an export: output folder, file-name template, exact or fast
-cuts, how many at once, and what to do when a file exists. Opened window-modal but
+cuts, how many at once, what to do when a file exists, and whether to snap the clips'
+in and out into the pauses of the speech first. Opened window-modal but
 never blocking (open(), not exec()): the caller listens to accepted."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from clipdesk.core.export_plan import MAX_JOBS, ExportMode, ExportSettings, PlanError
 from clipdesk.core.naming import ConflictPolicy, TemplateError
+from clipdesk.core.pauses import DEFAULT_SNAP_DISTANCE_MS
 from clipdesk.ui.common.theme import ERROR_TEXT
 
 TEMPLATE_HELP = (
@@ -35,6 +38,7 @@ MODES = (
     (ExportMode.EXACT, "Exact: frame-accurate cuts (only the frames at the cuts re-encoded)"),
     (ExportMode.FAST, "Fast: keyframe cuts, no re-encode (may start before the in point)"),
 )
+MAX_SNAP_MS = 10_000  # as `clipdesk export --snap-to-pauses` allows
 CONFLICTS = (
     (ConflictPolicy.SKIP, "Skip the clip"),
     (ConflictPolicy.RENAME, "Write under a new name"),
@@ -44,7 +48,12 @@ CONFLICTS = (
 
 class ExportDialog(QDialog):
     def __init__(
-        self, settings: ExportSettings, what: str, count: int, parent: QWidget | None = None
+        self,
+        settings: ExportSettings,
+        what: str,
+        count: int,
+        parent: QWidget | None = None,
+        snap_ms: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
@@ -71,6 +80,25 @@ class ExportDialog(QDialog):
         for policy, label in CONFLICTS:
             self.conflict.addItem(label, policy)
         self.conflict.setCurrentIndex([p for p, _ in CONFLICTS].index(settings.conflict))
+        self.snap = QCheckBox("Snap in and out to pauses within", self)
+        self.snap.setObjectName("exportSnap")
+        self.snap.setToolTip(
+            "Before cutting, move each clip's in and out into the nearest pause in the "
+            "speech (the moves are listed in the messages)"
+        )
+        self.snap.setChecked(snap_ms is not None)
+        self.snap_ms = QSpinBox(self)
+        self.snap_ms.setObjectName("exportSnapMs")
+        self.snap_ms.setRange(1, MAX_SNAP_MS)
+        self.snap_ms.setSingleStep(50)
+        self.snap_ms.setSuffix(" ms")
+        self.snap_ms.setValue(snap_ms if snap_ms is not None else DEFAULT_SNAP_DISTANCE_MS)
+        self.snap_ms.setEnabled(self.snap.isChecked())
+        self.snap.toggled.connect(self.snap_ms.setEnabled)
+        snap_row = QHBoxLayout()
+        snap_row.addWidget(self.snap)
+        snap_row.addWidget(self.snap_ms)
+        snap_row.addStretch(1)
         self.error = QLabel(self)
         self.error.setStyleSheet(f"color: {ERROR_TEXT};")
         self.error.setWordWrap(True)
@@ -90,6 +118,7 @@ class ExportDialog(QDialog):
         form.addRow("Cuts", self.mode)
         form.addRow("At once", self.jobs)
         form.addRow("If a file exists", self.conflict)
+        form.addRow("Pauses", snap_row)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -117,6 +146,10 @@ class ExportDialog(QDialog):
             only=self._only,
             conflict=ConflictPolicy(self.conflict.currentData()),
         ).validate()
+
+    def snap_distance(self) -> int | None:
+        """How far bounds may move into a pause (ms), or None: no snapping."""
+        return self.snap_ms.value() if self.snap.isChecked() else None
 
     def accept(self) -> None:
         # Bad settings keep the dialog open with the reason shown; nothing is stored.

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout,
 
 from clipdesk.core.episode import Clip, Episode
 from clipdesk.core.timecode import format_clock
+from clipdesk.ui.common.theme import TIME_TEXT
 
 
 def clip_html(clip: Clip, note: bool = True) -> str:
@@ -58,6 +59,11 @@ class DetailsPanel(QWidget):
         self.text.setObjectName("details")
         self.text.setOpenLinks(False)
         self.text.setOpenExternalLinks(False)
+        # Where the bounds sit against the pauses in speech (filled by the editing side).
+        self.pause_status = QLabel(self)
+        self.pause_status.setObjectName("pauseStatus")
+        self.pause_status.setStyleSheet(f"color: {TIME_TEXT.name()};")
+        self.pause_status.hide()
         self.note_label = QLabel("Note", self)
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setObjectName("clipNote")
@@ -69,12 +75,18 @@ class DetailsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.pause_status)
         layout.addWidget(self.note_label)
         layout.addWidget(self.note_edit)
         self._episode: Episode | None = None
         self.clip: Clip | None = None
         self._notes_editable = False
         self._show_note_edit()
+
+    def set_pause_status(self, text: str) -> None:
+        """How the shown clip's bounds lie against the pauses; "" hides it."""
+        self.pause_status.setText(text)
+        self.pause_status.setVisible(bool(text))
 
     def set_notes_editable(self, editable: bool) -> None:
         self._notes_editable = editable

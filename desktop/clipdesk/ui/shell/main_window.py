@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -46,6 +47,7 @@ from clipdesk.ui.common.questions import ask_yes_no
 from clipdesk.ui.common.settings import Settings
 from clipdesk.ui.common.status_line import StatusLine
 from clipdesk.ui.document.document_media import DocumentMedia
+from clipdesk.ui.document.media_analysis import MediaAnalysis
 from clipdesk.ui.document.open_document import DIRTY_MARK, OpenDocument
 from clipdesk.ui.editing.document_editing import READ_ONLY_MARK, DocumentEditing
 from clipdesk.ui.export.export_controller import ExportController
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
             self.doc, self.player, self.settings, self.background, resolver, self
         )
         self.media.notice_changed.connect(self.player_view.show_notice)
+        self.analysis = MediaAnalysis(self.doc, self.media, self.background, parent=self)
 
         self._build_layout()
         self._build_menus()
@@ -130,6 +133,10 @@ class MainWindow(QMainWindow):
         self.message_count.clicked.connect(self.show_messages)
         self.statusBar().addPermanentWidget(self.message_count)
         self.statusBar().addPermanentWidget(self.status_media, 1)
+        self.status_analysis = QLabel(self)
+        self.status_analysis.setObjectName("analysisStatus")
+        self.statusBar().addPermanentWidget(self.status_analysis)
+        self.analysis.progress_changed.connect(self.status_analysis.setText)
         self.editing = DocumentEditing(
             self.doc,
             self.player,
@@ -140,6 +147,7 @@ class MainWindow(QMainWindow):
             self.statusBar(),
             self.edit_menu,
             self,
+            self.analysis,
         )
         self.editing.session_changed.connect(lambda _session: self._update_title())
         self.exports = ExportController(
@@ -152,6 +160,7 @@ class MainWindow(QMainWindow):
             self.export_menu,
             self.view_menu,
             self.close,
+            self.analysis,
         )
         self.media.status_changed.connect(self.status_media.set_lasting)
         messages.bus().posted.connect(self._on_message)
@@ -572,5 +581,6 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Release the player (libvlc in its required order) and stop background work."""
+        self.analysis.stop()  # its ffmpeg is killed, not left to finish
         self.background.shutdown()
         self.player.shutdown()
