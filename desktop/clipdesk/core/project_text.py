@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from clipdesk.core.bounded_read import read_at_most
+
 MAX_PROJECT_BYTES = 16 * 1024 * 1024  # thousands of clips fit in a fraction of this
 END_MARKER = "# end of Clipdesk project file, sha256 "
 _END = re.compile(rb"# end of Clipdesk project file, sha256 ([0-9a-f]{64})\n?\Z")
@@ -44,15 +46,7 @@ def read_bounded(path: Path, limit: int = MAX_PROJECT_BYTES) -> bytes:
             raise ProjectTextError("is not a regular file")
         if info.st_size > limit:
             raise ProjectTextError(f"is too large ({info.st_size} bytes; at most {limit})")
-        chunks: list[bytes] = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
+        data = read_at_most(fd, limit)
         if len(data) > limit:  # grew while being read
             raise ProjectTextError(f"is too large (over {limit} bytes)")
         return data

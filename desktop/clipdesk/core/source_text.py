@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from clipdesk.core.bounded_read import read_at_most
 from clipdesk.core.errors import DocumentError
 from clipdesk.core.timecode import TimeStyle
 
@@ -213,14 +214,7 @@ def read_bytes_checked(path: Path | str) -> bytes:
     try:
         st = os.fstat(fd)
         check_kind(path, st.st_mode, st.st_size)
-        chunks: list[bytes] = []
-        left = MAX_BYTES + 1  # one byte more than allowed tells a file that grew
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
+        data = read_at_most(fd, MAX_BYTES)  # one byte more than allowed: it grew
     except BlockingIOError:
         raise DocumentError(path, 0, "cannot be read without waiting") from None
     except IsADirectoryError:
@@ -229,9 +223,9 @@ def read_bytes_checked(path: Path | str) -> bytes:
         raise DocumentError(path, 0, f"cannot be read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-    if left <= 0:
+    if len(data) > MAX_BYTES:
         raise DocumentError(path, 0, "too large for a show-notes document (it grew while read)")
-    return b"".join(chunks)
+    return data
 
 
 def read_source(path: Path | str) -> SourceText:
