@@ -157,6 +157,17 @@ class Autosaver(QObject):
         self._pool.shutdown(wait=True)
         return ok
 
+    def save_now(self) -> bool:
+        """Write the current state and wait for it (an error is being reported: the
+        project file must hold everything first). Keeps listening afterwards."""
+        self._idle.stop()
+        self._deadline.stop()
+        self._dirty = False
+        pending, self._writes = list(self._writes), []
+        for future in pending:
+            future.exception()
+        return self._wait(self._pool.submit(self.project.save, self.project.to_data()))
+
     def _wait(self, future: Future[Path]) -> bool:
         future.exception()  # blocks until the write is done; _report looks at the outcome
         return self._report(future)

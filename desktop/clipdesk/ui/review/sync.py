@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, Sig
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView, QWidget
 
-from clipdesk.core.bounds import OPEN_END_MS, Timebase
+from clipdesk.core.bounds import Timebase, open_end_ms
 from clipdesk.core.episode import Clip, ClipKind, Episode
 from clipdesk.ui.player.player import Player
 from clipdesk.ui.player.seek_bar import SeekBar
@@ -34,7 +34,7 @@ def clip_end(episode: Episode, clip: Clip) -> int:
     later = [
         c.start_ms for c in episode.clips if c.kind is clip.kind and c.start_ms > clip.start_ms
     ]
-    return min(later) if later else clip.start_ms + OPEN_END_MS
+    return min(later) if later else clip.start_ms + open_end_ms()
 
 
 class ClipSpans:
