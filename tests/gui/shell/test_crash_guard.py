@@ -1,0 +1,84 @@
+"""An uncaught exception in a slot or on a worker thread: the project file is written
+first, then a dialog with the details shows and the window keeps running."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from tests.support.review_window import make_window
+
+from clipdesk.core.episode import ReviewStatus
+from clipdesk.ui.player.fake_backend import FakePlayerBackend
+from clipdesk.ui.resources import example_document
+
+# Our hook, not pytest-qt's, must see the exceptions.
+pytestmark = pytest.mark.qt_no_exception_capture
+
+
+@pytest.fixture()
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
+    w = make_window(qtbot, tmp_path, FakePlayerBackend(length_ms=60_000))
+    doc = tmp_path / "episode.md"
+    shutil.copy(example_document(), doc)
+    assert w.open_document(doc)
+    w.crash_guard.install()
+    yield w
+    w.crash_guard.uninstall()
+
+
+def _approve_first_clip(window) -> str:
+    clip = window.episode.clips[0]
+    assert window.sync.select_clip(clip.id)
+    session = window.editing.session
+    assert session.editor.set_review(clip.id, ReviewStatus.APPROVED)
+    return clip.id
+
+
+def _review_on_disk(window, clip_id: str) -> str | None:
+    text = window.doc.project.path.read_text() if window.doc.project.path.exists() else ""
+    return "approved" if "approved" in text and clip_id in text else None
+
+
+def test_an_exception_in_a_slot_saves_the_project_then_shows_the_details(window, qtbot) -> None:
+    clip_id = _approve_first_clip(window)
+    # Autosave waits for a pause in editing: the project file does not have it yet.
+    assert _review_on_disk(window, clip_id) is None
+
+    def broken_slot() -> None:
+        raise RuntimeError("a defect in a slot")
+
+    QTimer.singleShot(0, broken_slot)
+    qtbot.waitUntil(lambda: bool(window.crash_guard.dialogs))
+    dialog = window.crash_guard.dialogs[0]
+    assert dialog.isVisible() and not dialog.isModal()
+    assert _review_on_disk(window, clip_id) == "approved"
+    project_path = window.doc.project.path
+    assert str(project_path) in dialog.saved.text()
+    assert "RuntimeError: a defect in a slot" in dialog.details.toPlainText()
+    assert "broken_slot" in dialog.details.toPlainText()  # the traceback
+    dialog.copy.click()
+    assert "a defect in a slot" in QGuiApplication.clipboard().text()
+    # The window still works.
+    store_before = window.store
+    assert window.sync.select_clip(window.episode.clips[1].id)
+    assert window.store is store_before
+
+
+def test_an_exception_on_a_worker_thread_is_reported_on_the_gui_thread(window, qtbot) -> None:
+    clip_id = _approve_first_clip(window)
+
+    def worker() -> None:
+        raise ValueError("a defect on a worker")
+
+    thread = threading.Thread(target=worker, name="worker")
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: bool(window.crash_guard.dialogs))
+    dialog = window.crash_guard.dialogs[0]
+    assert "ValueError: a defect on a worker" in dialog.details.toPlainText()
+    assert _review_on_disk(window, clip_id) == "approved"
