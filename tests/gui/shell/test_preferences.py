@@ -199,3 +199,23 @@ def test_report_a_problem_copies_versions_and_log_lines(window, qtbot) -> None:
     copied = QGuiApplication.clipboard().text()
     assert "Clipdesk:" in copied and "ffmpeg:" in copied and "log lines" in copied
     assert "a line the report must carry" in copied
+
+
+def test_settings_and_about_screenshots(window, qtbot, artifacts_dir) -> None:
+    """For looking at: each page of Preferences and the About dialog."""
+    assert window.sync.select_clip(window.episode.clips[0].id)
+    dialog = window.show_settings()
+    with qtbot.waitExposed(dialog):
+        pass
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        name = dialog.tabs.tabText(index).lower()
+        assert dialog.grab().save(str(artifacts_dir / f"settings_{name}.png"))
+    dialog.shortcuts.select("open")
+    dialog.shortcuts.set_keys("open", QKeySequence("Space"))
+    assert dialog.grab().save(str(artifacts_dir / "settings_keyboard_conflict.png"))
+    dialog.reject()
+    about = window.show_about()
+    qtbot.waitUntil(lambda: about.diagnostics is not None, timeout=15_000)
+    about.adjustSize()
+    assert about.grab().save(str(artifacts_dir / "about.png"))

@@ -50,7 +50,7 @@ Preview = Callable[[str], "str | None"]
 
 
 def _seconds(lo_hi_ms: tuple[int, int], value_ms: int, parent: QWidget) -> QSpinBox:
-    """A spin box in tenths of a second would be fussy: whole ms, shown as ms."""
+    """A length in whole milliseconds, stepped by a tenth of a second."""
     box = QSpinBox(parent)
     box.setRange(*lo_hi_ms)
     box.setSingleStep(100)
@@ -91,7 +91,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
         self.update_preview()
-        self.resize(640, 560)
+        self.resize(640, 540)
 
     # -- pages ------------------------------------------------------------------------------
     def _export_page(self) -> QWidget:
@@ -144,7 +144,7 @@ class SettingsDialog(QDialog):
         self.seek_step.setToolTip("Left and Right arrows in the player")
         self.nudge_step = _seconds(NUDGE_RANGE_MS, s.nudge_step_ms, page)
         self.nudge_step.setToolTip("The long nudge of a bound (Alt+Shift+arrow)")
-        self.snapping = QCheckBox("Snap dragged bounds to clips, the playhead and pauses", page)
+        self.snapping = QCheckBox("Snap dragged bounds to other clips and the playhead", page)
         self.snapping.setChecked(s.snapping)
         self.snap_px = QSpinBox(page)
         self.snap_px.setRange(*SNAP_RANGE_PX)
@@ -153,6 +153,7 @@ class SettingsDialog(QDialog):
         self.snap_px.setEnabled(s.snapping)
         self.snapping.toggled.connect(self.snap_px.setEnabled)
         form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Clip without an end lasts", self.open_end)
         form.addRow("Seek step", self.seek_step)
         form.addRow("Long nudge step", self.nudge_step)
@@ -167,6 +168,7 @@ class SettingsDialog(QDialog):
             self.theme.addItem(THEME_LABELS[name], name)
         self.theme.setCurrentIndex(THEMES.index(self.settings.theme))
         form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Theme", self.theme)
         return page
 
