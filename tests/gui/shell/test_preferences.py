@@ -3,6 +3,7 @@ Help › About / Report a problem."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 
@@ -69,6 +70,8 @@ def test_settings_round_trip_through_the_ini_file(window, tmp_path, qtbot) -> No
     assert (again.snapping, again.snap_px) == (False, 12)
     # Applied at once, without a restart.
     assert bounds.open_end_ms() == 30_000
+    endless = dataclasses.replace(window.episode.clips[0], end_ms=None)
+    assert bounds.open_end(endless) == endless.start_ms + 30_000
     assert window.player_view.seek_step_ms == 2_000
     assert window.player_view.act_back.text() == "Back 2 s"
     session = window.editing.session
@@ -174,6 +177,8 @@ def test_theme_applies_a_real_palette(window, qtbot) -> None:
 
 def test_about_lists_the_versions_and_folders(window, qtbot) -> None:
     dialog = window.show_about()
+    # Open before ffmpeg has answered: the versions are found on a worker.
+    assert dialog.isVisible() and dialog.diagnostics is None and "Finding" in dialog.text()
     qtbot.waitUntil(lambda: dialog.diagnostics is not None, timeout=15_000)
     text = dialog.text()
     for name in ("Clipdesk", "Qt", "PySide6", "python-vlc", "libvlc", "yt-dlp", "ffmpeg"):
@@ -219,3 +224,25 @@ def test_settings_and_about_screenshots(window, qtbot, artifacts_dir) -> None:
     qtbot.waitUntil(lambda: about.diagnostics is not None, timeout=15_000)
     about.adjustSize()
     assert about.grab().save(str(artifacts_dir / "about.png"))
+
+
+def test_dark_theme_screenshot(window, qtbot, artifacts_dir) -> None:
+    window.settings.theme = "dark"
+    window.apply_settings()
+    window.resize(1280, 800)
+    with qtbot.waitExposed(window):
+        window.show()
+    assert window.sync.select_clip(window.episode.clips[1].id)
+    assert window.grab().save(str(artifacts_dir / "window_dark.png"))
+
+
+def test_resolving_a_url_shows_in_the_status_bar_until_it_is_done(qtbot, tmp_path) -> None:
+    """The example's media is a URL (example.org does not resolve here, or slowly): the
+    busy indicator says so while yt-dlp works, and goes once it has an answer."""
+    w = make_window(qtbot, tmp_path, FakePlayerBackend(length_ms=60_000))
+    doc = tmp_path / "episode.md"
+    shutil.copy(example_document(), doc)
+    assert w.open_document(doc)
+    assert w.busy.isVisibleTo(w) and w.busy.label.text() == "Resolving example.org…"
+    qtbot.waitUntil(lambda: not w.busy.isVisibleTo(w), timeout=60_000)
+    assert w.background.busy_text() == ""

@@ -46,7 +46,7 @@ class ClipSpans:
         self._spans: list[tuple[int, int, Clip]] = []
 
     def spans(self, episode: Episode) -> list[tuple[int, int, Clip]]:
-        key = tuple((c.id, c.kind, c.start_ms, c.end_ms) for c in episode.clips)
+        key = (open_end_ms(), *((c.id, c.kind, c.start_ms, c.end_ms) for c in episode.clips))
         if key != self._key:
             self._key = key
             self._spans = [(c.start_ms, clip_end(episode, c), c) for c in episode.clips]

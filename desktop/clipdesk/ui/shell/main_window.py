@@ -339,7 +339,11 @@ class MainWindow(QMainWindow):
                 elif act.objectName() == "edit_nudge_second_fwd":
                     act.setText(f"Nudge Forward {step}")
         self.keymap.apply(self.all_actions())
-        self.sync.refresh()  # clips without an end are drawn to the new length
+        # Clips without an end are drawn and played to the new length.
+        self.sync.refresh()
+        self.player_view.seek_bar.update()
+        if session is not None:
+            session.timeline.update()
 
     def export_defaults(self) -> ExportSettings:
         s = self.settings
