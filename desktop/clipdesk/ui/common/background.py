@@ -67,12 +67,13 @@ class Background(QObject):
 
     def _deliver(self, callback: Callable[[Any], None] | None, value: Any, label: str) -> None:
         self.pending -= 1
-        if label and label in self._running:
-            self._running.remove(label)
-            self.busy_changed.emit(self.busy_text())
-        if self._closed or callback is None:
-            return
-        callback(value)
+        try:
+            if not self._closed and callback is not None:
+                callback(value)  # the label stays up while the result is shown too
+        finally:
+            if label and label in self._running:
+                self._running.remove(label)
+                self.busy_changed.emit(self.busy_text())
 
     def shutdown(self) -> None:
         self._closed = True
