@@ -37,12 +37,9 @@ from clipdesk.ui.common.settings import (
     THEMES,
     Settings,
 )
+from clipdesk.ui.export.export_dialog import MODES
 from clipdesk.ui.shell.shortcuts_editor import ShortcutsEditor
 
-MODES = (
-    (ExportMode.EXACT, "Exact: frame-accurate cuts (re-encoded)"),
-    (ExportMode.FAST, "Fast: cuts at keyframes (no re-encode)"),
-)
 THEME_LABELS = {"system": "As the system", "light": "Light", "dark": "Dark"}
 # template -> the selected clip's file name; TemplateError for a bad template; None when
 # no clip is selected.
