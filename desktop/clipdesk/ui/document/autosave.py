@@ -160,13 +160,10 @@ class Autosaver(QObject):
     def save_now(self) -> bool:
         """Write the current state and wait for it (an error is being reported: the
         project file must hold everything first). Keeps listening afterwards."""
-        self._idle.stop()
-        self._deadline.stop()
-        self._dirty = False
+        self._dirty = True
+        self.flush()  # the one way a write is handed over, with its refusals
         pending, self._writes = list(self._writes), []
-        for future in pending:
-            future.exception()
-        return self._wait(self._pool.submit(self.project.save, self.project.to_data()))
+        return all([self._wait(future) for future in pending])
 
     def _wait(self, future: Future[Path]) -> bool:
         future.exception()  # blocks until the write is done; _report looks at the outcome
