@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self.about_dialog: AboutDialog | None = None
         self._diagnostics: diagnostics.Diagnostics | None = None
         self.keymap = Keymap()
+        self._theme = "system"
         self.keymap.learn(self.all_actions())
         self.keymap.changed = self.settings.shortcuts()
         # After the editing session's handler: a new document's editing actions get the
@@ -323,11 +324,15 @@ class MainWindow(QMainWindow):
         """What the settings say, made so now: theme, lengths and steps, snapping, keys."""
         s = self.settings
         app = QApplication.instance()
-        if isinstance(app, QApplication):
+        # A style change repolishes every widget: only when the theme really changes (the
+        # app starts in the system's).
+        if isinstance(app, QApplication) and s.theme != self._theme:
             apply_theme(app, s.theme)
+            self._theme = s.theme
         set_open_end_ms(s.open_end_ms)
         set_long_nudge_ms(s.nudge_step_ms)
-        self.player_view.set_seek_step(s.seek_step_ms)
+        self.keymap.apply(self.all_actions())
+        self.player_view.set_seek_step(s.seek_step_ms)  # after the keys: its tips name them
         session = self.editing.session
         if session is not None:
             session.timeline.setSnapping(s.snapping)
@@ -338,7 +343,6 @@ class MainWindow(QMainWindow):
                     act.setText(f"Nudge Back {step}")
                 elif act.objectName() == "edit_nudge_second_fwd":
                     act.setText(f"Nudge Forward {step}")
-        self.keymap.apply(self.all_actions())
         # Clips without an end are drawn and played to the new length.
         self.sync.refresh()
         self.player_view.seek_bar.update()
