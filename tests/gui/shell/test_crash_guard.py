@@ -82,3 +82,23 @@ def test_an_exception_on_a_worker_thread_is_reported_on_the_gui_thread(window, q
     dialog = window.crash_guard.dialogs[0]
     assert "ValueError: a defect on a worker" in dialog.details.toPlainText()
     assert _review_on_disk(window, clip_id) == "approved"
+
+
+def test_a_project_file_that_cannot_be_written_is_said_in_the_dialog(
+    window, qtbot, monkeypatch
+) -> None:
+    _approve_first_clip(window)
+    project = window.doc.project
+
+    def full_disk(data=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(project, "save", full_disk)
+
+    def broken_slot() -> None:
+        raise KeyError("a defect")
+
+    QTimer.singleShot(0, broken_slot)
+    qtbot.waitUntil(lambda: bool(window.crash_guard.dialogs))
+    text = window.crash_guard.dialogs[0].saved.text()
+    assert "could not be saved" in text and str(project.path) in text

@@ -162,6 +162,8 @@ class Autosaver(QObject):
         project file must hold everything first). Keeps listening afterwards."""
         self._dirty = True
         self.flush()  # the one way a write is handed over, with its refusals
+        if self._dirty:
+            return False  # refused: nothing was handed over (closing, or not ours to write)
         pending, self._writes = list(self._writes), []
         return all([self._wait(future) for future in pending])
 
