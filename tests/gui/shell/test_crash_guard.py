@@ -44,13 +44,15 @@ def _review_on_disk(window, clip_id: str) -> str | None:
     return "approved" if "approved" in text and clip_id in text else None
 
 
-def test_an_exception_in_a_slot_saves_the_project_then_shows_the_details(window, qtbot) -> None:
+def test_an_exception_in_a_slot_saves_the_project_then_shows_the_details(
+    window, qtbot, artifacts_dir
+) -> None:
     clip_id = _approve_first_clip(window)
     # Autosave waits for a pause in editing: the project file does not have it yet.
     assert _review_on_disk(window, clip_id) is None
 
     def broken_slot() -> None:
-        raise RuntimeError("a defect in a slot")
+        raise RuntimeError("a defect in a slot <b>")
 
     QTimer.singleShot(0, broken_slot)
     qtbot.waitUntil(lambda: bool(window.crash_guard.dialogs))
@@ -59,10 +61,12 @@ def test_an_exception_in_a_slot_saves_the_project_then_shows_the_details(window,
     assert _review_on_disk(window, clip_id) == "approved"
     project_path = window.doc.project.path
     assert str(project_path) in dialog.saved.text()
-    assert "RuntimeError: a defect in a slot" in dialog.details.toPlainText()
+    assert "RuntimeError: a defect in a slot <b>" in dialog.details.toPlainText()
+    assert "a defect in a slot &lt;b&gt;" in dialog.summary.text()  # shown, not markup
     assert "broken_slot" in dialog.details.toPlainText()  # the traceback
     dialog.copy.click()
     assert "a defect in a slot" in QGuiApplication.clipboard().text()
+    assert dialog.grab().save(str(artifacts_dir / "crash_dialog.png"))
     # The window still works.
     store_before = window.store
     assert window.sync.select_clip(window.episode.clips[1].id)

@@ -4,6 +4,9 @@ window keeps running behind it."""
 
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,8 +24,10 @@ class CrashDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("crashDialog")
         self.setWindowTitle("Clipdesk: internal error")
-        self.summary = QLabel(f"<b>Something went wrong inside Clipdesk.</b><br>{summary}", self)
-        self.summary.setTextFormat(self.summary.textFormat().RichText)
+        self.summary = QLabel(
+            f"<b>Something went wrong inside Clipdesk.</b><br>{escape(summary)}", self
+        )
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
         self.saved = QLabel(saved, self)
         self.saved.setObjectName("crashSaved")
