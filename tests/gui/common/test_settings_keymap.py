@@ -59,9 +59,14 @@ def test_keymap_lays_changes_over_the_built_in_keys(qapp) -> None:
     keymap.apply([help_act, open_act])
     assert open_act.shortcut() == QKeySequence("Ctrl+Alt+O")
     assert keys_text(help_act.shortcuts()) == "F1; Ctrl+/"
+    open_act.setToolTip("Open a document (Ctrl+Alt+O)")
+    keymap.set_changes({"open": "Ctrl+Shift+F2"})
+    keymap.apply([open_act])
+    assert open_act.toolTip() == "Open a document (Ctrl+Shift+F2)"  # the tip follows
     keymap.set_changes({"open": ""})  # no shortcut at all
     keymap.apply([open_act])
     assert open_act.shortcuts() == []
+    assert open_act.toolTip() == "Open a document"
     keys = {"open": "Ctrl+O", "keyboard_shortcuts": "F1; Ctrl+/"}
     labels = {"open": "Open", "keyboard_shortcuts": "Keyboard shortcuts"}
     assert conflict(keys, "open", QKeySequence("Ctrl+/"), labels) == "Keyboard shortcuts"

@@ -59,7 +59,13 @@ class Keymap:
         actions = list(actions)
         self.learn(actions)
         for act in actions:
-            act.setShortcuts(parse_keys(self.keys_for(action_id(act))))
+            old = " / ".join(k.toString(NATIVE) for k in act.shortcuts())
+            keys = parse_keys(self.keys_for(action_id(act)))
+            act.setShortcuts(keys)
+            tip = act.toolTip()
+            if old and tip.endswith(f" ({old})"):  # a tooltip that names the keys
+                new = " / ".join(k.toString(NATIVE) for k in keys)
+                act.setToolTip(tip.removesuffix(f" ({old})") + (f" ({new})" if new else ""))
 
     def set_changes(self, keys: dict[str, str]) -> None:
         """The user's keys (id -> text); those equal to the built-in ones are dropped."""
