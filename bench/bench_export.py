@@ -1,100 +1,295 @@
-"""What exporting clips costs: N clips cut from the demo video served on loopback.
+"""What exporting clips costs, and how exact the clips are.
 
-Figures, all measured in this run:
-- remote (yt-dlp + ffmpeg), exact and fast mode, with 1 and 2 workers; the ratio
-  is against exact mode with 1 worker;
-- the same with every job doing its own yt-dlp extraction instead of sharing one
-  reading of the source (on loopback extraction is nearly free; on video sites it
-  costs seconds per clip, which this cannot show);
-- the same clips cut by ffmpeg from a local copy, plus the time to fetch that copy
-  once: what "fetch the source once, cut locally" would cost instead.
+Generates H.264/AAC sources made the way x264 makes them (B-frames, keyframes every
+2 s, or 4 s), serves them on 127.0.0.1 with Range support, and in one run times:
+- the document's own commands, one per clip, as a user would type them:
+  `yt-dlp --download-sections "*S-E" --force-keyframes-at-cuts URL`;
+- `clipdesk export --mode exact` and `--mode fast` (the real command line);
+- the floor: an ffmpeg stream copy of the same ranges from a local copy of the source.
+Each clip is measured: its first frame against the source frames start-1, start and
+start+1 (PSNR, with and without edit lists), its last frame against end-2..end, its
+length error in frames, its audio offset against the source in ms, decode errors.
+The source frames come from one decode of the source from its beginning.
+
+    .venv/bin/python bench/bench_export.py [--quick] [--json FILE] [--media-dir DIR]
 """
 
 from __future__ import annotations
 
+import argparse
+import array
+import json
+import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support import x264_media  # noqa: E402
 from tests.support.range_server import RangeServer  # noqa: E402
 
-from clipdesk.core.episode import Clip, ClipKind, Episode, SourceFormat  # noqa: E402
-from clipdesk.core.export_plan import (  # noqa: E402
-    ExportMode,
-    ExportSettings,
-    MediaSource,
-    SourceKind,
-    plan_export,
-)
-from clipdesk.media.demo_video import make_demo_video  # noqa: E402
-from clipdesk.media.export_queue import ExportQueue, JobState  # noqa: E402
-from clipdesk.media.tools import find_tools  # noqa: E402
+from clipdesk.media import clip_checks  # noqa: E402
 
-CLIPS = 6
-CLIP_MS = 4_000
+FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
+GRAY = "scale=160:90:flags=area,format=gray"
+FRAME = 160 * 90
 
 
-def export(
-    media: MediaSource, out: Path, mode: ExportMode, workers: int, share: bool = True
-) -> float:
-    clips = [
-        Clip(f"c{i}", ClipKind.HIGHLIGHT, f"Clip {i}", 5_000 + i * 9_000,
-             5_000 + i * 9_000 + CLIP_MS, line=i + 1)
-        for i in range(CLIPS)
+@dataclass(frozen=True)
+class Source:
+    name: str
+    size: str
+    fps: int
+    gop_s: int
+    duration_s: int = 240
+
+
+@dataclass
+class Workload:
+    label: str
+    source: Source
+    clips: list[tuple[int, int]]  # ms
+    methods: tuple[str, ...] = ("document", "exact", "fast", "floor")
+    results: dict[str, dict] = field(default_factory=dict)
+
+
+def make_source(folder: Path, src: Source) -> Path:
+    path = folder / f"{src.name}.mp4"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".part.mp4")
+    d = src.duration_s
+    argv = [
+        FFMPEG, "-hide_banner", "-loglevel", "error", "-y",
+        "-f", "lavfi", "-i", f"testsrc2=size={src.size}:rate={src.fps}:duration={d}",
+        "-f", "lavfi", "-i", f"anoisesrc=color=pink:seed=7:amplitude=0.3:sample_rate=48000:d={d}",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-g", str(src.gop_s * src.fps),
+        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-ac", "2",
+        "-movflags", "+faststart", str(tmp),
     ]  # fmt: skip
-    episode = Episode(None, SourceFormat.SHOW_NOTES, video_id="bench", clips=clips)
-    settings = ExportSettings(out_dir=str(out), mode=mode, jobs=workers)
-    plan = plan_export(episode, settings, media)
-    queue = ExportQueue(find_tools(), max_workers=workers, share_source_info=share)
-    queue.add(plan.jobs)
+    subprocess.run(argv, check=True)
+    tmp.rename(path)
+    return path
+
+
+def gray_frames(
+    argv_in: list[str], wanted: set[int] | None = None
+) -> dict[int, bytes] | list[bytes]:
+    """Decoded frames as small gray pictures: all of them, or the numbered ones (one
+    decode from the beginning, frames picked by number)."""
+    vf = GRAY
+    if wanted is not None:
+        picks = "+".join(f"eq(n\\,{n})" for n in sorted(wanted))
+        vf = f"select='{picks}',{GRAY}"
+    argv = [FFMPEG, "-v", "error", "-nostdin", *argv_in, "-vf", vf,
+            "-fps_mode", "passthrough", "-f", "rawvideo", "-"]  # fmt: skip
+    raw = subprocess.run(argv, capture_output=True, check=True).stdout
+    frames = [raw[i : i + FRAME] for i in range(0, len(raw), FRAME)]
+    if wanted is None:
+        return frames
+    return dict(zip(sorted(wanted), frames, strict=False))
+
+
+def psnr(a: bytes, b: bytes) -> float:
+    return round(clip_checks.psnr(a, b), 1)
+
+
+def audio_offset_ms(clip: array.array, source: array.array, start_s: float) -> float | None:
+    if len(clip) < x264_media.AUDIO_RATE // 10:
+        return None
+    return round(x264_media.audio_offset_ms(clip, source, start_s, reach_ms=100), 2)
+
+
+# Runs `clipdesk` and reports the peak memory of its own Python process on stderr.
+WRAP = (
+    "import resource, sys\n"
+    "from clipdesk.cli import main\n"
+    "try:\n    code = main(sys.argv[1:])\n"
+    "finally:\n"
+    "    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    print(f'PEAK_RSS_KB={kb}', file=sys.stderr)\n"
+    "raise SystemExit(code)\n"
+)
+PEAK_KB: list[int] = []
+
+
+def timed(argv: list[str], cwd: Path | None = None, may_fail: bool = False) -> float:
     t0 = time.perf_counter()
-    queue.start()
-    queue.wait()
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
-    bad = [j.error for j in queue.jobs if j.state is not JobState.DONE]
-    if bad:
-        raise SystemExit(f"export failed: {bad[0]}")
-    shutil.rmtree(out)
+    for line in done.stderr.splitlines():
+        if line.startswith("PEAK_RSS_KB="):
+            PEAK_KB.append(int(line.split("=", 1)[1]))
+    if done.returncode != 0 and may_fail:
+        failed = [line for line in done.stdout.splitlines() if " failed " in line]
+        print(
+            f"  ({len(failed)} clip(s) failed: {failed[0].split(' - ', 1)[-1] if failed else ''})"
+        )
+    elif done.returncode != 0:
+        raise SystemExit(f"{shlex.join(argv)} failed:\n{done.stdout[-1500:]}{done.stderr[-800:]}")
     return elapsed
 
 
+def notes(folder: Path, url: str, clips: list[tuple[int, int]]) -> Path:
+    parts = ["---", "video_id: bench", "title: Bench", "duration: 240", f"url: {url}", "---",
+             "", "## Highlights", ""]  # fmt: skip
+    for i, (s, e) in enumerate(clips, start=1):
+        parts += [f"### Clip {i}", "", "```bash",
+                  f'yt-dlp --download-sections "*{s / 1000:.3f}-{e / 1000:.3f}" "{url}"',
+                  "```", ""]  # fmt: skip
+    doc = folder / "notes.md"
+    doc.write_text("\n".join(parts), encoding="utf-8")
+    return doc
+
+
+def run_method(method: str, w: Workload, url: str, local: Path, out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    py = sys.executable
+    if method == "document":
+        total = 0.0
+        for i, (s, e) in enumerate(w.clips, start=1):
+            argv = [py, "-m", "yt_dlp", "--ignore-config", "--no-cache-dir", "-q",
+                    "--download-sections", f"*{s / 1000:.3f}-{e / 1000:.3f}",
+                    "--force-keyframes-at-cuts", url, "-o", f"clip{i}.mp4"]  # fmt: skip
+            total += timed(argv, cwd=out)
+        return total
+    if method == "floor":
+        total = 0.0
+        for i, (s, e) in enumerate(w.clips, start=1):
+            argv = [FFMPEG, "-v", "error", "-y", "-ss", f"{s / 1000:.3f}", "-t",
+                    f"{(e - s) / 1000:.3f}", "-i", str(local), "-c", "copy", "-map", "0",
+                    str(out / f"clip{i}.mp4")]  # fmt: skip
+            total += timed(argv)
+        return total
+    doc = notes(out.parent, url, w.clips)
+    argv = [py, "-c", WRAP, "export", str(doc), "--out", str(out), "--mode", method,
+            "--no-project", "--template", "clip{index}"]  # fmt: skip
+    # Fast mode's length check fails on stream copies of B-frame sources (being fixed
+    # elsewhere): its timing and the clips it kept still count.
+    return timed(argv, may_fail=method == "fast")
+
+
+def measure(w: Workload, method: str, out: Path, ref: dict[int, bytes], src_pcm, fps: int) -> list:
+    rows = []
+    for i, (s, e) in enumerate(w.clips, start=1):
+        clip = out / f"clip{i}.mp4"
+        if not clip.exists():
+            clip = next(out.glob(f"clip{i}*.mp4"), clip)
+        if not clip.exists():
+            rows.append({"clip": i, "missing": True})
+            continue
+        a, b = round(s * fps / 1000), round(e * fps / 1000)
+        frames = gray_frames(["-i", str(clip)])
+        first_noedit = gray_frames(["-ignore_editlist", "1", "-i", str(clip)], {0})
+        assert isinstance(frames, list)
+        errs = subprocess.run([FFMPEG, "-v", "error", "-nostdin", "-i", str(clip), "-f", "null",
+                               "-"], capture_output=True, text=True).stderr.strip()  # fmt: skip
+        clip_pcm = x264_media.pcm(clip)
+        rows.append({
+            "clip": i,
+            "first_psnr": [psnr(frames[0], ref.get(n, b"")) for n in (a - 1, a, a + 1)],
+            "first_psnr_no_editlist": [psnr(first_noedit.get(0, b""), ref.get(n, b""))
+                                       for n in (a - 1, a, a + 1)],
+            "last_psnr": [psnr(frames[-1], ref.get(n, b"")) for n in (b - 2, b - 1, b)],
+            "frames_off": len(frames) - (b - a),
+            "audio_offset_ms": audio_offset_ms(clip_pcm, src_pcm, s / 1000),
+            "decode_errors": len(errs.splitlines()) if errs else 0,
+        })  # fmt: skip
+    return rows
+
+
+def exact(row: dict) -> bool:
+    if row.get("missing"):
+        return False
+    f, l_ = row["first_psnr"], row["last_psnr"]
+    return f[1] > max(f[0], f[2]) and l_[1] > max(l_[0], l_[2]) and row["frames_off"] == 0
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--quick", action="store_true", help="only the 720p 2 s-keyframe workload")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--media-dir", type=Path, help="keep generated sources here between runs")
+    args = ap.parse_args()
+    s720 = Source("src720_g2", "1280x720", 30, 2)
+    s1080 = Source("src1080_g2", "1920x1080", 30, 2)
+    s720g4 = Source("src720_g4", "1280x720", 30, 4)
+    # On a keyframe, just after one, just before one, and between: 40 s in all.
+    four = [(30_000, 40_000), (62_033, 72_033), (95_967, 105_967), (150_500, 160_500)]
+    loads = [Workload("720p30, 2 s keyframes, 4 x 10 s", s720, four)]
+    if not args.quick:
+        loads += [
+            Workload("1080p30, 2 s keyframes, 4 x 10 s", s1080, four),
+            Workload("720p30, 4 s keyframes, 4 x 10 s", s720g4, four),
+            Workload("720p30, 2 s keyframes, 4 x 20 s", s720,
+                     [(s, s + 20_000) for s, _ in four], ("document", "exact", "floor")),
+            Workload("720p30, 2 s keyframes, 4 x 120 s", s720,
+                     [(10_033, 130_033), (40_000, 160_000), (95_967, 215_967),
+                      (110_500, 230_500)], ("exact", "floor")),
+        ]  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="clipdesk-bench-export-"))
-    media_dir = folder / "media"
-    video = make_demo_video(media_dir / "demo.mp4", duration_s=60)
-    print(f"{CLIPS} clips of {CLIP_MS / 1000:g} s from a 60 s 640x360 H.264/AAC video")
+    media = args.media_dir or folder / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    report = []
     try:
-        with RangeServer(media_dir) as server:
-            remote = MediaSource(SourceKind.REMOTE, server.url("demo.mp4"))
-            rows = []
-            for mode in (ExportMode.EXACT, ExportMode.FAST):
-                for workers in (1, 2):
-                    t = export(remote, folder / "out", mode, workers)
-                    rows.append((f"remote {mode.value}, {workers} worker(s)", t))
-                t = export(remote, folder / "out", mode, 2, share=False)
-                rows.append((f"remote {mode.value}, 2, no shared reading", t))
-            t0 = time.perf_counter()
-            local_copy = folder / "copy.mp4"
-            with urllib.request.urlopen(server.url("demo.mp4")) as r, open(local_copy, "wb") as f:
-                shutil.copyfileobj(r, f)
-            fetch = time.perf_counter() - t0
-            local = MediaSource(SourceKind.LOCAL, str(local_copy))
-            for mode in (ExportMode.EXACT, ExportMode.FAST):
-                t = export(local, folder / "out", mode, 2)
-                rows.append((f"fetch once + local {mode.value}, 2 workers", fetch + t))
-        base = rows[0][1]
-        for label, t in rows:
-            print(f"  {label:38} {t:6.2f} s  {t / CLIPS:5.2f} s/clip  x{t / base:4.2f}")
-        print(f"  (fetching the whole source once took {fetch:.2f} s; baseline is the first row)")
-        del video
+        with RangeServer(media) as server:
+            for w in loads:
+                path = make_source(media, w.source)
+                url = server.url(path.name)
+                local = folder / "local.mp4"
+                shutil.copyfile(path, local)
+                fps = w.source.fps
+                wanted = set()
+                for s, e in w.clips:
+                    a, b = round(s * fps / 1000), round(e * fps / 1000)
+                    wanted |= {a - 1, a, a + 1, b - 2, b - 1, b}
+                ref = gray_frames(["-i", str(path)], wanted)
+                assert isinstance(ref, dict)
+                src_pcm = x264_media.pcm(path)
+                for method in w.methods:
+                    out = folder / "out" / method
+                    PEAK_KB.clear()
+                    t = run_method(method, w, url, local, out)
+                    w.results[method] = {
+                        "wall_s": round(t, 3),
+                        "python_peak_rss_mb": round(PEAK_KB[0] / 1024, 1) if PEAK_KB else None,
+                        "clips": measure(w, method, out, ref, src_pcm, fps),
+                    }
+                base = w.results.get("document", {}).get("wall_s")
+                floor = w.results["floor"]["wall_s"]
+                print(f"\n{w.label} (source {w.source.size}, {w.source.duration_s} s)")
+                print(f"  {'method':9} {'wall s':>7} {'x doc':>7} {'/floor':>7}  exact  "
+                      f"max |audio| ms  decode errors  Python peak MB")  # fmt: skip
+                for method, r in w.results.items():
+                    t = r["wall_s"]
+                    r["speedup_vs_document"] = round(base / t, 2) if base else None
+                    r["ratio_to_floor"] = round(t / floor, 2)
+                    kept = [c for c in r["clips"] if not c.get("missing")]
+                    offs = [abs(c["audio_offset_ms"] or 0) for c in kept] or [0.0]
+                    r["all_frame_exact"] = all(exact(c) for c in r["clips"])
+                    ok = sum(exact(c) for c in r["clips"])
+                    x = f"{base / t:7.1f}" if base else "      -"
+                    errors = sum(c["decode_errors"] for c in kept)
+                    peak = r["python_peak_rss_mb"] or "-"
+                    print(
+                        f"  {method:9} {t:7.2f} {x} {t / floor:7.2f}  {ok}/{len(w.clips)}"
+                        f"   {max(offs):13.2f}  {errors:13}  {peak:>14}"
+                    )
+                report.append({"workload": w.label, "source": w.source.__dict__,
+                               "clips_ms": w.clips, "results": w.results})  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    text = json.dumps(report, indent=1)
+    print("\n" + text)
+    if args.json:
+        args.json.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

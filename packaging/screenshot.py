@@ -1,6 +1,7 @@
 """Regenerate the README's screenshot of the main window, under a private Xvfb:
 
     .venv/bin/python packaging/screenshot.py [--out packaging/screenshots/window.png]
+        [--size 960x600]
 
 The window is the one `clipdesk` opens (the built-in example with its generated video,
 the real libvlc player), with fresh settings, paused on a highlight. Also the AppStream
@@ -35,7 +36,7 @@ def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 30.0
         QThread.msleep(20)  # let libvlc's threads run between event passes
 
 
-def take(out: Path) -> None:
+def take(out: Path, size: tuple[int, int] = SIZE) -> None:
     from PySide6.QtWidgets import QApplication
 
     from clipdesk.app import create_app, create_window
@@ -43,8 +44,13 @@ def take(out: Path) -> None:
 
     app = create_app()
     window = create_window(None, None)  # the built-in example, as `clipdesk` opens it
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
+    # A narrow window makes its player compact, which lowers the window's minimum width:
+    # the size asked for fits only after that.
+    for _ in range(3):
+        QApplication.processEvents()
+        window.resize(*size)
     player = window.player
     wait_until(lambda: player.length > 0 and player.state is PlayerState.PAUSED,
                "the example video to open", 120)  # fmt: skip
@@ -84,10 +90,12 @@ def take(out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", type=Path, default=ROOT / "packaging" / "screenshots" / "window.png")
+    p.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="window size, WxH")
     a = p.parse_args(argv)
+    width, height = (int(n) for n in a.size.lower().split("x"))
     from tests.support.xvfb import Xvfb
 
-    xvfb = Xvfb(f"{SIZE[0]}x{SIZE[1]}x24")
+    xvfb = Xvfb(f"{width}x{height}x24")
     display = xvfb.start()
     if display is None:
         raise SystemExit("screenshot: Xvfb could not start (apt-get install xvfb)")
@@ -96,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", CLIPDESK_CONFIG_DIR=config)
             os.environ.setdefault("CLIPDESK_VLC_ARGS", "--aout=dummy")
             os.environ.pop("WAYLAND_DISPLAY", None)
-            take(a.out.resolve())
+            take(a.out.resolve(), (width, height))
     finally:
         xvfb.stop()
     return 0

@@ -130,8 +130,6 @@ def play_when_opened(window: MainWindow) -> None:
 
 
 def run_gui(document: Path | None, media: str | None, play: bool = False) -> int:
-    from PySide6.QtCore import QTimer
-
     app = create_app()
     install_excepthook()
     window = create_window(document, media)
@@ -139,9 +137,20 @@ def run_gui(document: Path | None, media: str | None, play: bool = False) -> int
     if play:
         play_when_opened(window)
     window.show()
-    # Ctrl+C in the terminal closes the window (saving settings, releasing libvlc).
-    signal.signal(signal.SIGINT, lambda *_: window.close())
+    install_close_signals(window)
+    return app.exec()
+
+
+def install_close_signals(window: MainWindow) -> None:
+    """Ctrl+C in the terminal, SIGTERM and SIGHUP (a logout, a closed terminal) close
+    the window as its close button does: exports are stopped, settings and the project
+    file saved, libvlc released."""
+    from PySide6.QtCore import QTimer
+
+    # Python runs a handler between any two bytecodes, maybe inside a paint event's
+    # Python code: closing there destroys the window under Qt's feet. Post it instead.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, window.close))
     wake = QTimer(window)  # Python handles signals only when it gets to run
     wake.start(250)
     wake.timeout.connect(lambda: None)
-    return app.exec()

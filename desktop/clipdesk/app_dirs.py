@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 CONFIG_OVERRIDE = "CLIPDESK_CONFIG_DIR"
+DATA_OVERRIDE = "CLIPDESK_DATA_DIR"  # the data folder alone
 # QStandardPaths joins the organisation and application names: "Clipdesk/Clipdesk".
 APP_SUBDIR = Path("Clipdesk") / "Clipdesk"
 
@@ -81,3 +82,23 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
 def log_dir(env: Mapping[str, str] | None = None) -> Path:
     """The rotating log files, under the state folder."""
     return state_dir(env) / "log"
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The user's own data Clipdesk keeps (project files of documents in folders that
+    cannot be written): AppDataLocation; CLIPDESK_DATA_DIR replaces it."""
+    env = _env(env)
+    if value := env.get(DATA_OVERRIDE):
+        return Path(value)
+    if (root := _override(env)) is not None:
+        return root / "data"
+    if sys.platform == "win32":
+        return Path(env.get("APPDATA") or Path.home() / "AppData" / "Roaming") / APP_SUBDIR
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_SUBDIR
+    return _xdg(env, "XDG_DATA_HOME", ".local/share")
+
+
+def fallback_projects_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Project files of documents whose folder cannot be written."""
+    return data_dir(env) / "projects"

@@ -119,7 +119,7 @@ def run_inspect(path: Path, as_json: bool) -> int:
         print(exc, file=sys.stderr)  # FILE:LINE: message
         return 2
     for w in ep.warnings:
-        print(f"{path}:{w.line}: warning: {w.message}", file=sys.stderr)
+        print(w.as_warning(path), file=sys.stderr)
     if as_json:
         json.dump(episode_to_dict(ep), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from clipdesk.app_dirs import fallback_projects_dir
 from clipdesk.cli_snap import add_snap_arguments, snap_for_export
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
@@ -30,6 +32,7 @@ from clipdesk.core.export_plan import (
     ExportSettings,
     MediaSource,
     PlanError,
+    PlanProblem,
     Selection,
     check_jobs,
 )
@@ -38,6 +41,8 @@ from clipdesk.core.naming import DEFAULT_TEMPLATE, ConflictPolicy, TemplateError
 from clipdesk.core.project_file import Project, ProjectFileError
 from clipdesk.core.timecode import format_eta
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+from clipdesk.media.job_runner import STALL_S
+from clipdesk.media.part_folders import remove_stale_parts
 from clipdesk.media.tools import find_tools
 
 ONLY_CHOICES = ("highlights", "key-points", "segments", "clips", "approved")
@@ -62,7 +67,8 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--mode",
         choices=[m.value for m in ExportMode],
         default=ExportMode.EXACT.value,
-        help="exact: frame-exact cuts, re-encoded (default); fast: keyframe cuts, no re-encode",
+        help="exact: frame-exact cuts, only the frames at the cuts re-encoded (default); "
+        "fast: keyframe cuts, no re-encode: the first frames may come from before the in point",
     )
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="clips cut at once (2)")
     p.add_argument(
@@ -75,6 +81,13 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--template",
         default=DEFAULT_TEMPLATE,
         help="file-name template; fields {video_id} {slug} {index} {kind} {start} {end}",
+    )
+    p.add_argument(
+        "--stall-timeout",
+        type=float,
+        default=STALL_S,
+        metavar="S",
+        help=f"fail a clip whose cut shows no progress for S seconds ({STALL_S:g})",
     )
     p.add_argument(
         "--no-project",
@@ -101,13 +114,17 @@ def run_export(args: argparse.Namespace) -> int:
         check_jobs(args.jobs)
     except PlanError as exc:
         return _fail(f"--{exc}")
+    if not 0 < args.stall_timeout <= 86_400:
+        return _fail("--stall-timeout must be more than 0 and at most 86400 seconds")
     try:
         episode = read_document(doc)
     except DocumentError as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{doc}: {exc.strerror or exc}")
-    project = Project(doc, ClipStore(episode), Timebase())
+    for notice in episode.warnings:  # as `clipdesk inspect` prints them
+        print(notice.as_warning(doc), file=sys.stderr)
+    project = Project(doc, ClipStore(episode), Timebase(), fallback_dir=fallback_projects_dir())
     if not args.no_project:
         apply_project(project)
     out_dir: Path = args.out
@@ -134,7 +151,22 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(f"{where}{exc}")
     except TemplateError as exc:
         return _fail(str(exc))
-    return _run_plan(request.plan, settings, doc, args.json, sys.stdout)
+    plan = request.plan
+    plan.problems += unreadable_clips(episode, settings.only)
+    return _run_plan(plan, settings, doc, args.json, sys.stdout, args.stall_timeout)
+
+
+def unreadable_clips(episode: Episode, only: Selection) -> list[PlanProblem]:
+    """Clips the document names but that could not be read (a time such as 99:99):
+    each is a clip that cannot be exported, so the export fails rather than passing."""
+    if only is Selection.APPROVED:
+        return []  # a clip that could not be read was never approved
+    kind = only.kind
+    return [
+        PlanProblem("", "", f"line {n.line}: {n.message}", error=True)
+        for n in episode.warnings
+        if n.dropped is not None and (kind is None or n.dropped is kind)
+    ]
 
 
 def apply_project(project: Project) -> None:
@@ -155,8 +187,36 @@ def _warn(message: str) -> None:
     print(f"clipdesk export: warning: {message}", file=sys.stderr)
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop as Ctrl-C does (cancel the jobs, remove temporaries)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _announce_stale_parts(out_dir: Path) -> None:
+    """Temporary folders of runs that were killed (their lock is free) go, loudly."""
+    removed = remove_stale_parts(out_dir)
+    if removed:
+        n = len(removed)
+        _warn(
+            f"removed {n} temporary folder{'s' if n != 1 else ''} left in {out_dir} by an "
+            f"interrupted run: {', '.join(removed)}"
+        )
+
+
 def _run_plan(
-    plan: ExportPlan, settings: ExportSettings, doc: Path, as_json: bool, out: TextIO
+    plan: ExportPlan,
+    settings: ExportSettings,
+    doc: Path,
+    as_json: bool,
+    out: TextIO,
+    stall_s: float = STALL_S,
 ) -> int:
     printer = _Printer(out, as_json, total=len(plan.jobs))
     for problem in plan.problems:
@@ -167,22 +227,37 @@ def _run_plan(
         code = 1 if plan.errors or not plan.problems else 0
         printer.summary([], plan, ok=code == 0, note="nothing to export")
         return code
-    queue = ExportQueue(find_tools(), max_workers=settings.jobs)
+    for folder in sorted({Path(j.output).parent for j in plan.jobs}):
+        _announce_stale_parts(folder)
+    queue = ExportQueue(find_tools(), max_workers=settings.jobs, stall_s=stall_s)
     order = {s.job_id: i for i, s in enumerate(plan.jobs, start=1)}
     queue.subscribe(lambda event, job: printer.update(event, job, order))
     queue.add(plan.jobs)
     started = time.monotonic()
-    queue.start()
+    stops = (signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in stops}
     try:
+        queue.start()
         # Waiting in slices keeps Ctrl-C responsive on the main thread.
         while not queue.wait(timeout=0.2):
             pass
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        for sig in stops:  # a second signal must not cut the clean-up short
+            signal.signal(sig, signal.SIG_IGN)
         queue.cancel_all()
         queue.wait(timeout=10)
         elapsed = time.monotonic() - started
-        printer.summary(queue.jobs, plan, ok=False, elapsed=elapsed, note="interrupted")
-        return 130
+        signum = exc.signum if isinstance(exc, _Stopped) else signal.SIGINT
+        note = (
+            "interrupted"
+            if signum == signal.SIGINT
+            else f"stopped by {signal.Signals(signum).name}"
+        )
+        printer.summary(queue.jobs, plan, ok=False, elapsed=elapsed, note=note)
+        return 128 + signum
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     jobs = queue.jobs
     ok = all(j.state is JobState.DONE for j in jobs) and not plan.errors
     printer.summary(jobs, plan, ok=ok, elapsed=time.monotonic() - started)
@@ -209,7 +284,7 @@ class _Printer:
                 json.dumps(
                     {
                         "event": "skipped",
-                        "clip_id": clip_id,
+                        "clip_id": clip_id or None,  # None: a clip that could not be read
                         "title": title,
                         "reason": reason,
                         "error": error,
@@ -219,7 +294,10 @@ class _Printer:
             )
         else:
             label = "error" if error else "skipped"
-            self._write(f"{label}: {clip_id} {title!r}: {reason}")
+            what = (
+                f"{clip_id} {title!r}: " if clip_id else "a clip of the document cannot be read: "
+            )
+            self._write(f"{label}: {what}{reason}")
 
     def update(self, event: str, job: ExportJob | None, order: dict[str, int]) -> None:
         if job is None or event not in ("changed", "added"):

@@ -11,19 +11,13 @@ import argparse
 import json
 import sys
 import threading
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from clipdesk.core.pauses import MIN_PAUSE_MS
 from clipdesk.core.timecode import format_clock
-from clipdesk.media.audio_analysis import (
-    AnalysisCancelled,
-    AudioAnalysis,
-    AudioAnalysisTask,
-    AudioError,
-    ProgressCallback,
-)
-from clipdesk.media.media_location import MediaLocation, SourceError
-from clipdesk.media.pause_detect import MIN_PAUSE_MS
-from clipdesk.media.tools import find_tools
+
+if TYPE_CHECKING:  # numpy and the analysis load only when a command needs them
+    from clipdesk.media.audio_analysis import AudioAnalysis, ProgressCallback
 
 
 def add_pauses_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -76,6 +70,10 @@ def analyse_with_progress(
 ) -> AudioAnalysis:
     """Analyse on a worker thread, progress on stderr; Ctrl-C cancels and re-raises.
     Raises AudioError for media that cannot be read."""
+    from clipdesk.media.audio_analysis import AudioAnalysisTask, AudioError
+    from clipdesk.media.media_location import MediaLocation, SourceError
+    from clipdesk.media.tools import find_tools
+
     try:
         source = MediaLocation.of(location)
     except SourceError as exc:
@@ -112,6 +110,8 @@ def analyse_with_progress(
 
 
 def run_pauses(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from clipdesk.media.audio_analysis import AnalysisCancelled, AudioError
+
     out = out or sys.stdout
     if args.min_pause < 10:
         print("clipdesk pauses: --min-pause must be at least 10 ms", file=sys.stderr)

@@ -21,7 +21,6 @@ from clipdesk.core.pauses import (
     snap_episode,
 )
 from clipdesk.core.timecode import format_clock
-from clipdesk.media.audio_analysis import AudioError
 
 MAX_SNAP_DISTANCE_MS = 10_000
 
@@ -48,6 +47,8 @@ def snap_for_export(
     distance = int(args.snap_to_pauses)
     if not 0 < distance <= MAX_SNAP_DISTANCE_MS:
         raise PlanError(f"--snap-to-pauses must be between 1 and {MAX_SNAP_DISTANCE_MS} ms")
+    from clipdesk.media.audio_analysis import AudioError  # numpy: only when snapping
+
     try:
         analysis = analyse_with_progress(media.location, label="clipdesk-export")
     except AudioError as exc:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.support.demo_notes import show_notes
+from tests.support.project_files import write_project
 
 from clipdesk.media.demo_video import make_demo_video
 
@@ -68,8 +69,8 @@ def test_project_file_is_applied(demo_video: Path, tmp_path: Path) -> None:
     """Review, edited bounds, added and deleted clips and the offset come from the project
     file, as in the window; --no-project exports the document alone."""
     doc = show_notes(tmp_path, "https://www.example.org/watch?v=demo1234567")
-    project = tmp_path / "notes.md.clipdesk.yaml"
-    project.write_text(
+    project = write_project(
+        doc,
         """schema: 1
 offset_ms: 2000
 clips:
@@ -81,7 +82,6 @@ added:
   - {id: clip-1, kind: clip, title: Added, start_ms: 40000, end_ms: 41000, review: approved}
   - {id: clip-2, kind: clip, title: Not approved, start_ms: 45000, end_ms: 46000}
 """,
-        encoding="utf-8",
     )
     out = tmp_path / "out"
     run = clipdesk(str(doc), "--out", str(out), "--only", "approved", "--media",
@@ -110,8 +110,7 @@ added:
 
 def test_bad_project_file_warns_and_exports_the_document(demo_video: Path, tmp_path: Path) -> None:
     doc = show_notes(tmp_path, "https://www.example.org/watch?v=demo1234567")
-    project = tmp_path / "notes.md.clipdesk.yaml"
-    project.write_text("schema: 1\noffset_ms: [oops\n", encoding="utf-8")
+    project = write_project(doc, "schema: 1\noffset_ms: [oops\n")
     out = tmp_path / "out"
     run = clipdesk(str(doc), "--out", str(out), "--only", "highlights", "--media",
                    str(demo_video), "--mode", "fast", "--jobs", "1", "--json")  # fmt: skip
@@ -196,11 +195,20 @@ def test_hostile_commands_never_reach_ytdlp(range_server, media_dir: Path, tmp_p
     )
     spy.chmod(0o755)
     url = range_server.url("export-long.mp4")
+    # Without Range support the clips are cut by yt-dlp (a direct .mp4 that can be read
+    # by ranges never reaches it).
+    range_server.faults["export-long.mp4"] = "norange"
     env = dict(os.environ, CLIPDESK_YTDLP=str(spy))
     out = tmp_path / "out"
     run = clipdesk("tests/documents/hostile.md", "--out", str(out), "--media", url,
                    "--mode", "fast", "--jobs", "3", "--json", env=env)  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
+    # Its highlight "Not yt-dlp" has neither a clip command nor a time: a clip the
+    # document names that cannot be exported, so the export as a whole fails.
+    assert run.returncode == 1, run.stdout + run.stderr
+    unreadable = [e for e in json_lines(run.stdout) if e["event"] == "skipped"]
+    assert [e["reason"].split(": ", 1)[1] for e in unreadable] == [
+        "highlight 'Not yt-dlp' has no clip command and no time; skipped"
+    ]
     calls = [json.loads(line) for line in record.read_text().splitlines()]
     # The source is read once (yt-dlp -J), then each clip is cut from that reading.
     [info] = [argv for argv in calls if "-J" in argv]
@@ -247,3 +255,58 @@ def test_ctrl_c_cancels_and_cleans_up(demo_video: Path, tmp_path: Path) -> None:
     assert "interrupted: 0 done, 0 failed, 1 cancelled" in rest
     assert "Traceback" not in err
     assert list(out.iterdir()) == []
+
+
+BAD_TIMES = """---
+video_id: demo1234567
+title: Demo
+duration: 60
+url: https://www.example.org/watch?v=demo1234567
+---
+
+## Highlights
+
+### Good one
+
+```bash
+yt-dlp --download-sections "*0:04-0:06" "https://www.example.org/watch?v=demo1234567"
+```
+
+### Bad time
+
+```bash
+yt-dlp --download-sections "*99:99-100:10" "https://www.example.org/watch?v=demo1234567"
+```
+
+## Key Points
+
+- **Point** ([0:30](https://www.example.org/watch?v=demo1234567&t=30s)) - talk
+"""
+
+
+def test_document_warnings_are_printed_and_an_unreadable_clip_fails(
+    demo_video: Path, tmp_path: Path
+) -> None:
+    doc = tmp_path / "bad.md"
+    doc.write_text(BAD_TIMES, encoding="utf-8")
+    out = tmp_path / "out"
+    inspect = subprocess.run(
+        [sys.executable, "-m", "clipdesk", "inspect", str(doc)],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )  # fmt: skip
+    run = clipdesk(str(doc), "--out", str(out), "--only", "highlights", "--media",
+                   str(demo_video), "--mode", "fast", "--json")  # fmt: skip
+    assert inspect.stderr and inspect.stderr in run.stderr  # the same warnings, same form
+    assert f"{doc}:16: warning: highlight 'Bad time' has no clip command" in run.stderr
+    assert run.returncode == 1, run.stdout + run.stderr
+    events = json_lines(run.stdout)
+    bad = [e for e in events if e["event"] == "skipped"]
+    assert len(bad) == 1 and bad[0]["error"] is True and bad[0]["clip_id"] is None
+    assert bad[0]["reason"].startswith("line 16: highlight 'Bad time'")
+    summary = events[-1]
+    assert summary["ok"] is False and summary["counts"]["done"] == 1
+    assert summary["not_exported"] == 1
+    # Only key points: the unreadable highlight is not part of that export.
+    run = clipdesk(str(doc), "--out", str(out), "--only", "key-points", "--media",
+                   str(demo_video), "--mode", "fast")  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.support.demo_notes import show_notes
+from tests.support.project_files import write_project
 
 pytestmark = pytest.mark.network
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,9 +42,6 @@ def test_the_project_media_binding_comes_first(demo_video: Path, tmp_path: Path)
     doc = show_notes(tmp_path, DEAD_URL)
     (tmp_path / "notes.mp4").write_bytes(b"not a video")  # beside, but the binding wins
     bound = shutil.copy(demo_video, tmp_path / "recorded.mp4")
-    (tmp_path / "notes.md.clipdesk.yaml").write_text(
-        json.dumps({"schema": 1, "media": {"source": str(bound), "duration_ms": 60_000}}),
-        encoding="utf-8",
-    )
+    write_project(doc, {"schema": 1, "media": {"source": str(bound), "duration_ms": 60_000}})
     summary = export(doc, tmp_path / "out")
     assert summary["counts"]["done"] == 2  # the file beside or the URL would have failed

@@ -76,6 +76,7 @@ def test_exact_and_fast_cuts(range_server, demo_video: Path, tmp_path: Path) -> 
 
 
 def test_cancel_remote_job(range_server, tmp_path: Path) -> None:
+    range_server.faults["demo.mp4"] = "norange"  # cut by yt-dlp: no batch copy by ranges
     [spec] = jobs_for(range_server.url("demo.mp4"), tmp_path, ExportMode.EXACT, (0, 55_000))
     queue = ExportQueue(TOOLS)
     moving = threading.Event()
@@ -136,6 +137,7 @@ def test_faults_fail_per_job_and_others_go_on(faulty, tmp_path: Path) -> None:
 def test_stale_shared_information_falls_back_to_the_url(faulty, tmp_path: Path) -> None:
     """Expired stream URLs in the shared reading: the job asks yt-dlp afresh."""
     url = faulty.url("demo.mp4")
+    faulty.faults["demo.mp4"] = "norange"  # cut by yt-dlp: no batch copy by ranges
     queue = ExportQueue(TOOLS)
 
     def stale(path: Path) -> str:
@@ -157,8 +159,10 @@ def test_stale_shared_information_falls_back_to_the_url(faulty, tmp_path: Path) 
     assert [p.name for p in tmp_path.iterdir()] == ["demo-01-clip-1.mp4"]
 
 
-def test_cancel_while_reading_the_source(tmp_path: Path) -> None:
-    """A server that accepts and never answers: cancel still ends the job at once."""
+@pytest.mark.parametrize("name", ["silent.mp4", "silent"])
+def test_cancel_while_reading_the_source(tmp_path: Path, name: str) -> None:
+    """A server that accepts and never answers: cancel still ends the job at once, while
+    the MP4 index of a direct .mp4 is read by ranges and while yt-dlp reads a page."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(8)
@@ -175,7 +179,7 @@ def test_cancel_while_reading_the_source(tmp_path: Path) -> None:
 
     threading.Thread(target=accept, daemon=True).start()
     try:
-        url = f"http://127.0.0.1:{server.getsockname()[1]}/silent.mp4"
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/{name}"
         queue = ExportQueue(TOOLS)
         [job] = queue.add(jobs_for(url, tmp_path / "out", ExportMode.EXACT, (0, 2_000)))
         queue.start()
@@ -183,16 +187,20 @@ def test_cancel_while_reading_the_source(tmp_path: Path) -> None:
         while not held and time.monotonic() < deadline:
             time.sleep(0.05)  # until yt-dlp has connected and is waiting for an answer
         assert held, job.log_text()
-        assert "reading the source once" in job.log_text()
+        direct = name.endswith(".mp4")
+        wait_log = "reading the MP4 index" if direct else "reading the source once"
+        assert wait_log in job.log_text()
         pgid = queue._runners[job.id].pgid
+        assert (pgid is None) == direct  # no child process reads the index
         t0 = time.monotonic()
         queue.cancel(job.id)
         assert queue.wait(5)
         assert time.monotonic() - t0 < 2.0
         assert job.state is JobState.CANCELLED
         assert list((tmp_path / "out").iterdir()) == []
-        with pytest.raises(ProcessLookupError):
-            os.killpg(pgid, 0)
+        if pgid is not None:
+            with pytest.raises(ProcessLookupError):
+                os.killpg(pgid, 0)
     finally:
         stop.set()
         for conn in held:

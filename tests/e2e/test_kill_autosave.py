@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from clipdesk.core.project_file import project_path, read_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,3 +97,37 @@ def test_sigkill_mid_edit_loses_at_most_two_seconds(tmp_path: Path) -> None:
     killed_at, edits = run_and_kill(doc, log2, 45)
     assert "loaded=True" in log2.read_text().splitlines()[0]
     check_recent(doc, killed_at, edits, start)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_close_the_window_and_keep_every_edit(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    doc = tmp_path / "episode.md"
+    doc.write_text(DOCUMENT)
+    doc.with_suffix(".mp4").write_bytes(b"")
+    log = tmp_path / "edits.log"
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=str(ROOT),
+        CLIPDESK_CONFIG_DIR=str(tmp_path / "config"),
+        PYTHONFAULTHANDLER="1",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.autosave_child", str(doc), str(log)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: len(read_log(log)) >= 10, 30, "the child's edits")
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err.decode()
+    last = max(read_log(log))
+    saved = read_project(project_path(doc))["clips"]["key-point-1"]
+    assert saved["note"] == f"edit {last}"  # closing saved the very last edit
+    assert not project_path(doc).with_name(project_path(doc).name + ".lock").exists()

@@ -13,6 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from tests.support.demo_notes import show_notes
+from tests.support.processes import descendants
+from tests.support.project_files import write_project
 from tests.support.review_window import make_window
 
 from clipdesk.core.episode import ReviewStatus
@@ -20,6 +22,7 @@ from clipdesk.core.export_plan import ExportSettings, Selection
 from clipdesk.core.project_file import project_path, read_project
 from clipdesk.media.export_queue import JobState
 from clipdesk.ui.common import messages
+from clipdesk.ui.common.messages import Level
 from clipdesk.ui.export.job_model import JobColumn
 from clipdesk.ui.player.backend import PlayerState
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
@@ -50,24 +53,6 @@ def _open(qtbot, tmp_path: Path, doc: Path, media: Path | None, backend=None) ->
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.waitUntil(lambda: window.player.length > 0, timeout=15_000)
     return window
-
-
-def _child_processes() -> list[str]:
-    """Names of this process's children (ffmpeg, yt-dlp...) still alive."""
-    me = os.getpid()
-    names = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # The command name is in parentheses and may hold spaces; the ppid follows it.
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == me:
-            names.append(stat.split("(", 1)[1].rsplit(")", 1)[0])
-    return names
 
 
 def _duration_s(path: Path) -> float:
@@ -143,6 +128,14 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
     assert model.index(model.row_of("highlight-1"), Column.EXPORT).data() == "Exported"
     assert window.exports.totals.text() == "Export: 2 done"
     assert window.banner.isVisible() and window.banner.text() == "Export finished: 2 done"
+    # Bounds changed after the export: the file no longer is the clip.
+    h1 = window.store.get("highlight-1")
+    start = h1.start_ms
+    window.store.update("highlight-1", start_ms=start + 40)
+    assert model.index(model.row_of("highlight-1"), Column.EXPORT).data() == ("Edited since export")
+    assert model.index(model.row_of("highlight-2"), Column.EXPORT).data() == "Exported"
+    window.store.update("highlight-1", start_ms=start)  # back as exported
+    assert model.index(model.row_of("highlight-1"), Column.EXPORT).data() == "Exported"
     # The queue and the settings are in the project file.
     with qtbot.waitSignal(session.autosaver.saved, timeout=3_000):
         session.autosaver.mark_dirty()
@@ -172,7 +165,9 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
     window.close()
     assert len(questions) == 2
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
-    assert [p for p in _child_processes() if p != "Xvfb"] == []  # no ffmpeg left behind
+    assert [
+        p for p in descendants(os.getpid()).values() if p != "Xvfb"
+    ] == []  # no ffmpeg left behind
     done_names = {Path(j.output).name for j in queue.jobs if j.state is JobState.DONE}
     assert len(done_names) in (2, 3)  # the first batch, and maybe the first of this one
     assert {f.name for f in out.iterdir()} == done_names  # no partial file
@@ -192,6 +187,31 @@ def test_export_from_the_window(qtbot, tmp_path: Path, demo_video: Path) -> None
         qtbot.mouseClick(panel.start_button, Qt.LeftButton)
     assert all(j.state is JobState.DONE for j in again.exports.queue.jobs)
     assert len([f for f in out.iterdir() if f.suffix == ".mp4"]) == 4
+
+
+def test_an_unusable_output_folder_is_refused_before_queueing(
+    qtbot, tmp_path: Path, demo_video: Path
+) -> None:
+    """A folder that cannot be made (a file stands in its path) or lacks room: a message
+    at once, nothing queued, and the folder is not remembered as the default."""
+    doc = _document(tmp_path)
+    window = _open(qtbot, tmp_path, doc, demo_video)
+    for clip_id in ("highlight-1", "highlight-2"):
+        window.sync.select_clip(clip_id)
+        qtbot.keyClick(window.clip_panel.table, Qt.Key.Key_A)
+    good = tmp_path / "good"
+    with qtbot.waitSignal(window.exports.panel.batch_finished, timeout=30_000):
+        _export_with_dialog(qtbot, window, good, jobs=2, conflict=2)  # overwrite
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    before = len(window.exports.queue.jobs)
+    for bad in (blocker, blocker / "clips"):
+        _export_with_dialog(qtbot, window, bad, jobs=2, conflict=0)
+        last = messages.bus().history[-1]
+        assert last.level is Level.ERROR and str(blocker) in last.text, last.text
+        assert len(window.exports.queue.jobs) == before  # nothing queued
+        assert window.exports.default_settings(Selection.APPROVED).out_dir == str(good)
+    assert "Could not export" in window.banner.text()
 
 
 @pytest.mark.xvfb
@@ -229,6 +249,7 @@ def test_a_url_document_exports_through_ytdlp(qtbot, tmp_path: Path, range_serve
     """No media attached: the document's URL is the binding, and yt-dlp cuts it."""
     doc = _document(tmp_path)
     url = range_server.url("demo.mp4")
+    range_server.faults["demo.mp4"] = "norange"  # read by ranges it would not reach yt-dlp
     doc.write_text(doc.read_text(encoding="utf-8").replace(URL, url), encoding="utf-8")
     window = _open(qtbot, tmp_path, doc, None)
     assert window.exports.media_location() is None  # the plan takes the document's URL
@@ -244,29 +265,33 @@ def test_a_url_document_exports_through_ytdlp(qtbot, tmp_path: Path, range_serve
     assert job.state is JobState.DONE, job.error
     assert job.spec.source_kind.value == "remote" and job.spec.source == url
     assert any("yt-dlp" in line or "yt_dlp" in line for line in job.log), job.log[:5]
-    assert [f.name for f in out.iterdir()] == ["demo1234567-01-a-second-moment.mp4"]
+    # highlight 2 exported alone is still number 2
+    assert [f.name for f in out.iterdir()] == ["demo1234567-02-a-second-moment.mp4"]
 
 
 def test_restored_queue_is_checked(qtbot, tmp_path: Path, demo_video: Path) -> None:
     """The project file travels with the document: a queued job that writes outside a
-    folder that exists is refused with a message, and a recorded overwrite becomes rename."""
+    folder that exists, or into one nobody chose here, is refused with a message naming
+    it, and a recorded overwrite becomes rename."""
     doc = _document(tmp_path)
-    out = tmp_path / "out"
+    out = tmp_path / "clips"  # beside the document
     out.mkdir()
-    spec = {"job_id": "a1", "clip_id": "highlight-1", "source_kind": "local",
+    unchosen = tmp_path / "elsewhere"
+    unchosen.mkdir()
+    spec = {"job_id": "a1" * 6, "clip_id": "highlight-1", "source_kind": "local",
             "source": str(demo_video), "start_ms": 4000, "end_ms": 6000,
             "output": str(out / "first.mp4"), "conflict": "overwrite"}  # fmt: skip
-    hostile = dict(spec, job_id="b2", output=str(tmp_path / "nowhere" / "x.mp4"))
-    yaml_text = json.dumps(
-        {"schema": 1, "export_queue": [{"spec": spec, "state": "queued"}, {"spec": hostile}]}
-    )
-    project_path(doc).write_text(yaml_text, encoding="utf-8")  # JSON is YAML
+    hostile = dict(spec, job_id="b2" * 6, output=str(tmp_path / "nowhere" / "x.mp4"))
+    planted = dict(spec, job_id="c3" * 6, output=str(unchosen / "x.mp4"))
+    records = [{"spec": spec, "state": "queued"}, {"spec": hostile}, {"spec": planted}]
+    write_project(doc, {"schema": 1, "export_queue": records})
     window = _open(qtbot, tmp_path, doc, demo_video)
     queue = window.exports.queue
-    assert [j.id for j in queue.jobs] == ["a1"]
+    assert [j.id for j in queue.jobs] == ["a1" * 6]
     assert queue.jobs[0].spec.conflict.value == "rename"
-    texts = [m.text for m in messages.bus().history]
-    assert any("1 export not restored: export job 2: output folder" in t for t in texts), texts
+    texts = [m.text + "\n" + m.detail for m in messages.bus().history]
+    assert any("2 exports not restored: export job 2: output folder" in t for t in texts), texts
+    assert any(f"export job 3: output folder {str(unchosen)!r} was not chosen" in t for t in texts)
     assert window.exports.dock.isVisible()  # the unfinished job is offered
 
 

@@ -20,7 +20,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from PySide6.QtCore import QTimer
 
-from clipdesk.app import create_app, install_excepthook
+from clipdesk.app import create_app, install_close_signals, install_excepthook
 from clipdesk.core.bounds import Bound, NudgeUnit
 from clipdesk.ui.common.settings import Settings
 from clipdesk.ui.player.fake_backend import FakePlayerBackend
@@ -40,6 +40,7 @@ def main() -> int:
         print(f"could not open {doc}", file=sys.stderr)
         return 2
     window.show()
+    install_close_signals(window)  # SIGTERM / SIGHUP close it as the real app does
     session = window.editing.session
     assert session is not None
     session.editor.refused.connect(lambda m: print("refused:", m, file=sys.stderr))
@@ -51,7 +52,9 @@ def main() -> int:
         nonlocal count
         # The window's session may be replaced (a reopened document): edit the current one.
         editing = window.editing.session
-        assert editing is not None
+        if editing is None:  # the window closed (SIGTERM): no more edits
+            timer.stop()
+            return
         count += 1
         editing.editor.nudge(CLIP, Bound.START, 1, NudgeUnit.FRAME)
         editing.editor.set_note(CLIP, f"edit {count}")

@@ -9,23 +9,29 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+STALL_AFTER = 300 * 1024
 
 
 class RangeServer:
     """Serve files from a folder. Use as a context manager; `url(name)` gives a file's URL.
 
-    faults maps a file name to "404" (not found) or "cut" (the connection is
-    closed after half the requested bytes).
+    faults maps a file name to "404" (not found), "cut" (the connection is closed
+    after half the requested bytes), "stall" (headers and STALL_AFTER bytes, then
+    nothing until the server stops), "stall-headers" (the request is read, then
+    nothing at all), "norange" (Range is ignored: the whole file, status 200, as
+    Python's http.server does) or "slow" (about 1 MB/s).
     """
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
         self.faults: dict[str, str] = {}
         self.requests: list[tuple[str, str | None]] = []
+        self.stopping = threading.Event()  # stalled answers end when it is set
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,6 +51,10 @@ class RangeServer:
                 server.requests.append((name, self.headers.get("Range")))
                 path = (server.root / name).resolve()
                 fault = server.faults.get(name)
+                if fault == "stall-headers":
+                    server.stopping.wait()
+                    self.close_connection = True
+                    return
                 if (
                     fault == "404"
                     or server.root.resolve() not in path.parents
@@ -55,7 +65,7 @@ class RangeServer:
                 size = path.stat().st_size
                 start, end = 0, size - 1
                 status = 200
-                rng = self.headers.get("Range")
+                rng = self.headers.get("Range") if fault != "norange" else None
                 if rng:
                     m = _RANGE.match(rng.strip())
                     if not m or (not m.group(1) and not m.group(2)):
@@ -76,14 +86,17 @@ class RangeServer:
                 length = end - start + 1
                 self.send_response(status)
                 self.send_header("Content-Type", "video/mp4")
-                self.send_header("Accept-Ranges", "bytes")
+                if fault != "norange":
+                    self.send_header("Accept-Ranges", "bytes")
                 self.send_header("Content-Length", str(length))
                 if status == 206:
                     self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
                 self.end_headers()
                 if head:
                     return
-                limit = length // 2 if fault == "cut" else length
+                limit = {"cut": length // 2, "stall": min(length, STALL_AFTER)}.get(
+                    fault or "", length
+                )
                 try:
                     with open(path, "rb") as f:
                         f.seek(start)
@@ -94,6 +107,12 @@ class RangeServer:
                                 break
                             self.wfile.write(chunk)
                             left -= len(chunk)
+                            if fault == "slow":
+                                time.sleep(len(chunk) / 1_000_000)
+                    if fault == "stall":
+                        self.wfile.flush()
+                        server.stopping.wait()
+                        self.close_connection = True
                     if fault == "cut":
                         self.wfile.flush()
                         self.connection.shutdown(2)
@@ -117,6 +136,7 @@ class RangeServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
 

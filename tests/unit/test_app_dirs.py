@@ -30,7 +30,8 @@ def test_folders_match_qstandardpaths(qapp, monkeypatch, tmp_path: Path) -> None
     from PySide6.QtCore import QStandardPaths
 
     monkeypatch.delenv("CLIPDESK_CONFIG_DIR", raising=False)
-    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    monkeypatch.delenv("CLIPDESK_DATA_DIR", raising=False)
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
         monkeypatch.setenv(var, str(tmp_path / var.lower()))
     names = qapp.organizationName(), qapp.applicationName()
     qapp.setOrganizationName("Clipdesk")  # as clipdesk.app.create_app names it
@@ -44,6 +45,7 @@ def test_folders_match_qstandardpaths(qapp, monkeypatch, tmp_path: Path) -> None
         assert app_dirs.config_dir() == qt(loc.AppConfigLocation)
         assert app_dirs.cache_dir() == qt(loc.CacheLocation)
         assert app_dirs.state_dir() == qt(loc.StateLocation)
+        assert app_dirs.data_dir() == qt(loc.AppDataLocation)
     finally:
         qapp.setOrganizationName(names[0])
         qapp.setApplicationName(names[1])

@@ -89,6 +89,32 @@ def test_same_names_made_unique(tmp_path: Path) -> None:
     assert names == ["abc-opening-line.mp4", "abc-opening-line-3.mp4"]
 
 
+def test_index_is_the_clips_own_number_in_every_batch(tmp_path: Path) -> None:
+    """{index} is the clip's number within its kind (the list's #), not its place in the
+    batch: h2 is highlight 2 whether exported alone, with the approved or with all, so a
+    second batch skips the file the first one wrote."""
+    ep = episode()
+    alone = plan_export(ep, settings(tmp_path, only=Selection.SELECTED), REMOTE, ["h2"])
+    approved = plan_export(ep, settings(tmp_path, only=Selection.APPROVED), REMOTE)
+    every = plan_export(ep, settings(tmp_path, only=Selection.HIGHLIGHTS), REMOTE)
+    names = {Path(j.output).name for plan in (alone, approved) for j in plan.jobs}
+    assert names == {"abc-02-opening-line.mp4"}
+    assert [j.index for j in alone.jobs] == [2]
+    assert [Path(j.output).name for j in every.jobs][1] == "abc-02-opening-line.mp4"
+    (tmp_path / "abc-02-opening-line.mp4").write_bytes(b"x")  # the first batch's file
+    again = plan_export(ep, settings(tmp_path, only=Selection.SELECTED), REMOTE, ["h2"])
+    assert again.jobs == [] and "exists, skipped" in again.problems[0].reason
+    # A key point is numbered among the key points.
+    k = plan_export(ep, settings(tmp_path, only=Selection.SELECTED), REMOTE, ["k1"])
+    assert Path(k.jobs[0].output).name == "abc-01-point.mp4"
+
+
+def test_id_field_names_a_clip_by_its_id(tmp_path: Path) -> None:
+    s = settings(tmp_path, only=Selection.SELECTED, template="{id}-{kind}-{index}")
+    plan = plan_export(episode(), s, REMOTE, ["h2", "k1"])
+    assert [Path(j.output).name for j in plan.jobs] == ["h2-highlight-2.mp4", "k1-key-point-1.mp4"]
+
+
 def test_settings_round_trip_and_validation() -> None:
     s = ExportSettings(
         "/out", "{slug}", ExportMode.FAST, 3, Selection.APPROVED, ConflictPolicy.RENAME

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,55 @@ def test_claim_name_policies(tmp_path: Path) -> None:
     assert claim_name(tmp_path, "new.mp4", ConflictPolicy.SKIP, taken) == "new.mp4"
     # Unique within the batch even when overwriting files on disk.
     assert claim_name(tmp_path, "NEW.mp4", ConflictPolicy.OVERWRITE, taken) == "NEW-2.mp4"
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{slug:>10000000}", "width 10000000 of {slug}"),
+        ("{index:.99999d}", "precision 99999 of {index}"),
+        ("{slug:{index}}", "bad format '{index}'"),
+        ("{slug}" * 100, "at most 400"),
+    ],
+)
+def test_template_widths_and_length_are_bounded_before_formatting(
+    template: str, message: str
+) -> None:
+    with pytest.raises(TemplateError, match=re.escape(message)):
+        validate_template(template)
+
+
+def test_bounded_specs_still_work() -> None:
+    fields = NameFields("x" * 10_000, "A title", 7, "highlight", 0, 1_000)
+    name = render_name("{video_id}-{index:_>6}-{slug:.5}", fields)
+    assert len(name.encode()) <= MAX_NAME_BYTES
+    assert render_name("{index:_>6}-{slug:.5}", fields) == "_____7-a-tit.mp4"
+
+
+def test_skip_mode_without_index_names_each_clip_before_looking_on_disk(tmp_path) -> None:
+    """With a template without {index} every clip renders the same name: each gets its
+    own numbered name first, and skip mode then asks whether that file exists."""
+    from clipdesk.core.episode import Clip, ClipKind, Episode, SourceFormat
+    from clipdesk.core.export_plan import ExportSettings, MediaSource, SourceKind, plan_export
+
+    clips = [
+        Clip(f"highlight-{i}", ClipKind.HIGHLIGHT, "Same title", i * 10_000, i * 10_000 + 2_000)
+        for i in range(1, 4)
+    ]
+    episode = Episode(None, SourceFormat.SHOW_NOTES, video_id="vid", clips=clips)
+    (tmp_path / "vid.mp4").write_bytes(b"clip 1, from an earlier run")
+    media = MediaSource(SourceKind.REMOTE, "https://example.com/v.mp4")
+    settings = ExportSettings(out_dir=str(tmp_path), template="{video_id}.mp4")
+    plan = plan_export(episode, settings, media)
+    assert [(p.clip_id, p.reason) for p in plan.problems] == [
+        ("highlight-1", "vid.mp4 exists, skipped")
+    ]
+    assert [(j.clip_id, Path(j.output).name) for j in plan.jobs] == [
+        ("highlight-2", "vid-2.mp4"),
+        ("highlight-3", "vid-3.mp4"),
+    ]
+    # Rename: the first clip's file exists, so it moves to a number no other clip has.
+    settings.conflict = ConflictPolicy.RENAME
+    plan = plan_export(episode, settings, media)
+    names = [Path(j.output).name for j in plan.jobs]
+    assert len(set(names)) == 3 and "vid.mp4" not in names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from clipdesk.core.project_file import (
     project_path,
     read_project,
 )
+from clipdesk.core.project_text import END_MARKER, seal
 
 
 def open_doc(doc: Path) -> tuple[ClipStore, Timebase, Project]:
@@ -119,7 +121,7 @@ def test_document_changed_since_warns_and_keeps_the_rest(doc: Path) -> None:
     data["clips"]["gone-1"] = {"note": "orphan"}
     data["deleted"].append("gone-2")  # a bare id, as a hand-written file may have it
     data["clips"]["hl-2"] = {"start_ms": 50_000, "note": "bounds bad"}  # past its end
-    project.path.write_text(yaml.safe_dump(data))
+    project.path.write_bytes(seal(yaml.safe_dump(data)))
     store2, _, project2 = open_doc(doc)
     result = project2.load()
     assert result.loaded
@@ -134,7 +136,6 @@ def test_document_changed_since_warns_and_keeps_the_rest(doc: Path) -> None:
 CORRUPT = [
     ("{{{ not yaml", "is not valid YAML at line"),
     ("- just\n- a list\n", "no mapping at the top"),
-    ("schema: 2\n", "schema 2, newer than"),
     ("clips: {}\n", "no valid schema number"),
     ("schema: 1\nclips:\n  hl-1: {start_ms: '10'}\n", "clips.hl-1.start_ms must be a whole"),
     ("schema: 1\nclips:\n  hl-1: {colour: red}\n", "unknown fields ['colour']"),
@@ -151,13 +152,13 @@ CORRUPT = [
 @pytest.mark.parametrize(("text", "message"), CORRUPT)
 def test_corrupt_file_is_moved_aside(doc: Path, text: str, message: str) -> None:
     path = project_path(doc)
-    path.write_text(text)
+    path.write_bytes(seal(text))  # whole, as Clipdesk seals it, but wrong inside
     with pytest.raises(ProjectFileError, match=message.replace("[", r"\[").replace("(", r"\(")):
         read_project(path)
     store, tb, project = open_doc(doc)
     result = project.load()
     assert not result.loaded
-    assert result.moved_aside is not None and result.moved_aside.read_text() == text
+    assert result.moved_aside is not None and result.moved_aside.read_bytes() == seal(text)
     assert result.moved_aside.name.startswith("episode.md.clipdesk.yaml.corrupt-")
     assert not path.exists()
     assert str(path) in result.messages[0] and "opens without it" in result.messages[0]
@@ -166,7 +167,8 @@ def test_corrupt_file_is_moved_aside(doc: Path, text: str, message: str) -> None
 
 def test_unreadable_file_is_moved_aside(doc: Path) -> None:
     path = project_path(doc)
-    path.write_bytes(b"schema: 1\nnote: \xff\xfe\n")
+    body = b"schema: 1\nnote: \xff\xfe\n"  # whole and sealed, but not UTF-8
+    path.write_bytes(body + f"{END_MARKER}{hashlib.sha256(body).hexdigest()}\n".encode())
     _, _, project = open_doc(doc)
     result = project.load()
     assert result.moved_aside is not None and "cannot be read" in result.messages[0]

@@ -142,9 +142,15 @@ class Timebase:
 # -- validation ----------------------------------------------------------------
 
 
-def check_bounds(start_ms: int, end_ms: int | None, timebase: Timebase | None = None) -> None:
+def check_bounds(
+    start_ms: int,
+    end_ms: int | None,
+    timebase: Timebase | None = None,
+    edited: Bound | None = None,
+) -> None:
     """Refuse bounds that cannot be stored: negative, end not after start, or outside
-    the media (when its duration is known)."""
+    the media (when its duration is known). edited names the bound the editor moved, so
+    a refusal caused by the other one says so."""
     if start_ms < 0:
         raise EditRefused(f"The in point {_clock(start_ms)} is before the document's 0:00.")
     if end_ms is not None and end_ms <= start_ms:
@@ -162,8 +168,20 @@ def check_bounds(start_ms: int, end_ms: int | None, timebase: Timebase | None = 
     if duration is None:
         return
     last = end_ms if end_ms is not None else start_ms
+    if (
+        edited is Bound.START
+        and end_ms is not None
+        and timebase.to_media(start_ms) < duration < timebase.to_media(end_ms)
+    ):
+        raise EditRefused(
+            f"The in point {_clock(start_ms)} was not stored: the clip's out point "
+            f"{_clock(timebase.to_media(end_ms))} lies past the end of the media "
+            f"({_clock(duration)}); move the out point first."
+        )
     if timebase.to_media(last) > duration or timebase.to_media(start_ms) >= duration:
         which = "out point" if end_ms is not None else "in point"
+        if edited is Bound.START and timebase.to_media(start_ms) >= duration:
+            which, last = "in point", start_ms
         raise EditRefused(
             f"The {which} {_clock(timebase.to_media(last))} lies past the end of the media "
             f"({_clock(duration)})."
@@ -199,7 +217,7 @@ def with_bound(
         raise EditRefused(
             f"The in point {_clock(doc_ms)} must be before the out point {_clock(end)}."
         )
-    check_bounds(start, end, timebase)
+    check_bounds(start, end, timebase, edited=bound)
     return start, end
 
 

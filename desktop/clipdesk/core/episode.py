@@ -40,10 +40,17 @@ class Notice:
 
     line: int
     message: str
+    # The kind of a clip the document names but that could not be read (so it is not
+    # in the episode): exporting it fails rather than passing in silence.
+    dropped: ClipKind | None = None
 
     def render(self, path: Path | str | None = None) -> str:
         where = f"{path}:{self.line}" if path is not None else f"line {self.line}"
         return f"{where}: {self.message}"
+
+    def as_warning(self, path: Path | str) -> str:
+        """The line `clipdesk inspect` and `clipdesk export` print: FILE:LINE: warning: …"""
+        return f"{path}:{self.line}: warning: {self.message}"
 
 
 @dataclass
@@ -143,6 +150,11 @@ class Episode:
     # The document as read, with the places its clip times stand (see core.writer).
     source: object | None = field(default=None, repr=False, compare=False)
 
+    def kind_numbers(self) -> dict[str, int]:
+        """Each clip's own number within its kind, by id: the list's # column and the
+        {index} of export names, the same whichever clips a batch holds."""
+        return kind_numbers(self.clips)
+
     def clips_of(self, kind: ClipKind) -> list[Clip]:
         return [c for c in self.clips if c.kind is kind]
 
@@ -171,3 +183,13 @@ class Episode:
             warnings=len(self.warnings),
         )
         return out
+
+
+def kind_numbers(clips: list[Clip]) -> dict[str, int]:
+    """1, 2, 3 … per kind, in the clips' order."""
+    seen: dict[ClipKind, int] = {}
+    numbers: dict[str, int] = {}
+    for c in clips:
+        seen[c.kind] = seen.get(c.kind, 0) + 1
+        numbers[c.id] = seen[c.kind]
+    return numbers

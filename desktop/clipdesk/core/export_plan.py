@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus
+from clipdesk.core.identifiers import check_job_id, is_clip_id
 from clipdesk.core.media_location import is_url
 from clipdesk.core.naming import (
     DEFAULT_TEMPLATE,
@@ -186,6 +187,9 @@ class JobSpec:
             raise ValueError(f"job spec is missing {exc.args[0]!r}") from None
         except (TypeError, ValueError) as exc:
             raise ValueError(f"bad job spec: {exc}") from None
+        check_job_id(spec.job_id)  # it names the job's temporary folder
+        if not is_clip_id(spec.clip_id):
+            raise ValueError(f"bad clip id {spec.clip_id!r}")
         if spec.source_kind is SourceKind.REMOTE:
             check_url(spec.source)
         if spec.end_ms <= spec.start_ms or spec.start_ms < 0:
@@ -342,7 +346,9 @@ def name_fields(episode: Episode, clip: Clip, index: int) -> NameFields:
     video_id = sanitize_component(episode.video_id) or (
         sanitize_component(episode.path.stem) if episode.path else "video"
     )
-    return NameFields(video_id, clip.title, index, clip.kind.value, clip.start_ms, clip.end_ms or 0)
+    return NameFields(
+        video_id, clip.title, index, clip.kind.value, clip.start_ms, clip.end_ms or 0, clip.id
+    )
 
 
 def plan_export(
@@ -354,13 +360,14 @@ def plan_export(
     settings.validate()
     out_dir = Path(settings.out_dir).expanduser().absolute()
     clips, problems = select_clips(episode, settings.only, selected_ids)
+    numbers = episode.kind_numbers()  # {index}: the clip's own, not its place in the batch
     ready: list[tuple[int, Clip]] = []
-    for index, clip in enumerate(clips, start=1):
+    for clip in clips:
         why = clip_problem(clip, episode)
         if why:
             problems.append(PlanProblem(clip.id, clip.title, f"cannot export: {why}"))
         else:
-            ready.append((index, clip))
+            ready.append((numbers.get(clip.id, 0), clip))
     plan = ExportPlan(problems=problems)
     taken: set[str] = set()
     for index, clip in ready:

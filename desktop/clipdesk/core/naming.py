@@ -16,10 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_TEMPLATE = "{video_id}-{index:02d}-{slug}.mp4"
-FIELDS = ("video_id", "slug", "index", "kind", "start", "end")
+# {index} is the clip's own number within its kind (the list's # column), so a clip has
+# the same name in every batch; {id} is the clip's id (highlight-2, clip-1), which no
+# edit of other clips changes.
+FIELDS = ("video_id", "slug", "index", "kind", "start", "end", "id")
 EXTENSION = ".mp4"
 MAX_NAME_BYTES = 180  # well under the 255-byte limit of common file systems
 MAX_SLUG_CHARS = 60
+# Bounds checked before anything is formatted: {slug:>400000000} would build a
+# 400 MB string first and cut it down after.
+MAX_TEMPLATE_CHARS = 400
+MAX_FIELD_WIDTH = 64
+# [[fill]align][sign][#][0][width][grouping][.precision][type]; no nested fields.
+_SPEC = re.compile(
+    r"(?:[^{}]?[<>=^])?[+\- ]?#?0?(?P<width>\d*)[_,]?(?:\.(?P<precision>\d+))?[a-zA-Z%]?"
+)
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]+')
 _DASHES = re.compile(r"-{2,}")
@@ -52,15 +63,18 @@ class NameFields:
     kind: str
     start_ms: int
     end_ms: int
+    clip_id: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "video_id": sanitize_component(self.video_id) or "video",
+            # A document's id is untrusted text: bounded before it is formatted.
+            "video_id": sanitize_component(self.video_id[:MAX_NAME_BYTES]) or "video",
             "slug": slugify(self.title),
             "index": self.index,
             "kind": self.kind,
             "start": time_stamp(self.start_ms),
             "end": time_stamp(self.end_ms),
+            "id": sanitize_component(self.clip_id) or f"{self.kind}-{self.index}",
         }
 
 
@@ -92,13 +106,19 @@ def validate_template(template: str) -> str:
     """Check a template and return it, with the .mp4 extension added if missing."""
     if not template.strip():
         raise TemplateError("the file-name template is empty")
+    if len(template) > MAX_TEMPLATE_CHARS:
+        raise TemplateError(
+            f"the file-name template is {len(template)} characters long; at most "
+            f"{MAX_TEMPLATE_CHARS}"
+        )
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise TemplateError(f"bad file-name template {template!r}: {exc}") from None
-    for _literal, field, _spec, _conv in parsed:
+    for _literal, field, spec, _conv in parsed:
         if field is None:
             continue
+        _check_spec(field, spec or "")
         # Attribute and index lookups would reach into Python objects.
         if field not in FIELDS:
             allowed = ", ".join("{" + f + "}" for f in FIELDS)
@@ -111,6 +131,20 @@ def validate_template(template: str) -> str:
     if not template.lower().endswith(EXTENSION):
         template += EXTENSION
     return template
+
+
+def _check_spec(field: str, spec: str) -> None:
+    """A format spec of bounded width and precision, checked before formatting."""
+    m = _SPEC.fullmatch(spec)
+    if m is None:
+        raise TemplateError(f"bad format {spec!r} for {{{field}}} in the file-name template")
+    for part in ("width", "precision"):
+        value = m.group(part)
+        if value and int(value) > MAX_FIELD_WIDTH:
+            raise TemplateError(
+                f"the {part} {int(value)} of {{{field}}} in the file-name template is over "
+                f"{MAX_FIELD_WIDTH}"
+            )
 
 
 def render_name(template: str, fields: NameFields) -> str:
@@ -165,20 +199,26 @@ def unique_names(names: Iterable[str]) -> list[str]:
 
 
 def claim_name(folder: Path, name: str, policy: ConflictPolicy, taken: set[str]) -> str | None:
-    """The name to write in folder, unique within the batch (taken holds the
-    casefolded names already claimed, and is updated), or None to skip a file
-    that exists on disk."""
+    """The name to write in folder, or None to skip a file that exists on disk.
+
+    First the name is made unique within the batch (taken holds the casefolded names
+    already claimed, and is updated): each clip has its own name whatever is on disk,
+    so skip mode looks for the clip's own file, not another clip's. Then the policy
+    meets the disk: skip, overwrite, or rename to a number free on disk and in the
+    batch."""
     candidate, n = name, 1
-    while True:
-        if candidate.casefold() in taken:
-            n += 1
-            candidate = with_suffix_number(name, n)
-            continue
-        if (folder / candidate).exists() and policy is not ConflictPolicy.OVERWRITE:
-            if policy is ConflictPolicy.SKIP:
-                return None
-            n += 1
-            candidate = with_suffix_number(name, n)
-            continue
-        taken.add(candidate.casefold())
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = with_suffix_number(name, n)
+    taken.add(candidate.casefold())
+    if policy is ConflictPolicy.OVERWRITE or not (folder / candidate).exists():
         return candidate
+    if policy is ConflictPolicy.SKIP:
+        return None
+    own = candidate
+    while candidate.casefold() in taken or (folder / candidate).exists():
+        n += 1
+        candidate = with_suffix_number(name, n)
+    taken.discard(own.casefold())  # that name is another file's on disk
+    taken.add(candidate.casefold())
+    return candidate

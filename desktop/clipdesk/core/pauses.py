@@ -19,6 +19,8 @@ from clipdesk.core.episode import Clip, Episode
 DEFAULT_SNAP_DISTANCE_MS = 600
 DEFAULT_SNAP_MARGIN_MS = 120
 
+MIN_PAUSE_MS = 150  # shorter gaps are the stops inside words, not pauses
+
 
 @dataclass(frozen=True)
 class Pause:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as _dt
+import errno
+import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,12 +30,32 @@ from clipdesk.core.atomic_file import remove_stale_temporaries, write_atomic
 from clipdesk.core.bounds import EditRefused, Timebase, check_bounds
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Clip, ClipKind, ReviewStatus
+from clipdesk.core.identifiers import is_clip_id
+from clipdesk.core.project_lock import LockHolder, ProjectLock, acquire
+from clipdesk.core.project_text import (
+    ProjectTextError,
+    check_no_aliases,
+    declared_schema,
+    read_bounded,
+    seal,
+    unseal,
+)
 
 SCHEMA = 1
 # The safe loader and dumper, in C when PyYAML was built with libyaml (about 10x faster:
 # autosave runs on the GUI thread). Both build only plain data: no tags, no objects.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _SafeDumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    """Never anchors and aliases, even for an object that appears twice: readers
+    refuse them."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 SUFFIX = ".clipdesk.yaml"
 # Clip fields a project file records; the rest come from the document.
 EDIT_FIELDS = ("start_ms", "end_ms", "title", "review", "note")
@@ -64,9 +86,37 @@ class ProjectFileError(ValueError):
         return f"{self.path}: {self.message}"
 
 
+class ProjectFileNewer(ProjectFileError):
+    """A project file of a newer schema: opened read-only, never moved aside."""
+
+    def __init__(self, path: Path, schema: int) -> None:
+        super().__init__(path, f"uses schema {schema}, newer than this Clipdesk reads ({SCHEMA})")
+        self.schema = schema
+
+
+class ProjectReadOnly(OSError):
+    """This window may not write the project file (another holds it, or it is newer)."""
+
+
 def project_path(document: Path | str) -> Path:
     document = Path(document)
     return document.with_name(document.name + SUFFIX)
+
+
+def backup_path(project_file: Path) -> Path:
+    return project_file.with_name(project_file.name + ".bak")
+
+
+def fallback_project_path(document: Path | str, folder: Path) -> Path:
+    """Where the project file of a document in a folder that cannot be written lives:
+    in folder (the user's data folder), keyed by the document's absolute path."""
+    document = Path(document).absolute()
+    key = hashlib.sha256(os.fsencode(document)).hexdigest()[:16]
+    return folder / f"{key}-{document.name}{SUFFIX}"
+
+
+# A folder that refuses writes: the project file goes to the fallback folder instead.
+_UNWRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 @dataclass
@@ -83,6 +133,7 @@ class LoadResult:
     loaded: bool = False  # a project file was found and applied
     moved_aside: Path | None = None
     messages: list[str] = field(default_factory=list)
+    read_only: str = ""  # why this window saves nothing, when it does not
 
 
 @dataclass(frozen=True)
@@ -109,9 +160,21 @@ class Project:
     are then are the document's, and only differences from them are written.
     """
 
-    def __init__(self, document: Path | str, store: ClipStore, timebase: Timebase) -> None:
+    def __init__(
+        self,
+        document: Path | str,
+        store: ClipStore,
+        timebase: Timebase,
+        fallback_dir: Path | None = None,
+    ) -> None:
         self.document = Path(document)
         self.path = project_path(self.document)
+        # Where the project file goes when the document's folder cannot be written.
+        self.fallback_dir = fallback_dir
+        # Why this window must not write the project file ("" when it may).
+        self.read_only = ""
+        self._lock: ProjectLock | None = None
+        self._on_disk: bytes | None = None  # what the last save wrote (the lock holder's)
         self.store = store
         self.timebase = timebase
         self.media: MediaBinding | None = None
@@ -152,17 +215,22 @@ class Project:
     def is_document_clip(self, clip_id: str) -> bool:
         return clip_id in self._baseline
 
-    def document_saved(self) -> None:
+    def document_saved(self, reread: Mapping[str, tuple[int, int | None]] | None = None) -> None:
         """Save Document wrote the clips' bounds into the document: bounds are recorded
         relative to that from now on. Titles, review, notes, deletions and added clips
-        are not in the document, so they stay recorded here. Save the project file next."""
+        are not in the document, so they stay recorded here. Save the project file next.
+
+        reread holds the bounds the written document gives when read again, by clip id.
+        A document cannot hold every bound (a segment's end is the next one's start, an
+        embedded player's end is whole seconds): what it does not hold stays recorded
+        here, so reopening restores the bounds as they were edited."""
         present = {c.id: c for c in self.store}
         for cid, base in self._baseline.items():
             clip = present.get(cid)
             if clip is not None:
-                self._baseline[cid] = dataclasses.replace(
-                    base, start_ms=clip.start_ms, end_ms=clip.end_ms
-                )
+                written = (clip.start_ms, clip.end_ms)
+                start, end = written if reread is None else reread.get(cid, written)
+                self._baseline[cid] = dataclasses.replace(base, start_ms=start, end_ms=end)
 
     # -- saving --------------------------------------------------------------------
     def to_data(self) -> dict[str, Any]:
@@ -207,43 +275,184 @@ class Project:
         """Write the project file atomically: the given snapshot (from to_data(), which
         is safe to write from another thread) or the current state. Raises OSError when
         it cannot be written."""
+        if self.read_only:
+            raise ProjectReadOnly(errno.EROFS, self.read_only, str(self.path))
         if data is None:
             data = self.to_data()
         text = "# Clipdesk project file: edits to the document beside it.\n" + yaml.dump(
             data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=100
         )
-        write_atomic(self.path, text)
+        sealed = seal(text)
+        try:
+            self._back_up()
+            write_atomic(self.path, sealed)
+        except OSError as exc:
+            # The folder became read-only (a remount, changed permissions): go on in
+            # the fallback folder rather than lose the edits.
+            if exc.errno not in _UNWRITABLE or not self._relocate():
+                raise
+            write_atomic(self.path, sealed)
+        self._on_disk = sealed
         return self.path
+
+    def _back_up(self) -> None:
+        """Keep the version about to be replaced as DOC.clipdesk.yaml.bak, when it is
+        whole (a damaged file must not replace a good backup)."""
+        previous = self._on_disk
+        if previous is None:
+            try:
+                previous = read_bounded(self.path)
+                unseal(previous)
+            except (OSError, ProjectTextError):
+                return
+        write_atomic(backup_path(self.path), previous)
+
+    # -- the lock and the file's place ---------------------------------------------
+    def _relocate(self) -> bool:
+        """Move to the fallback folder (once); False when there is none."""
+        if self.fallback_dir is None or self.path != project_path(self.document):
+            return False
+        target = fallback_project_path(self.document, self.fallback_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.release()
+        self.path = target
+        self._on_disk = None
+        self._take_lock()
+        if self.read_only:
+            raise ProjectReadOnly(errno.EROFS, self.read_only, str(self.path))
+        return True
+
+    def _take_lock(self) -> str:
+        """Lock self.path, relocating when its folder cannot be written; a message for
+        the user when this window ends up somewhere else or read-only, else ""."""
+        try:
+            got = acquire(self.path)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            beside = self.path == project_path(self.document)
+            if exc.errno in _UNWRITABLE and beside and self.fallback_dir is not None:
+                self.path = fallback_project_path(self.document, self.fallback_dir)
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as again:
+                    self.read_only = f"neither the document's folder nor {self.path.parent} "
+                    self.read_only += f"can be written ({again.strerror or again})"
+                    return f"{self.document.name}: {self.read_only}; edits are not saved."
+                note = self._take_lock()
+                return note or (
+                    f"The folder of {self.document.name} cannot be written ({reason}): "
+                    f"its edits are saved in {self.path}."
+                )
+            self.read_only = f"{self.path.name} cannot be locked ({reason})"
+            return f"{self.read_only}: this window saves nothing."
+        if isinstance(got, LockHolder):
+            self.read_only = f"{self.path.name} is open in {got.describe()}"
+            return (
+                f"{self.read_only}: this window shows it read-only and saves nothing. "
+                "Close the other window to edit here."
+            )
+        self._lock = got
+        return ""
+
+    def release(self) -> None:
+        """Let go of the lock (the document is closing)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def rebind(self, document: Path | str) -> None:
+        """The document was saved under a new name: its project file goes along."""
+        self.release()
+        self.document = Path(document)
+        self.path = project_path(self.document)
+        self.read_only = ""
+        self._on_disk = None
+        self._take_lock()
 
     # -- loading -------------------------------------------------------------------
     def load(self) -> LoadResult:
         """Apply the project file, if there is one. Never raises for a bad file: it is
         moved aside, the document stays as read, and the result says what happened."""
         result = LoadResult()
-        remove_stale_temporaries(self.path)
-        if not self.path.exists():
+        note = self._take_lock()
+        if note:
+            result.messages.append(note)
+        result.read_only = self.read_only
+        if not self.read_only:
+            remove_stale_temporaries(self.path)
+        source = self._newest_source()
+        if source is None:
             return result
         try:
-            data = read_project(self.path)
+            data = read_project(source)
             result.messages.extend(self._apply(data))
             result.loaded = True
+        except ProjectFileNewer as exc:
+            # Written by a newer Clipdesk: neither moved aside nor written over.
+            self.release()
+            self.read_only = f"{source.name} was written by a newer Clipdesk"
+            result.read_only = self.read_only
+            result.messages.insert(0, f"{exc}: it is left as it is and this window saves nothing.")
         except ProjectFileError as exc:
+            if self.read_only or source != self.path:
+                # Not ours to move: another window holds it, or its folder is read-only.
+                result.messages.insert(0, f"{exc}; the document opens without it.")
+                return result
             result.moved_aside = move_aside(self.path)
             where = (
                 f"it was moved to {result.moved_aside.name}"
                 if result.moved_aside
                 else "it could not be moved aside"
             )
-            result.messages.insert(0, f"{exc}; {where} and the document opens without it.")
+            restored = self._apply_backup(result)
+            then = restored or "the document opens without it"
+            result.messages.insert(0, f"{exc}; {where} and {then}.")
         return result
+
+    def _apply_backup(self, result: LoadResult) -> str:
+        """Apply the backup of a project file that could not be used; what was done,
+        or "" when there is no usable backup."""
+        backup = backup_path(self.path)
+        try:
+            data = read_project(backup)
+        except ProjectFileError:
+            return ""
+        result.messages.extend(self._apply(data))
+        result.loaded = True
+        saved = f", saved {data['saved_at']}" if data.get("saved_at") else ""
+        return f"the previous version was restored from {backup.name}{saved}"
 
     def read_only_apply(self) -> list[str]:
         """Apply the project file without touching it: no moving aside, no clean-up of
         temporaries (a window may be writing it right now). For headless readers such as
         `clipdesk export`. Raises ProjectFileError for a bad file; returns messages."""
-        if not self.path.exists():
+        source = self._newest_source()
+        if source is None:
             return []
-        return self._apply(read_project(self.path))
+        try:
+            return self._apply(read_project(source))
+        except ProjectFileNewer:
+            raise
+        except ProjectFileError as exc:
+            result = LoadResult()
+            restored = self._apply_backup(result)
+            if not restored:
+                raise
+            return [f"{exc}; {restored}.", *result.messages]
+
+    def _newest_source(self) -> Path | None:
+        """The newer of the project file beside the document and the one in the
+        fallback folder (saved there while the document's folder was read-only)."""
+        places = [project_path(self.document)]
+        if self.fallback_dir is not None:
+            places.append(fallback_project_path(self.document, self.fallback_dir))
+        found = []
+        for place in places:
+            try:
+                found.append((os.stat(place).st_mtime_ns, place))
+            except OSError:
+                continue
+        return max(found)[1] if found else None
 
     def _apply(self, data: dict[str, Any]) -> list[str]:
         messages: list[str] = []
@@ -341,21 +550,35 @@ def _key(match: dict[str, Any]) -> tuple[Any, ...]:
 
 def read_project(path: Path) -> dict[str, Any]:
     """Read and validate a project file into plain, typed values (review as ReviewStatus,
-    kind as ClipKind). Raises ProjectFileError with a message naming what is wrong."""
+    kind as ClipKind). Raises ProjectFileError with a message naming what is wrong
+    (ProjectFileNewer for a file of a newer schema)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProjectFileError(path, f"cannot be read ({exc})") from None
+        raw_bytes = read_bounded(path)
+        schema = declared_schema(raw_bytes)
+        if schema is not None and schema > SCHEMA:
+            raise ProjectFileNewer(path, schema)
+        text = unseal(raw_bytes)
+        check_no_aliases(text, _SafeLoader)
+    except OSError as exc:
+        raise ProjectFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    except ProjectTextError as exc:
+        raise ProjectFileError(path, str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise _not_yaml(path, exc) from None
     try:
         raw = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ProjectFileError(path, f"is not valid YAML{where}") from None
+        raise _not_yaml(path, exc) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # Values the safe constructor cannot build (2026-02-31) or runaway nesting.
         raise ProjectFileError(path, f"cannot be read ({type(exc).__name__}: {exc})") from None
     return _Validator(path).project(raw)
+
+
+def _not_yaml(path: Path, exc: yaml.YAMLError) -> ProjectFileError:
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark is not None else ""
+    return ProjectFileError(path, f"is not valid YAML{where}")
 
 
 class _Validator:
@@ -370,17 +593,19 @@ class _Validator:
             raise self.fail("is not a Clipdesk project file (no mapping at the top)")
         schema = raw.get("schema")
         if schema != SCHEMA:
-            if isinstance(schema, int) and schema > SCHEMA:
-                raise self.fail(f"uses schema {schema}, newer than this Clipdesk reads ({SCHEMA})")
+            if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
+                raise ProjectFileNewer(self.path, schema)
             raise self.fail(f"has no valid schema number (found {schema!r})")
         out: dict[str, Any] = {}
+        saved_at = raw.get("saved_at")
+        out["saved_at"] = saved_at[:40] if isinstance(saved_at, str) else ""
         out["offset_ms"] = self.integer(raw.get("offset_ms", 0), "offset_ms")
         out["media"] = self.media(raw.get("media"))
         clips = raw.get("clips") or {}
         if not isinstance(clips, dict):
             raise self.fail("'clips' must be a mapping of clip id to edits")
         out["clips"] = {
-            self.string(cid, "clip id"): self.edits(v, f"clips.{cid}") for cid, v in clips.items()
+            self.clip_id(cid, "clip id"): self.edits(v, f"clips.{cid}") for cid, v in clips.items()
         }
         out["added"] = [
             self.added(v, f"added[{i}]") for i, v in enumerate(self.listof(raw, "added"))
@@ -388,7 +613,7 @@ class _Validator:
         out["deleted"] = [
             self.deleted(v, f"deleted[{i}]") for i, v in enumerate(self.listof(raw, "deleted"))
         ]
-        out["order"] = [self.string(v, "order id") for v in self.listof(raw, "order")]
+        out["order"] = [self.clip_id(v, "order id") for v in self.listof(raw, "order")]
         settings = raw.get("export_settings") or {}
         if not isinstance(settings, dict):
             raise self.fail("'export_settings' must be a mapping")
@@ -416,6 +641,11 @@ class _Validator:
         if not isinstance(v, str):
             raise self.fail(f"{what} must be text (found {v!r})")
         return v
+
+    def clip_id(self, v: Any, what: str) -> str:
+        if not is_clip_id(v):
+            raise self.fail(f"{what} {v!r} is not a clip id (like highlight-3)")
+        return str(v)
 
     def review(self, v: Any, what: str) -> ReviewStatus:
         try:
@@ -449,12 +679,12 @@ class _Validator:
 
     def deleted(self, v: Any, where: str) -> dict[str, Any]:
         if isinstance(v, str):
-            return {"id": v, "match": None}
+            return {"id": self.clip_id(v, f"{where}.id"), "match": None}
         if not isinstance(v, dict) or "id" not in v:
             raise self.fail(f"{where} must be a clip id or a mapping with an id")
         rest = {k: x for k, x in v.items() if k != "id"}
         return {
-            "id": self.string(v["id"], f"{where}.id"),
+            "id": self.clip_id(v["id"], f"{where}.id"),
             "match": self.match(rest, where) if rest else None,
         }
 
@@ -488,7 +718,7 @@ class _Validator:
             if k not in v:
                 raise self.fail(f"{where} has no {k}")
         out: dict[str, Any] = {
-            "id": self.string(v["id"], f"{where}.id"),
+            "id": self.clip_id(v["id"], f"{where}.id"),
             "start_ms": self.integer(v["start_ms"], f"{where}.start_ms"),
             "end_ms": self.integer(v.get("end_ms"), f"{where}.end_ms", optional=True),
             "review": self.review(v.get("review", "unreviewed"), f"{where}.review"),

@@ -53,7 +53,7 @@ class HighlightSection:
 
     if TYPE_CHECKING:  # the reader's own
 
-        def warn(self, index: int, message: str) -> None: ...
+        def warn(self, index: int, message: str, dropped: ClipKind | None = None) -> None: ...
         def next_id(self, kind: ClipKind) -> str: ...
         def line(self, i: int) -> str: ...
 
@@ -141,7 +141,9 @@ class HighlightSection:
             start = said if said is not None else (thumb[1] if thumb else None)
             if start is None:
                 self.warn(
-                    heading, f"highlight {title[:50]!r} has no clip command and no time; skipped"
+                    heading,
+                    f"highlight {title[:50]!r} has no clip command and no time; skipped",
+                    ClipKind.HIGHLIGHT,
                 )
                 return
             self.warn(heading, f"highlight {title[:50]!r} has no clip command: end unknown")

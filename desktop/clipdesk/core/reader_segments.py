@@ -44,8 +44,8 @@ class SegmentsReader:
         self.src = src
         self.ep = Episode(path=src.path, source_format=SourceFormat.SEGMENTS, source=src)
 
-    def warn(self, index: int, message: str) -> None:
-        self.ep.warnings.append(Notice(index + 1, message))
+    def warn(self, index: int, message: str, dropped: ClipKind | None = None) -> None:
+        self.ep.warnings.append(Notice(index + 1, message, dropped))
 
     def read(self) -> Episode:
         src = self.src
@@ -110,7 +110,7 @@ class SegmentsReader:
                 title_line, last_field = None, None
                 continue
             if tm:
-                self.warn(i, "a time with no segment title before it; skipped")
+                self.warn(i, "a time with no segment title before it; skipped", ClipKind.SEGMENT)
                 continue
             fm = FIELD.match(raw)
             if fm and current is not None:

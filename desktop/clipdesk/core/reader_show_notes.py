@@ -88,8 +88,8 @@ class ShowNotesReader(HighlightSection):
         self.unread: list[int] = []  # lines of the current section nothing took
 
     # -- helpers -----------------------------------------------------------
-    def warn(self, index: int, message: str) -> None:
-        self.ep.warnings.append(Notice(index + 1 if index >= 0 else 0, message))
+    def warn(self, index: int, message: str, dropped: ClipKind | None = None) -> None:
+        self.ep.warnings.append(Notice(index + 1 if index >= 0 else 0, message, dropped))
 
     def next_id(self, kind: ClipKind) -> str:
         n = self.counters.get(kind, 0) + 1
@@ -290,7 +290,7 @@ class ShowNotesReader(HighlightSection):
         for i, body in self.items(block):
             hit = self.find_time(i, body)
             if hit is None:
-                self.warn(i, "key point without a time; skipped")
+                self.warn(i, "key point without a time; skipped", ClipKind.KEY_POINT)
                 continue
             found.append((i, *hit))
         items = [Timed(i, label, link) for i, label, link, *_ in found]

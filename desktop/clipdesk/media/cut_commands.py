@@ -15,6 +15,7 @@ ENCODE_ARGS = (
     "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p",
     "-c:a", "aac", "-b:a", "160k",
 )  # fmt: skip
+PASSTHROUGH_ARGS = ("-fps_mode", "passthrough", "-vf", "setpts=PTS-STARTPTS")
 PROGRESS_ARGS = ("-progress", "pipe:1", "-stats_period", "0.25", "-nostats")
 YTDLP_OUTPUT = "clip.%(ext)s"  # inside the job's private temporary folder
 
@@ -31,7 +32,7 @@ def ffmpeg_cut_argv(tools: Tools, spec: JobSpec, out_path: str) -> list[str]:
     argv = [tools.ffmpeg, "-hide_banner", "-nostdin", "-y", *PROGRESS_ARGS]
     if spec.mode is ExportMode.EXACT:
         argv += ["-ss", seconds(spec.start_ms), "-i", spec.source]
-        argv += ["-t", seconds(spec.duration_ms), *ENCODE_ARGS]
+        argv += ["-t", seconds(spec.duration_ms), *ENCODE_ARGS, *PASSTHROUGH_ARGS]
     else:
         argv += ["-ss", seconds(spec.start_ms), "-t", seconds(spec.duration_ms)]
         argv += ["-i", spec.source, "-c", "copy"]
@@ -60,8 +61,11 @@ def ytdlp_cut_argv(tools: Tools, spec: JobSpec, info_json: str | None = None) ->
     # stdout, which is our pipe: real progress instead of a jump to 100 %.
     out_args = list(PROGRESS_ARGS)
     if spec.mode is ExportMode.EXACT:
-        # An output duration as well as yt-dlp's input -t: exact frame count.
-        out_args += ["-t", seconds(spec.duration_ms), *ENCODE_ARGS]
+        # An output duration as well as yt-dlp's input -t: exact frame count. Frames
+        # keep their own timing, moved to start at 0: where the seek lands between two
+        # frames (an MPEG-TS source's video starts after its audio) a constant frame
+        # rate would repeat the first frame and shift the clip by one.
+        out_args += ["-t", seconds(spec.duration_ms), *ENCODE_ARGS, *PASSTHROUGH_ARGS]
     argv = [
         *tools.ytdlp,
         "--ignore-config", "--no-playlist", "--no-part", "--no-mtime", "--newline",

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from clipdesk.core.export_plan import JobSpec, check_output
-from clipdesk.media.job_runner import CANCEL_GRACE_S, JobRunner, Outcome
+from clipdesk.core.restore_scope import RestoreScope
+from clipdesk.media.job_runner import CANCEL_GRACE_S, STALL_S, JobRunner, Outcome
 from clipdesk.media.progress import Progress
 from clipdesk.media.source_info import SourceInfoCache
+from clipdesk.media.sparse_source import BatchSources
 from clipdesk.media.tools import Tools, find_tools
 
 MAX_LOG_LINES = 5000
@@ -99,10 +101,14 @@ class ExportQueue:
         max_workers: int = 2,
         grace_s: float = CANCEL_GRACE_S,
         share_source_info: bool = True,
+        stall_s: float = STALL_S,
     ) -> None:
         self._tools = tools
+        self.stall_s = stall_s  # a job without progress this long fails
         # One yt-dlp extraction per remote source instead of one per clip.
         self.source_info = SourceInfoCache() if share_source_info else None
+        # One read of each remote source's bytes per batch, cut locally by every job.
+        self.batch = BatchSources(self._batch_clips, stall_s) if share_source_info else None
         self._max = max(1, int(max_workers))
         self.grace_s = grace_s
         self._jobs: list[ExportJob] = []
@@ -306,6 +312,8 @@ class ExportQueue:
                     on_log=partial(self._on_log, job),
                     grace_s=self.grace_s,
                     source_info=self.source_info,
+                    stall_s=self.stall_s,
+                    batch=self.batch,
                 )
                 self._reset(job)
                 job.state = JobState.RUNNING
@@ -367,6 +375,8 @@ class ExportQueue:
             if ended:
                 self._batch_active = False
                 self._settling += 1
+                if self.batch is not None:
+                    self.batch.close()
                 if self.source_info is not None:
                     # Its temporary folder goes with the batch (a source is read once per
                     # batch). Under the lock: no job can start and use it meanwhile.
@@ -380,6 +390,15 @@ class ExportQueue:
             with self._cond:
                 self._settling -= 1
                 self._cond.notify_all()
+
+    def _batch_clips(self, source: str) -> list[tuple[int, int]]:
+        """The ranges of the batch's unfinished jobs on source, in queue order."""
+        with self._cond:
+            return [
+                (j.spec.start_ms, j.spec.end_ms)
+                for j in self._jobs
+                if j.spec.source == source and j.state in (JobState.QUEUED, JobState.RUNNING)
+            ]
 
     def _reset(self, job: ExportJob) -> None:
         job.state = JobState.QUEUED
@@ -412,9 +431,12 @@ class ExportQueue:
         records: list[dict[str, Any]],
         tools: Tools | None = None,
         max_workers: int = 2,
+        *,
+        scope: RestoreScope,
     ) -> ExportQueue:
         """A queue rebuilt from saved records; it waits for start(). A record that does
-        not pass JobSpec.from_dict is left out and its reason kept in restore_problems."""
+        not pass JobSpec.from_dict, or would write or read outside scope, is left out and
+        its reason kept in restore_problems."""
         if not isinstance(records, list):
             raise ValueError("the export queue must be a list of jobs")
         queue = cls(tools, max_workers)
@@ -424,6 +446,7 @@ class ExportQueue:
                 continue
             try:
                 spec = JobSpec.from_dict(rec["spec"])
+                scope.check(spec)
                 state = JobState(rec.get("state", "queued"))
             except ValueError as exc:
                 queue.restore_problems.append(f"export job {n}: {exc}")

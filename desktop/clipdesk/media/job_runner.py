@@ -7,47 +7,39 @@ moved into place only once ffprobe has checked it.
 from __future__ import annotations
 
 import contextlib
-import enum
+import dataclasses
 import logging
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import threading
-import uuid
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from clipdesk.core.export_plan import JobSpec, SourceKind
-from clipdesk.core.naming import ConflictPolicy, with_suffix_number
+from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
+from clipdesk.core.identifiers import check_job_id
 from clipdesk.core.timecode import format_clock
+from clipdesk.media.child_guard import group_cpu_ticks, guarded_argv, preexec_for
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
-from clipdesk.media.probe import ProbeError, check_clip, probe_media
+from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale_parts
+from clipdesk.media.probe import ProbeError, check_clip, preroll_s, probe_media
 from clipdesk.media.progress import Progress, ProgressParser
 from clipdesk.media.redact import loggable_command
-from clipdesk.media.source_info import SourceInfoCache
+from clipdesk.media.run_result import Outcome, RunResult, move_into_place
+from clipdesk.media.source_info import SourceInfoCache, SourceStalled
+from clipdesk.media.sparse_source import BatchSources
 from clipdesk.media.tools import ToolMissing, Tools
 
-TEMP_PREFIX = ".clipdesk-part-"
+TEMP_PREFIX = PREFIX
 CANCEL_GRACE_S = 1.5  # SIGINT first (ffmpeg stops cleanly), SIGKILL after this
+# A job whose tool shows no progress (no new output, no media time gained) for this long
+# is stopped and fails: a stalled server would otherwise hold the batch forever.
+STALL_S = 60.0
 _SIDE_SUFFIXES = (".part", ".ytdl", ".temp", ".tmp")
 logger = logging.getLogger(__name__)
-
-
-class Outcome(str, enum.Enum):
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class RunResult:
-    outcome: Outcome
-    error: str = ""
-    output: str = ""  # the file written, when done
 
 
 class JobRunner:
@@ -62,6 +54,8 @@ class JobRunner:
         on_log: Callable[[str], None] | None = None,
         grace_s: float = CANCEL_GRACE_S,
         source_info: SourceInfoCache | None = None,
+        stall_s: float = STALL_S,
+        batch: BatchSources | None = None,
     ) -> None:
         self.spec = spec
         self.tools = tools
@@ -69,11 +63,16 @@ class JobRunner:
         self.on_log = on_log or (lambda line: None)
         self.grace_s = grace_s
         self.source_info = source_info  # shared by the jobs of a queue; None: no sharing
+        self.batch = batch  # the batch's one read of each remote source
         self._lock = threading.Lock()
         self._cancelled = False
         self._proc: subprocess.Popen[bytes] | None = None
         self._exited = threading.Event()
         self.pgid: int | None = None
+        self.stall_s = stall_s
+        self._active_at = time.monotonic()  # the last sign of progress of the child
+        self._guarded = False  # the child is the guard (child_guard), not the tool
+        self._stalled = False
 
     # -- control -------------------------------------------------------------
     def cancel(self) -> None:
@@ -93,7 +92,44 @@ class JobRunner:
     def _kill_after_grace(self, exited: threading.Event) -> None:
         if not exited.wait(self.grace_s):
             self.on_log(f"[clipdesk] no exit {self.grace_s:g} s after SIGINT: killing the job")
-            self._signal_group(signal.SIGKILL)
+            self._kill_now(exited)
+
+    def _kill_now(self, exited: threading.Event) -> None:
+        if self._guarded and self.pgid is not None:
+            # The guard kills and reaps the tool itself (no orphan left for init).
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pgid, signal.SIGTERM)
+            if exited.wait(0.5):
+                return
+        self._signal_group(signal.SIGKILL)
+
+    def _touch(self) -> None:
+        self._active_at = time.monotonic()
+
+    def _watch_stall(self, exited: threading.Event) -> None:
+        """Stop the child when it shows no progress for stall_s: no output, no media time
+        gained, and no CPU used (yt-dlp -J says nothing until it is done, and a loaded
+        machine can take seconds to start it; a wait on a stalled server uses no CPU)."""
+        step = min(0.25, self.stall_s / 4)
+        cpu: int | None = None
+        while not exited.wait(step):
+            idle = time.monotonic() - self._active_at
+            if idle > step and self.pgid is not None:
+                now = group_cpu_ticks(self.pgid)
+                if now is not None and cpu is not None and now > cpu:
+                    self._touch()
+                cpu = now
+            if time.monotonic() - self._active_at > self.stall_s:
+                self._stalled = True
+                self.on_log(f"[clipdesk] no progress for {self.stall_s:g} s: stopping the job")
+                self._kill_now(exited)
+                return
+
+    def _stall_error(self) -> str:
+        return (
+            f"no progress for {self.stall_s:g} s: the source stopped sending data "
+            "(the job was stopped)"
+        )
 
     def _signal_group(self, sig: signal.Signals) -> None:
         if self.pgid is None:
@@ -116,27 +152,57 @@ class JobRunner:
             if self._cancelled:
                 return None
             exited = threading.Event()
-            proc = subprocess.Popen(
-                argv,
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=stdout if stdout is not None else subprocess.PIPE,
-                stderr=subprocess.PIPE if stdout is not None else subprocess.STDOUT,
-                start_new_session=True,  # own process group: cancel reaches ffmpeg too
-                env=env,
-            )
+            # The guard kills the group when this process dies, however it dies: it
+            # sees end of file on this pipe, whose write end only we hold.
+            watch_r, watch_w = os.pipe()
+            guarded = guarded_argv(argv, watch_r)
+            try:
+                proc = subprocess.Popen(
+                    guarded or argv,
+                    cwd=cwd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=stdout if stdout is not None else subprocess.PIPE,
+                    stderr=subprocess.PIPE if stdout is not None else subprocess.STDOUT,
+                    start_new_session=True,  # own process group: cancel reaches ffmpeg too
+                    env=env,
+                    pass_fds=(watch_r,) if guarded else (),
+                    preexec_fn=preexec_for(guarded is not None),
+                )
+            except BaseException:
+                os.close(watch_w)
+                raise
+            finally:
+                os.close(watch_r)
             self._proc, self._exited, self.pgid = proc, exited, proc.pid
+            self._guarded = guarded is not None
+            self._touch()
         logger.info("run [pid %d] %s", proc.pid, loggable_command(argv))
+        threading.Thread(target=self._watch_stall, args=(exited,), daemon=True).start()
         stream = proc.stderr if stdout is not None else proc.stdout
         assert stream is not None
-        for raw in stream:
-            on_line(raw.decode("utf-8", "replace").rstrip("\r\n"))
-        rc = proc.wait()
-        exited.set()
-        logger.info("exit [pid %d] status %s", proc.pid, rc)
-        # yt-dlp may be gone while its ffmpeg lives on: sweep the whole group.
-        self._signal_group(signal.SIGKILL)
+        try:
+            for raw in stream:
+                on_line(raw.decode("utf-8", "replace").rstrip("\r\n"))
+            rc = proc.wait()
+            logger.info("exit [pid %d] status %s", proc.pid, rc)
+        finally:
+            exited.set()
+            # yt-dlp may be gone while its ffmpeg lives on: sweep the whole group.
+            self._signal_group(signal.SIGKILL)
+            os.close(watch_w)
+            self._wait_group_gone()
         return rc
+
+    def _wait_group_gone(self, timeout_s: float = 3.0) -> None:
+        """Orphans of the guard (the tool, yt-dlp's ffmpeg) are reaped by init a moment
+        after the kill: the job ends only once none of its processes is left."""
+        deadline = time.monotonic() + timeout_s
+        while self.pgid is not None and time.monotonic() < deadline:
+            try:
+                os.killpg(self.pgid, 0)
+            except (ProcessLookupError, PermissionError):
+                return
+            time.sleep(0.01)
 
     # -- the run -------------------------------------------------------------
     def run(self) -> RunResult:
@@ -148,19 +214,24 @@ class JobRunner:
         except ToolMissing as exc:
             return self._fail(str(exc))
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            # A run of this job killed with the app (restored from the project) left
-            # its temporary folder behind; one job never runs twice at once.
-            for stale in out_dir.glob(f"{TEMP_PREFIX}{spec.job_id}-*"):
-                shutil.rmtree(stale, ignore_errors=True)
-            work = out_dir / f"{TEMP_PREFIX}{spec.job_id}-{uuid.uuid4().hex[:6]}"
-            work.mkdir()
-        except OSError as exc:
-            return self._fail(f"cannot write to the output folder {out_dir}: {_os_reason(exc)}")
-        try:
+            check_job_id(spec.job_id)  # it becomes part of a folder name
+        except ValueError as exc:
+            return self._fail(str(exc))
+        with contextlib.ExitStack() as stack:
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                removed = remove_stale_parts(out_dir, spec.job_id)
+                if removed:
+                    self.on_log(
+                        f"[clipdesk] removed {len(removed)} temporary folder(s) of interrupted "
+                        f"runs: {', '.join(removed)}"
+                    )
+                work = stack.enter_context(part_folder(out_dir, spec.job_id))
+            except OSError as exc:
+                reason = _os_reason(exc)
+                return self._fail(f"cannot write to the output folder {out_dir}: {reason}")
             return self._run_in(work, final)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        raise AssertionError("unreachable")
 
     def _tools_needed(self) -> tuple[str, ...]:
         if self.spec.source_kind is SourceKind.REMOTE:
@@ -168,6 +239,11 @@ class JobRunner:
         return ("ffmpeg",)
 
     def _run_in(self, work: Path, final: Path) -> RunResult:
+        from clipdesk.media.batch_export import export_fast_path
+
+        done = export_fast_path(self, work, final)
+        if done is not None:
+            return done
         spec = self.spec
         if spec.source_kind is SourceKind.LOCAL:
             why = self._check_local_source()
@@ -176,9 +252,15 @@ class JobRunner:
             return self._cut(work, final, None)[0]
         info: Path | None = None
         if self.source_info is not None:
-            info = self.source_info.get(
-                spec.source, self._read_source_info, lambda: self._cancelled
-            )
+            try:
+                info = self.source_info.get(
+                    spec.source, self._read_source_info, lambda: self._cancelled
+                )
+            except SourceStalled:
+                return self._fail(
+                    f"the source sent nothing for {self.stall_s:g} s; the batch does not "
+                    "try it again"
+                )
             if self._cancelled:
                 return RunResult(Outcome.CANCELLED, "cancelled")
         result, tool_failed = self._cut(work, final, info)
@@ -187,7 +269,8 @@ class JobRunner:
             self.source_info.forget(spec.source, info)
             self.on_log("[clipdesk] trying again with the URL instead of the shared information")
             for leftover in work.iterdir():
-                leftover.unlink(missing_ok=True)
+                if leftover.name != OWNER:  # the lock that marks the folder as in use
+                    leftover.unlink(missing_ok=True)
             result, _ = self._cut(work, final, None)
         return result
 
@@ -199,6 +282,7 @@ class JobRunner:
 
         def line(text: str) -> None:
             if text:
+                self._touch()
                 self.on_log(text)
                 tail.append(text)
 
@@ -210,6 +294,8 @@ class JobRunner:
             return "failed"
         if rc is None or self._cancelled:
             return "cancelled"
+        if self._stalled:
+            return "stalled"
         if rc != 0:
             self.on_log(f"[clipdesk] could not read the source information: {_reason(tail)}")
             return "failed"
@@ -228,11 +314,19 @@ class JobRunner:
         parser = ProgressParser(spec.duration_ms, self.on_progress)
         tail: list[str] = []
         damage = ""
+        gained = [-1]  # the furthest media time the tool reported
 
         def line(text: str) -> None:
             nonlocal damage
-            if not text or parser.feed(text):
+            if not text:
                 return
+            if parser.feed(text):
+                last = parser.last
+                if last is not None and last.out_ms > gained[0]:
+                    gained[0] = last.out_ms
+                    self._touch()  # progress: media time went on
+                return
+            self._touch()
             self.on_log(text)
             if not damage and any(m in text.lower() for m in _DAMAGE_MARKERS):
                 damage = text.strip()
@@ -245,6 +339,8 @@ class JobRunner:
             return self._fail(f"{tool} could not start: {_os_reason(exc)}"), False
         if rc is None or self._cancelled:
             return RunResult(Outcome.CANCELLED, "cancelled"), False
+        if self._stalled:
+            return self._fail(self._stall_error()), False
         if rc != 0:
             return self._fail(f"{tool} failed (exit {rc}): {_reason(tail)}"), True
         if damage:
@@ -258,11 +354,17 @@ class JobRunner:
             probed = probe_media(self.tools.ffprobe, produced)
         except ProbeError as exc:
             return self._fail(str(exc)), False
-        why = check_clip(probed, spec.duration_ms)
+        preroll = None
+        if spec.mode is ExportMode.FAST:
+            try:
+                preroll = preroll_s(self.tools.ffprobe, produced)
+            except ProbeError as exc:
+                return self._fail(str(exc)), False
+        why = check_clip(probed, spec.duration_ms, preroll)
         if why:
             return self._fail(f"{why}: {_reason(tail)}" if _has_error(tail) else why), False
         try:
-            written = _move_into_place(produced, final, spec.conflict)
+            written = move_into_place(produced, final, spec.conflict)
         except OSError as exc:
             return self._fail(f"cannot write {final}: {_os_reason(exc)}"), False
         if written is None:
@@ -272,6 +374,16 @@ class JobRunner:
         self.on_progress(Progress(1.0, spec.duration_ms, speed, 0.0, True))
         self.on_log(f"[clipdesk] wrote {written}")
         return RunResult(Outcome.DONE, output=str(written)), False
+
+    def _cut_from(self, local: Path, work: Path, final: Path) -> RunResult:
+        """The plain ffmpeg cut of this job's range (a whole re-encode, or a stream copy
+        in fast mode) from a local copy of the source."""
+        spec = self.spec
+        self.spec = dataclasses.replace(spec, source_kind=SourceKind.LOCAL, source=str(local))
+        try:
+            return self._cut(work, final, None)[0]
+        finally:
+            self.spec = spec
 
     def _check_local_source(self) -> str | None:
         """A clip past the end of a local file: say so instead of 'no video'."""
@@ -308,35 +420,6 @@ def _find_output(work: Path) -> Path | None:
         if p.name.startswith(stem) and not p.name.endswith(_SIDE_SUFFIXES) and p.is_file()
     ]  # fmt: skip
     return found[0] if len(found) == 1 else None
-
-
-def _move_into_place(src: Path, final: Path, policy: ConflictPolicy) -> Path | None:
-    """Rename without clobbering unless the policy says overwrite."""
-    if policy is ConflictPolicy.OVERWRITE:
-        os.replace(src, final)
-        return final
-    candidate, n = final, 1
-    while True:
-        try:
-            os.link(src, candidate)  # fails if candidate exists: no silent overwrite
-        except FileExistsError:
-            if policy is ConflictPolicy.SKIP:
-                return None
-            n += 1
-            candidate = final.with_name(with_suffix_number(final.name, n))
-            continue
-        except OSError:
-            # No hard links here (some FUSE/FAT mounts): check, then rename.
-            if candidate.exists():
-                if policy is ConflictPolicy.SKIP:
-                    return None
-                n += 1
-                candidate = final.with_name(with_suffix_number(final.name, n))
-                continue
-            os.replace(src, candidate)
-            return candidate
-        src.unlink()
-        return candidate
 
 
 _DAMAGE_MARKERS = ("stream ends prematurely", "corrupt input packet", "packet corrupt")

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clipdesk.core.pauses import Pause
+from clipdesk.core.pauses import MIN_PAUSE_MS, Pause
 from clipdesk.media.audio_levels import Levels
 
-MIN_PAUSE_MS = 150
 FLOOR_PERCENTILE = 5.0
 SPEECH_PERCENTILE = 95.0
 THRESHOLD_FRACTION = 0.15  # of the way from the floor up to the speech level, in dB

@@ -69,9 +69,39 @@ def probe_media(ffprobe: str, path: Path | str, timeout: float = 30.0) -> MediaI
     )
 
 
-def check_clip(info: MediaInfo, expected_ms: int) -> str | None:
+# H.264 allows at most 16 frames of reordering: a stream copy cut by decode time keeps
+# up to that many frames presented after the out point.
+MAX_REORDER_FRAMES = 16
+
+
+def preroll_s(ffprobe: str, path: Path | str, timeout: float = 30.0) -> float:
+    """How far before its presented start a stream-copied clip's video begins: a
+    keyframe cut starts at the keyframe before the in point, and the frames up to the
+    in point are kept with negative timestamps (an edit list hides them)."""
+    argv = [
+        ffprobe, "-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#64",
+        "-show_entries", "packet=pts_time", "-of", "csv=p=0", "--", str(path),
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ProbeError(f"ffprobe could not run: {exc}") from exc
+    times = []
+    for line in done.stdout.splitlines():
+        try:
+            times.append(float(line.strip().strip(",")))
+        except ValueError:
+            continue
+    return max(0.0, -min(times)) if times else 0.0
+
+
+def check_clip(
+    info: MediaInfo, expected_ms: int, keyframe_cut_preroll_s: float | None = None
+) -> str | None:
     """Why a written clip is not right, or None: it needs video and audio and a
-    duration within one frame of the requested length."""
+    duration within one frame of the requested length. A keyframe cut (fast mode: give
+    its preroll_s) may also run longer by what such a cut really gives: the frames from
+    the keyframe before the in point, and the reordered frames after the out point."""
     if not info.has_video:
         return "the result has no video stream"
     if not info.has_audio:
@@ -81,9 +111,14 @@ def check_clip(info: MediaInfo, expected_ms: int) -> str | None:
     frame_s = 1.0 / info.fps if info.fps else 0.04
     expected_s = expected_ms / 1000.0
     # A millisecond of slack for container timestamp rounding.
-    if abs(info.duration_s - expected_s) > frame_s + 0.001:
-        return (
-            f"the result lasts {info.duration_s:.3f} s, not {expected_s:.3f} s "
-            f"(more than one frame off)"
+    over = frame_s + 0.001
+    if keyframe_cut_preroll_s is not None:
+        over += keyframe_cut_preroll_s + MAX_REORDER_FRAMES * frame_s
+    if expected_s - info.duration_s > frame_s + 0.001 or info.duration_s - expected_s > over:
+        allowed = (
+            "more than one frame off"
+            if keyframe_cut_preroll_s is None
+            else ("more than a keyframe cut allows")
         )
+        return f"the result lasts {info.duration_s:.3f} s, not {expected_s:.3f} s ({allowed})"
     return None

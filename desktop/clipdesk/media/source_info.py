@@ -22,12 +22,18 @@ from pathlib import Path
 READY_TTL_S = 1800.0  # stream URLs of video sites last hours; stay well inside that
 FAILED_TTL_S = 60.0  # the rest of a batch goes straight to the URL, a retry later asks again
 
-Resolve = Callable[[Path], str]  # writes the file; returns "ok", "failed" or "cancelled"
+# Writes the file; returns "ok", "failed", "cancelled" or "stalled".
+Resolve = Callable[[Path], str]
+
+
+class SourceStalled(Exception):
+    """Reading the source's information stalled: the rest of the batch is not tried
+    against it (each try would wait as long again)."""
 
 
 @dataclass
 class _Entry:
-    state: str  # "resolving", "ready" or "failed"
+    state: str  # "resolving", "ready", "failed" or "stalled"
     path: Path | None = None
     at: float = 0.0
     done: threading.Event = field(default_factory=threading.Event)
@@ -48,7 +54,8 @@ class SourceInfoCache:
 
     def get(self, url: str, resolve: Resolve, cancelled: Callable[[], bool]) -> Path | None:
         """The shared information file for url, reading it first if nobody has;
-        None when it cannot be had (the caller then hands yt-dlp the URL)."""
+        None when it cannot be had (the caller then hands yt-dlp the URL). Raises
+        SourceStalled when the reading stalled, in this call or earlier in the batch."""
         folder = self.folder()
         while True:
             with self._lock:
@@ -58,6 +65,8 @@ class SourceInfoCache:
                     return entry.path
                 if entry is not None and entry.state == "failed" and now - entry.at < FAILED_TTL_S:
                     return None
+                if entry is not None and entry.state == "stalled":
+                    raise SourceStalled(url)
                 owner = entry is None or entry.state != "resolving"
                 if owner:
                     entry = _Entry("resolving")
@@ -82,12 +91,15 @@ class SourceInfoCache:
                     # Not the source's fault: the next job asks again.
                     self._entries.pop(url, None)
                 else:
-                    entry.state = "ready" if outcome == "ok" else "failed"
+                    states = {"ok": "ready", "stalled": "stalled"}
+                    entry.state = states.get(outcome, "failed")
                     entry.path = path if outcome == "ok" else None
                     entry.at = self._clock()
             entry.done.set()
         if outcome != "ok":
             path.unlink(missing_ok=True)
+            if outcome == "stalled":
+                raise SourceStalled(url)
             return None
         return path
 

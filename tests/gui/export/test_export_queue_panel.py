@@ -42,7 +42,8 @@ def test_job_model(qtbot, qtmodeltester, demo_video: Path, tmp_path: Path) -> No
     qtbot.waitUntil(lambda: model.job_at(0) is jobs[2])
     with qtbot.waitSignal(bridge.batch_finished, timeout=30_000) as finished:
         queue.start()
-    assert finished.args == ["Export finished: 2 done, 1 failed"]
+    errors = [(j.spec.title, j.state.value, j.error) for j in jobs]
+    assert finished.args == ["Export finished: 2 done, 1 failed"], errors
     assert threads and all(threads)  # worker events arrive on the GUI thread
     qtmodeltester.check(model)
     row = model.row_of(jobs[1].id)

@@ -106,3 +106,6 @@ def test_a_project_file_that_cannot_be_written_is_said_in_the_dialog(
     qtbot.waitUntil(lambda: bool(window.crash_guard.dialogs))
     text = window.crash_guard.dialogs[0].saved.text()
     assert "could not be saved" in text and str(project.path) in text
+    # The disk has room again: the window closes without unsaved edits to ask about.
+    monkeypatch.undo()
+    assert window.doc.save_project_now() == project.path

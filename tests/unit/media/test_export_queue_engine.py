@@ -11,6 +11,7 @@ import yaml
 from export_frames import local_job
 
 from clipdesk.core.export_plan import ExportMode
+from clipdesk.core.restore_scope import RestoreScope
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
 from clipdesk.media.tools import find_tools
 
@@ -124,7 +125,7 @@ def test_records_round_trip(demo_video: Path, tmp_path: Path) -> None:
     assert [r["state"] for r in records] == ["done", "queued", "queued"]
     # Plain data: the project file stores it as YAML.
     assert yaml.safe_load(yaml.safe_dump(records)) == records
-    again = ExportQueue.from_records(records, TOOLS)
+    again = ExportQueue.from_records(records, TOOLS, scope=scope_of(tmp_path, demo_video))
     assert not again.started
     assert [j.spec for j in again.jobs] == [j.spec for j in jobs]
     assert [j.id for j in again.unfinished()] == [jobs[1].id, jobs[2].id]
@@ -136,11 +137,11 @@ def test_records_round_trip(demo_video: Path, tmp_path: Path) -> None:
 
 def test_bad_records_are_left_out_with_reasons(demo_video: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="must be a list"):
-        ExportQueue.from_records({"spec": {}}, TOOLS)  # type: ignore[arg-type]
+        ExportQueue.from_records({"spec": {}}, TOOLS, scope=scope_of(tmp_path, demo_video))  # type: ignore[arg-type]
     good = ExportJob(fast_jobs(demo_video, tmp_path, 1)[0]).to_record()
     elsewhere = str(tmp_path / "gone" / "x.mp4")
-    escape = dict(good, spec=dict(good["spec"], job_id="e", output=elsewhere))
-    hidden = dict(good, spec=dict(good["spec"], job_id="h", output=str(tmp_path / ".profile")))
+    escape = dict(good, spec=dict(good["spec"], job_id="e" * 12, output=elsewhere))
+    hidden = dict(good, spec=dict(good["spec"], job_id="a" * 12, output=str(tmp_path / ".profile")))
     records = [
         {"state": "done"},
         {"spec": {"job_id": "x"}},
@@ -149,7 +150,7 @@ def test_bad_records_are_left_out_with_reasons(demo_video: Path, tmp_path: Path)
         escape,
         hidden,
     ]
-    queue = ExportQueue.from_records(records, TOOLS)
+    queue = ExportQueue.from_records(records, TOOLS, scope=scope_of(tmp_path, demo_video))
     assert [j.id for j in queue.jobs] == [good["spec"]["job_id"]]
     assert queue.jobs[0].output == ""
     assert queue.restore_problems == [
@@ -158,6 +159,41 @@ def test_bad_records_are_left_out_with_reasons(demo_video: Path, tmp_path: Path)
         f"export job 4: duplicate job id {good['spec']['job_id']}",
         f"export job 5: output folder {str(tmp_path / 'gone')!r} does not exist",
         "export job 6: output file name '.profile' is not a clean clip name",
+    ]
+
+
+def scope_of(folder: Path, media: Path) -> RestoreScope:
+    return RestoreScope.of(None, [folder], [str(media)])
+
+
+def test_restored_jobs_write_only_where_chosen_and_read_only_the_documents_media(
+    demo_video: Path, tmp_path: Path
+) -> None:
+    doc = tmp_path / "docs" / "episode.md"
+    chosen, other = tmp_path / "chosen", tmp_path / "home" / ".config"
+    for folder in (doc.parent / "clips", chosen, other):
+        folder.mkdir(parents=True)
+    secret = tmp_path / "secret.mp4"
+    secret.write_bytes(demo_video.read_bytes())
+
+    def record(out: Path, source: Path = demo_video) -> dict:
+        spec = local_job(source, out / "x.mp4", 0, 1_000, ExportMode.FAST)
+        return ExportJob(spec).to_record()
+
+    records = [
+        record(doc.parent / "clips"),
+        record(chosen),
+        record(doc.parent),
+        record(other),  # exists, but nobody chose it
+        record(chosen, secret),  # another local file than the document's media
+    ]
+    scope = RestoreScope.of(doc, [chosen], [str(demo_video), "https://example.com/v"])
+    queue = ExportQueue.from_records(records, TOOLS, scope=scope)
+    assert [j.id for j in queue.jobs] == [r["spec"]["job_id"] for r in records[:3]]
+    assert queue.restore_problems == [
+        f"export job 4: output folder {str(other)!r} was not chosen for exports here "
+        "(nor is it beside the document)",
+        f"export job 5: source {str(secret)!r} is not this document's media",
     ]
 
 

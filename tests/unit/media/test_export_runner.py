@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from export_frames import assert_starts_on_frame, local_job
+from tests.support.processes import group_alive
 
 from clipdesk.core.export_plan import ExportMode
 from clipdesk.core.naming import ConflictPolicy
@@ -66,17 +67,10 @@ def cancel_on_progress(runner_box: list[JobRunner], t_cancel: list[float]):
     return on_progress
 
 
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def test_cancel_mid_job(demo_video: Path, tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
-    job = local_job(demo_video, out_dir / "long.mp4", 0, 50_000)
+    # Starting after a keyframe: the smart cut has a head to encode, a child to cancel.
+    job = local_job(demo_video, out_dir / "long.mp4", 1_000, 50_000)
     t_cancel: list[float] = []
     box: list[JobRunner] = []
     runner = JobRunner(job, TOOLS, on_progress=cancel_on_progress(box, t_cancel))
@@ -102,7 +96,7 @@ def test_cancel_kills_a_tool_that_ignores_sigint(demo_video: Path, tmp_path: Pat
     box: list[JobRunner] = []
     log: list[str] = []
     runner = JobRunner(
-        local_job(demo_video, out_dir / "x.mp4", 0, 4_000),
+        local_job(demo_video, out_dir / "x.mp4", 1_000, 4_000),
         tools,
         on_progress=cancel_on_progress(box, t_cancel),
         on_log=log.append,

@@ -103,6 +103,17 @@ class Settings:
             pairs.insert(0, f"{key}\t{media}")
         self._q.setValue("media/remembered", pairs[:200])
 
+    # -- export folders the user chose ----------------------------------------------
+    def export_folders(self) -> list[str]:
+        """Folders the user exported to in this installation: the only ones (besides
+        the document's own) that jobs restored from a project file may write into."""
+        return self._get_list("export/folders")
+
+    def add_export_folder(self, folder: Path | str) -> None:
+        key = _doc_key(folder)
+        folders = [key] + [f for f in self.export_folders() if f != key]
+        self._q.setValue("export/folders", folders[:200])
+
     # -- player ---------------------------------------------------------------
     @property
     def volume(self) -> int:
@@ -256,3 +267,13 @@ class Settings:
 
     def set_shortcuts(self, changed: dict[str, str]) -> None:
         self._q.setValue("keys/shortcuts", [f"{k}\t{v}" for k, v in sorted(changed.items())])
+
+    # -- the clip list's columns ----------------------------------------------
+    def hidden_columns(self) -> list[str] | None:
+        """The clip list's columns hidden by choice; None when never saved."""
+        if not self._q.contains("window/hidden_columns"):
+            return None
+        return self._get_list("window/hidden_columns")
+
+    def set_hidden_columns(self, names: list[str]) -> None:
+        self._q.setValue("window/hidden_columns", list(names))

@@ -22,6 +22,7 @@ MUTED = QColor("#7f8c8d")
 REVIEW_COLOURS = {ReviewStatus.APPROVED: APPROVED, ReviewStatus.REJECTED: REJECTED}
 JOB_COLOURS = {JobState.DONE: APPROVED, JobState.FAILED: REJECTED, JobState.CANCELLED: MUTED}
 PLAYHEAD = QColor("#e53935")
+PAST_END = REJECTED  # a bound past the end of the attached media
 ACTIVE_HANDLE = QColor("#ffb300")  # the bound the nudge keys move
 # The clip or transcript line under the playhead (not the selection).
 CURRENT_BACKGROUND = QColor(255, 200, 60, 90)
@@ -29,6 +30,10 @@ KEY_LINE_BACKGROUND = QColor("#cfe0fb")  # the transcript line Up/Down move, Ret
 TIME_TEXT = QColor("#6a7380")  # times in the transcript
 ERROR_TEXT = REJECTED.name()
 INVALID_FIELD_STYLE = "border: 2px solid #d32f2f; background: #fdecea;"
+READ_ONLY_BANNER_STYLE = (
+    "#readOnlyBanner { background: #fff3cd; color: #664d03; padding: 6px; "
+    "border: 1px solid #ffe69c; }"
+)
 BANNER_STYLES = {
     "info": "background:#e6f0fb; color:#123; border:1px solid #9bbde0;",
     "warning": "background:#fff4d6; color:#432; border:1px solid #e0c070;",

@@ -88,6 +88,12 @@ class Autosaver(QObject):
     def writing(self) -> bool:
         return bool(self._writes)
 
+    @property
+    def unsaved(self) -> bool:
+        """Edits the project file does not hold: not yet written, a write that failed,
+        or a read-only window (another one holds the file)."""
+        return self._dirty or self._failing or bool(self._writes)
+
     def _timebase_changed(self, name: str) -> None:
         if name == "offset_ms":
             self.mark_dirty()
@@ -107,8 +113,8 @@ class Autosaver(QObject):
         """Hand the current state to the writer now, if anything is unsaved."""
         self._idle.stop()
         self._deadline.stop()
-        if not self._dirty or not self._listening:
-            return
+        if not self._dirty or not self._listening or self.project.read_only:
+            return  # read-only: the edits stay unsaved (closing asks)
         data = self.project.to_data()
         self._dirty = False
         future = self._pool.submit(self.project.save, data)
@@ -138,6 +144,13 @@ class Autosaver(QObject):
             self._deadline.start()
         return False
 
+    def wait(self) -> None:
+        """Block until the writes handed over so far are done, and report them."""
+        for future in list(self._writes):
+            if future in self._writes:
+                self._writes.remove(future)
+                self._wait(future)
+
     def close(self) -> bool:
         """Write what is unsaved, wait for it, and stop listening (the document is
         closing). True when the project file holds the last state."""
@@ -152,7 +165,9 @@ class Autosaver(QObject):
         pending = list(self._writes)
         self._writes.clear()
         ok = all(self._wait(f) for f in pending)
-        if dirty:
+        if dirty and self.project.read_only:
+            ok = False
+        elif dirty:
             ok = self._wait(self._pool.submit(self.project.save, self.project.to_data()))
         self._pool.shutdown(wait=True)
         return ok

@@ -66,6 +66,9 @@ class DocumentMedia(QObject):
         self._generation = 0  # stale background results are ignored
         self._retried_expired = False
         self._held: list[Callable[[], None]] | None = None
+        self._remember: str | None = None  # attached: remembered once it opens
+        self._playing: str | None = None  # the location the player has open
+        self._fallback: MediaChoice | None = None  # plays on if the attached one fails
         player.error.connect(self._on_player_error)
         player.length_changed.connect(self._on_length)
         player.state_changed.connect(lambda _state: self._update_fps())
@@ -125,11 +128,18 @@ class DocumentMedia(QObject):
         self._open_choice(choice)
 
     def attach(self, location: str) -> None:
-        """The user chose a source (Media › Attach): open it and remember it."""
+        """The user chose a source (Media › Attach): open it, and remember it once it
+        opens. What plays now keeps playing until then: a URL that does not resolve or
+        a file that is not there never drops a working media."""
         location = location.strip()
-        if self.document is not None:
-            self.settings.set_media_for(self.document, location)
-        self._open_choice(MediaChoice(location, "explicit"))
+        self._remember = location
+        playing = self.choice if self._playing is not None else None
+        self._open_choice(MediaChoice(location, "explicit"), fallback=playing)
+
+    @property
+    def attached(self) -> str | None:
+        """The media open in the player now, if any."""
+        return self._playing
 
     def reload(self) -> None:
         if self.choice is not None:
@@ -138,13 +148,14 @@ class DocumentMedia(QObject):
             self._open_choice(self.choice)
 
     # -- opening ---------------------------------------------------------------------------
-    def _open_choice(self, choice: MediaChoice | None) -> None:
+    def _open_choice(self, choice: MediaChoice | None, fallback: MediaChoice | None = None) -> None:
         if self._held is not None:
             self.choice = choice
             self._held.append(lambda: self._open_choice(choice))
             return
         self._generation += 1
         self._retried_expired = False
+        self._fallback = fallback
         self.choice = choice
         if not self.player.available:
             # The player area already says what is missing; keep that message.
@@ -152,7 +163,7 @@ class DocumentMedia(QObject):
             self.status_changed.emit(f"Media: {where} (no player)")
             return
         if choice is None:
-            self.player.open(None)
+            self._close_player()
             self._say("No media for this document. Use Media › Attach to choose a file or URL.")
             return
         loc = choice.location
@@ -164,12 +175,34 @@ class DocumentMedia(QObject):
             if choice.origin == "example":
                 self._generate_example(path, self._generation)
                 return
-            self.player.open(None)
+            if self._keep_fallback(f"The media file {path} does not exist."):
+                return
+            self._close_player()
             self._fail(f"The media file {path} does not exist.")
             return
         self._open(PlaybackSource(str(path), label=path.name))
 
+    def _close_player(self) -> None:
+        self._playing = None
+        self.player.open(None)
+
+    def _keep_fallback(self, why: str) -> bool:
+        """The attached media failed while another one plays: keep that one, say so."""
+        fallback, self._fallback = self._fallback, None
+        self._remember = None
+        if fallback is None or self._playing is None:
+            return False
+        self.choice = fallback
+        messages.error(f"{why.rstrip('.')}.\nStill playing {self._playing}.")
+        self.status_changed.emit(f"Media: {Path(self._playing).name or self._playing}")
+        return True
+
     def _open(self, source: PlaybackSource) -> None:
+        self._fallback = None
+        if self._remember and self.document is not None and self.choice is not None:
+            self.settings.set_media_for(self.document, self.choice.location)
+        self._remember = None
+        self._playing = self.choice.location if self.choice is not None else source.location
         self.notice_changed.emit(f"Opening {source.label}…")
         self.player.open(source)
         self.status_changed.emit(f"Media: {source.label}")
@@ -180,15 +213,20 @@ class DocumentMedia(QObject):
         if hit is not None:
             self._open_resolved(hit)
             return
-        self.player.open(None)
-        self._say(f"Resolving {url} with yt-dlp…")
+        if self._fallback is not None and self._playing is not None:
+            self.status_changed.emit(f"Resolving {url} with yt-dlp…")  # the picture stays
+        else:
+            self._close_player()
+            self._say(f"Resolving {url} with yt-dlp…")
 
         def done(stream: ResolvedStream) -> None:
             if generation == self._generation:
                 self._open_resolved(stream)
 
         def failed(exc: BaseException) -> None:
-            if generation == self._generation:
+            if generation == self._generation and not self._keep_fallback(
+                f"Could not open {url}: {exc}"
+            ):
                 self._fail(f"Could not open {url}:\n{exc}")
 
         host = urlsplit(url).hostname or "the URL"
@@ -210,7 +248,7 @@ class DocumentMedia(QObject):
     def _generate_example(self, path: Path, generation: int) -> None:
         from clipdesk.media.demo_video import make_demo_video
 
-        self.player.open(None)
+        self._close_player()
         self._say("Generating the example video with ffmpeg (a few seconds)…")
 
         def done(made: Path) -> None:

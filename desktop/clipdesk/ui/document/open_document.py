@@ -16,10 +16,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from clipdesk.app_dirs import fallback_projects_dir
 from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Episode
-from clipdesk.core.project_file import LoadResult, Project, project_path
+from clipdesk.core.errors import DocumentError
+from clipdesk.core.project_file import LoadResult, Project
+from clipdesk.core.reader import read_document
 from clipdesk.core.writer import WriteError, write_document
 from clipdesk.ui.common import messages
 from clipdesk.ui.document.autosave import Autosaver
@@ -96,7 +99,9 @@ class OpenDocument(QObject):
         self.timebase = Timebase(duration_ms=episode.duration_ms)
         self.load_result = LoadResult()
         if path is not None:
-            self.project = Project(project_document(path), store, self.timebase)
+            self.project = Project(
+                project_document(path), store, self.timebase, fallback_dir=fallback_projects_dir()
+            )
             self.load_result = self.project.load()
             for text in self.load_result.messages:
                 messages.warning(text)
@@ -126,6 +131,8 @@ class OpenDocument(QObject):
         if self.autosaver is not None:
             ok = self.autosaver.close()
             self.autosaver.deleteLater()
+        if self.project is not None:
+            self.project.release()  # the lock: another window may write it now
         if self._dirty:
             self._dirty = False
             self.dirty_changed.emit(False)
@@ -134,6 +141,18 @@ class OpenDocument(QObject):
         self._saved = {}
         self.closed.emit()
         return ok
+
+    def unsaved_reason(self) -> str:
+        """Why edits made here would be lost on closing ("" when the project file holds
+        them all): it cannot be written, or another window holds it."""
+        saver, project = self.autosaver, self.project
+        if saver is None or project is None:
+            return ""
+        saver.flush()
+        saver.wait()
+        if not saver.unsaved:
+            return ""
+        return project.read_only or f"{project.path} could not be written"
 
     # -- the document on disk -------------------------------------------------------------
     def _update_dirty(self, force: bool = False) -> None:
@@ -164,11 +183,10 @@ class OpenDocument(QObject):
         project = self.project
         renamed = target != self.path
         if renamed:
-            project.document = target
-            project.path = project_path(target)
+            project.rebind(target)
             self.path = target
             self.episode.path = target
-        project.document_saved()
+        project.document_saved(_bounds_as_read(target))
         if self.autosaver is not None:
             self.autosaver.mark_dirty()
             self.autosaver.flush()
@@ -179,3 +197,14 @@ class OpenDocument(QObject):
         self._update_dirty(force=True)
         messages.info(f"Saved {target.name}")
         return True
+
+
+def _bounds_as_read(path: Path) -> dict[str, tuple[int, int | None]] | None:
+    """The clips' bounds as the written document gives them when it is read again (what
+    it cannot hold, such as a segment's end, comes back different); None if it cannot
+    be read."""
+    try:
+        episode = read_document(path)
+    except (DocumentError, OSError, UnicodeError, ValueError):
+        return None
+    return {c.id: (c.start_ms, c.end_ms) for c in episode.clips}

@@ -16,10 +16,18 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QStatusBar, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QStatusBar,
+    QWidget,
+)
 
 from clipdesk.core.episode import Clip
-from clipdesk.ui.common import messages
+from clipdesk.ui.common import messages, theme
 from clipdesk.ui.document.open_document import OpenDocument
 from clipdesk.ui.editing.edit_session import EditSession
 from clipdesk.ui.editing.time_edit import TimeDelegate
@@ -29,6 +37,19 @@ from clipdesk.ui.review.clip_panel import ClipPanel
 from clipdesk.ui.review.clip_table_model import Column
 from clipdesk.ui.review.details_panel import DetailsPanel
 from clipdesk.ui.review.sync import ReviewSync
+
+READ_ONLY_MARK = " [read-only]"  # ends the window title while nothing is saved
+
+
+def ask_to_discard(parent: QWidget, text: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Edits not saved",
+        text,
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
 
 
 class DocumentEditing(QObject):
@@ -61,6 +82,17 @@ class DocumentEditing(QObject):
         self.session: EditSession | None = None
         self._undo: list[Callable[[], None]] = []
         self.save_as_path: Callable[[Path], Path | None] = self._ask_save_path
+        # Replaceable so tests answer without a modal box: (question) -> discard the edits?
+        self.confirm_discard: Callable[[str], bool] = lambda text: ask_to_discard(host, text)
+        # Shown above the player while this window's project file is read-only.
+        self.read_only_banner = QLabel(host)
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(theme.READ_ONLY_BANNER_STYLE)
+        view_layout = player_view.layout()
+        assert view_layout is not None
+        view_layout.insertWidget(0, self.read_only_banner)  # type: ignore[attr-defined]
+        self.read_only_banner.hide()
         table = clip_panel.table
         self.time_delegate = TimeDelegate(table)
         self.time_delegate.refused.connect(messages.warning)
@@ -125,8 +157,32 @@ class DocumentEditing(QObject):
         seek_bar.set_clips(list(store))
         seek_bar.set_offset(tb.offset_ms)
         self.sync.refresh()
+        project = session.project
+        if project.read_only:
+            self.read_only_banner.setText(
+                f"Read-only: {project.read_only}. Edits made here are not saved."
+            )
+            self.read_only_banner.show()
         self.session_changed.emit(session)
         return session
+
+    @property
+    def read_only(self) -> bool:
+        return self.session is not None and bool(self.session.project.read_only)
+
+    def may_close(self) -> bool:
+        """Whether the document may close: asks when edits would be lost (the project
+        file cannot be written, or this window is read-only)."""
+        if self.session is None:
+            return True
+        self.details.commit_note()
+        why = self.document.unsaved_reason()
+        if not why:
+            return True
+        name = self.document.path.name if self.document.path else "the document"
+        return self.confirm_discard(
+            f"The edits to {name} are not saved ({why}). Close anyway and lose them?"
+        )
 
     def close(self) -> bool:
         """Close the document (its project file is saved). True when saved."""
@@ -149,6 +205,7 @@ class DocumentEditing(QObject):
             self.clip_panel.model.set_editor(None)
         self.player_view.seek_bar.set_offset(0)
         self.offset_box.hide()
+        self.read_only_banner.hide()
         self._fill_empty_menu()
         self.session_changed.emit(None)
 

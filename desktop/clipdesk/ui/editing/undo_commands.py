@@ -209,13 +209,20 @@ class ClipEditor(QObject):
         )
         return True
 
-    def set_bounds(self, clip_id: str | None, start_ms: int, end_ms: int | None) -> bool:
-        """Typed bounds, in document time; stored on the frame grid."""
+    def set_bounds(
+        self,
+        clip_id: str | None,
+        start_ms: int,
+        end_ms: int | None,
+        edited: Bound | None = None,
+    ) -> bool:
+        """Typed bounds, in document time; stored on the frame grid. edited names the
+        bound typed, for the refusal's message."""
         start_ms = self.timebase.on_grid(start_ms)
         end_ms = self.timebase.on_grid(end_ms) if end_ms is not None else None
         try:
             clip = self._clip(clip_id)
-            check_bounds(start_ms, end_ms, self.timebase)
+            check_bounds(start_ms, end_ms, self.timebase, edited)
         except EditRefused as exc:
             return self._refuse(str(exc))
         self.stack.push(
@@ -231,14 +238,14 @@ class ClipEditor(QObject):
             start, end = with_bound(clip, Bound.START, start_ms, self.timebase)
         except EditRefused as exc:
             return self._refuse(str(exc))
-        return self.set_bounds(clip.id, start, end)
+        return self.set_bounds(clip.id, start, end, Bound.START)
 
     def set_end(self, clip_id: str | None, end_ms: int | None) -> bool:
         try:
             clip = self._clip(clip_id)
         except EditRefused as exc:
             return self._refuse(str(exc))
-        return self.set_bounds(clip.id, clip.start_ms, end_ms)
+        return self.set_bounds(clip.id, clip.start_ms, end_ms, Bound.END)
 
     def nudge(self, clip_id: str | None, bound: Bound, steps: int, unit: NudgeUnit) -> bool:
         try:

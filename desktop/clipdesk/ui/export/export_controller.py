@@ -21,25 +21,35 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QWidget,
 )
 
 from clipdesk.core.episode import Clip
-from clipdesk.core.export_plan import ExportSettings, PlanError, Selection, select_clips
+from clipdesk.core.export_plan import (
+    ExportSettings,
+    JobSpec,
+    PlanError,
+    Selection,
+    SourceKind,
+    select_clips,
+)
 from clipdesk.core.export_request import export_location, export_request
 from clipdesk.core.naming import TemplateError
+from clipdesk.core.output_folder import check_output_folder, estimate_bytes
 from clipdesk.core.project_file import Project
+from clipdesk.core.restore_scope import RestoreScope
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+from clipdesk.media.part_folders import remove_stale_parts
 from clipdesk.ui.common import messages
 from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.messages import Level, Message
+from clipdesk.ui.common.questions import ask_yes_no
 from clipdesk.ui.document.document_media import DocumentMedia
 from clipdesk.ui.document.open_document import OpenDocument
 from clipdesk.ui.export.export_dialog import ExportDialog
 from clipdesk.ui.export.queue_panel import ExportQueuePanel
 from clipdesk.ui.review.clip_panel import ClipPanel
-from clipdesk.ui.review.clip_table_model import Column
+from clipdesk.ui.review.clip_table_model import EXPORTED, Column
 
 MENU = (
     (Selection.SELECTED, "Export &selected clip…", "Ctrl+E", "the selected clip"),
@@ -52,7 +62,7 @@ CLOSE_POLL_MS = 100
 PANEL_ROWS = 4  # the dock opens tall enough for this many jobs, leaving the player room
 STATE_LABELS = {
     JobState.QUEUED: "Queued",
-    JobState.DONE: "Exported",
+    JobState.DONE: EXPORTED,
     JobState.FAILED: "Failed",
     JobState.CANCELLED: "Cancelled",
 }
@@ -65,14 +75,7 @@ def status_label(job: ExportJob) -> str:
 
 
 def ask_to_close(window: QWidget, text: str) -> bool:
-    answer = QMessageBox.question(
-        window,
-        "Exports are running",
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    return ask_yes_no(window, "Exports are running", text)
 
 
 class ExportController(QObject):
@@ -107,6 +110,7 @@ class ExportController(QObject):
         # Replaceable so tests answer without a modal box: (question) -> close anyway?
         self.confirm_close: Callable[[str], bool] = lambda text: ask_to_close(window, text)
         self._states: dict[str, JobState] = {}
+        self._queued_bounds: dict[str, tuple[int, int | None]] = {}
         self._closing = False
 
         self.dock = QDockWidget("Export queue", window)
@@ -179,7 +183,9 @@ class ExportController(QObject):
         if project.export_queue:
             jobs = project.export_settings.get("jobs", 2) if project.export_settings else 2
             try:
-                queue = ExportQueue.from_records(project.export_queue, max_workers=jobs)
+                queue = ExportQueue.from_records(
+                    project.export_queue, max_workers=jobs, scope=self._restore_scope()
+                )
             except (ValueError, TypeError) as exc:
                 messages.warning(f"{project.path.name}: the export queue was not restored: {exc}")
             problems = queue.restore_problems
@@ -201,6 +207,17 @@ class ExportController(QObject):
                 f"{n} export{'s' if n != 1 else ''} did not finish last time: "
                 "press Start in the export queue to run them."
             )
+
+    def _restore_scope(self) -> RestoreScope:
+        """Folders chosen for exports here, the document's own folder, and only this
+        document's media (its binding, the media given with it, its URL)."""
+        doc, settings = self.document, self.media.settings
+        media = [
+            self.media_location(),
+            settings.media_for(doc.path) if doc.path is not None else None,
+            doc.episode.url if doc.episode is not None else None,
+        ]
+        return RestoreScope.of(doc.path, settings.export_folders(), media)
 
     def _on_closing(self) -> None:
         """The document closes: record the queue as it stands (jobs cut short are
@@ -292,7 +309,13 @@ class ExportController(QObject):
             messages.error(f"Could not export: {exc}")
             return []
         plan = request.plan
+        if plan.jobs:
+            why = self._folder_problem(settings, plan.jobs)
+            if why:  # at once, before anything is queued; and not kept as the default
+                messages.error(f"Could not export: {why}.")
+                return []
         project.set_export_settings(settings.to_dict())
+        self.media.settings.add_export_folder(Path(settings.out_dir).expanduser())
         if plan.problems:
             lines = [f"{p.title}: {p.reason}" for p in plan.problems]
             level = messages.warning if plan.errors else messages.info
@@ -302,9 +325,22 @@ class ExportController(QObject):
             messages.info(note)
         if not plan.jobs:
             return []
-        Path(settings.out_dir).expanduser().mkdir(parents=True, exist_ok=True)
+        out_dir = Path(settings.out_dir).expanduser()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        removed = remove_stale_parts(out_dir)
+        if removed:
+            messages.info(
+                f"Removed {len(removed)} temporary folder(s) an interrupted export left in "
+                f"{out_dir}.",
+                "\n".join(removed),
+            )
         self.queue.max_workers = settings.jobs
+        store = self.document.store
         jobs = self.queue.add(plan.jobs)
+        for job in jobs:  # the document's bounds as exported, for "edited since export"
+            if store is not None and any(c.id == job.spec.clip_id for c in store):
+                clip = store.get(job.spec.clip_id)
+                self._queued_bounds[job.id] = (clip.start_ms, clip.end_ms)
         for job in jobs:
             self._show_status(job)
         self.queue.start()
@@ -322,13 +358,23 @@ class ExportController(QObject):
         )
         self.window.resizeDocks([self.dock], [height + 48], Qt.Orientation.Vertical)
 
+    def _folder_problem(self, settings: ExportSettings, jobs: list[JobSpec]) -> str | None:
+        first = jobs[0]
+        local = Path(first.source) if first.source_kind is SourceKind.LOCAL else None
+        episode = self.document.episode
+        length = episode.media_length_ms or episode.duration_ms if episode else None
+        needed = estimate_bytes((j.end_ms - j.start_ms for j in jobs), local, length)
+        return check_output_folder(settings.out_dir, needed)
+
     # -- progress ---------------------------------------------------------------------------
     def _show_status(self, job: ExportJob) -> None:
         model = self.clip_panel.model
         if model is None:
             return
         self.clip_panel.set_column_visible(Column.EXPORT, True)
-        model.set_export_status(job.spec.clip_id, status_label(job))
+        model.set_export_status(
+            job.spec.clip_id, status_label(job), self._queued_bounds.get(job.id)
+        )
 
     def _on_job(self, job_id: str) -> None:
         job = self.queue.job(job_id)

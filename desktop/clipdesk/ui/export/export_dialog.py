@@ -4,6 +4,7 @@ never blocking (open(), not exec()): the caller listens to accepted."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,9 +24,16 @@ from clipdesk.core.export_plan import MAX_JOBS, ExportMode, ExportSettings, Plan
 from clipdesk.core.naming import ConflictPolicy, TemplateError
 from clipdesk.ui.common.theme import ERROR_TEXT
 
+TEMPLATE_HELP = (
+    "{video_id} the video's id · {slug} the title in lower-case words · "
+    "{index} the clip's number within its kind (the list's #: the same in every batch) · "
+    "{kind} highlight, key-point, segment or clip · {start} {end} the bounds (1m57s) · "
+    "{id} the clip's id (highlight-2) · widths as in {index:02d}"
+)
+
 MODES = (
-    (ExportMode.EXACT, "Exact: frame-accurate cuts (re-encoded)"),
-    (ExportMode.FAST, "Fast: cuts at keyframes (no re-encode)"),
+    (ExportMode.EXACT, "Exact: frame-accurate cuts (only the frames at the cuts re-encoded)"),
+    (ExportMode.FAST, "Fast: keyframe cuts, no re-encode (may start before the in point)"),
 )
 CONFLICTS = (
     (ConflictPolicy.SKIP, "Skip the clip"),
@@ -51,7 +59,7 @@ class ExportDialog(QDialog):
         folder.addWidget(self.out_dir, 1)
         folder.addWidget(browse)
         self.template = QLineEdit(settings.template, self)
-        self.template.setToolTip("Fields: {video_id} {slug} {index} {kind} {start} {end}")
+        self.template.setToolTip(TEMPLATE_HELP)
         self.mode = QComboBox(self)
         for mode, label in MODES:
             self.mode.addItem(label, mode)
@@ -71,6 +79,14 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Output folder", folder)
         form.addRow("File names", self.template)
+        self.template_help = QLabel(TEMPLATE_HELP, self)
+        self.template_help.setWordWrap(True)
+        self.template_help.setTextFormat(Qt.TextFormat.PlainText)
+        self.template_help.setObjectName("templateHelp")
+        small = self.template_help.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.template_help.setFont(small)
+        form.addRow("", self.template_help)
         form.addRow("Cuts", self.mode)
         form.addRow("At once", self.jobs)
         form.addRow("If a file exists", self.conflict)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
+from clipdesk.ui.common import messages
 from clipdesk.ui.export.job_model import PROGRESS_ROLE, ExportJobModel, JobColumn
 from clipdesk.ui.export.queue_bridge import ExportQueueBridge, totals_text
 
@@ -216,10 +217,21 @@ class ExportQueuePanel(QWidget):
             return None
         return Path(job.output or job.spec.output).parent
 
-    def open_output_folder(self) -> None:
+    def open_output_folder(self) -> bool:
+        """Show the output folder in the file manager; says so when it cannot."""
         folder = self.output_folder()
-        if folder is not None and folder.is_dir():
-            self.open_url(QUrl.fromLocalFile(os.fspath(folder)))
+        if folder is None:
+            return False
+        if not folder.is_dir():
+            messages.warning(f"The output folder {folder} is not there any more.")
+            return False
+        if self.open_url(QUrl.fromLocalFile(os.fspath(folder))) is False:
+            messages.error(
+                f"Could not open {folder}: no file manager could be started "
+                "(xdg-open is missing or failed). The clips are in that folder."
+            )
+            return False
+        return True
 
     def show_log(self) -> ExportLogDialog | None:
         job = self.selected_job()

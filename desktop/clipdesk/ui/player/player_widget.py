@@ -110,6 +110,7 @@ class PlayerWidget(QWidget):
         self.volume_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume_slider.setValue(player.volume)
 
+        self.compact = False
         self._make_actions()
         self.controls = QHBoxLayout()
         self.controls.setSpacing(2)
@@ -254,9 +255,28 @@ class PlayerWidget(QWidget):
 
     def add_clip_action(self, action: QAction) -> QToolButton:
         b = self._button(action)
-        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        b.setToolButtonStyle(self._clip_button_style())
         self.clip_buttons.addWidget(b)
         return b
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: the clip buttons without their text and no volume slider (M and
+        Ctrl+Up/Down still work), so the player fits beside the list in a narrow window."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        style = self._clip_button_style()
+        for i in range(self.clip_buttons.count()):
+            item = self.clip_buttons.itemAt(i)
+            button = item.widget() if item is not None else None
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(style)
+        self.volume_slider.setVisible(not compact)
+
+    def _clip_button_style(self) -> Qt.ToolButtonStyle:
+        if self.compact:
+            return Qt.ToolButtonStyle.ToolButtonIconOnly
+        return Qt.ToolButtonStyle.ToolButtonTextBesideIcon
 
     def _step_rate(self, direction: int) -> None:
         rates = list(RATES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,6 +91,9 @@ class ClipPanel(QWidget):
         # Export stays hidden until clips are exported; Duration is in the details panel
         # and would squeeze the titles (the header's menu shows it again).
         self._hidden_columns = {Column.EXPORT, Column.DURATION}
+        self._narrow = False
+        self._widths: dict[Column, int] = {}
+        self.table.viewport().installEventFilter(self)
         self.table.sortByColumn(Column.START, Qt.SortOrder.AscendingOrder)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
@@ -126,15 +129,49 @@ class ClipPanel(QWidget):
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
             else:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                self.table.setColumnWidth(col, fm.horizontalAdvance(samples[col]) + 14)
-            self.table.setColumnHidden(col, col in self._hidden_columns)
+                self._widths[col] = fm.horizontalAdvance(samples[col]) + 14
+                self.table.setColumnWidth(col, self._widths[col])
+            self.table.setColumnHidden(col, self._column_hidden(col))
+
+    # Columns a narrow list leaves out so the titles keep room; the header's menu still
+    # shows the user's own choice, which comes back when the list is wide again.
+    NARROW_HIDDEN = frozenset({Column.END, Column.REVIEW, Column.DURATION})
+    TITLE_ROOM = 160
+
+    def _column_hidden(self, col: Column) -> bool:
+        return col in self._hidden_columns or (self._narrow and col in self.NARROW_HIDDEN)
 
     def set_column_visible(self, column: Column, visible: bool) -> None:
         if visible:
             self._hidden_columns.discard(column)
         else:
             self._hidden_columns.add(column)
-        self.table.setColumnHidden(column, not visible)
+        self.table.setColumnHidden(column, self._column_hidden(column))
+
+    def hidden_columns(self) -> list[str]:
+        """The columns hidden by choice, by name (for the settings)."""
+        return sorted(c.name.lower() for c in self._hidden_columns)
+
+    def restore_hidden_columns(self, names: list[str]) -> None:
+        known = {c.name.lower(): c for c in Column if c != Column.TITLE}
+        self._hidden_columns = {known[n] for n in names if n in known}
+        for col in Column:
+            self.table.setColumnHidden(col, self._column_hidden(col))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        others = sum(
+            self._widths.get(c, 0) for c in Column if c not in self._hidden_columns
+        )  # the widths set, not the shown ones: a hidden column's is 0
+        narrow = self.table.viewport().width() - others < self.TITLE_ROOM
+        if narrow != self._narrow:
+            self._narrow = narrow
+            for col in self.NARROW_HIDDEN:
+                self.table.setColumnHidden(col, self._column_hidden(col))
 
     def _column_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -151,6 +188,11 @@ class ClipPanel(QWidget):
         old = self.model
         self.model = model
         self.proxy.setSourceModel(model)  # type: ignore[arg-type]  # None detaches it
+        if model is not None:
+            # The proxy drops a row before the model has (it hears "about to be removed"):
+            # counted then, the total still holds the deleted clip.
+            model.rowsRemoved.connect(self._update_count)
+            model.rowsInserted.connect(self._update_count)
         self._apply_columns()
         if old is not None:
             old.detach()

@@ -19,12 +19,14 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
+from clipdesk.core.bounds import Timebase
 from clipdesk.core.clip_store import ClipStore
-from clipdesk.core.episode import Clip, ClipKind
+from clipdesk.core.episode import Clip, ClipKind, kind_numbers
 from clipdesk.core.timecode import format_clock
-from clipdesk.ui.common.theme import CURRENT_BACKGROUND, KIND_COLOURS, REVIEW_COLOURS
+from clipdesk.ui.common.theme import CURRENT_BACKGROUND, KIND_COLOURS, PAST_END, REVIEW_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -48,6 +50,9 @@ class Column(enum.IntEnum):
         return ("Kind", "#", "Title", "Start", "End", "Duration", "Review", "Export")[self]
 
 
+EXPORTED = "Exported"
+EDITED_SINCE = "Edited since export"  # exported, then its bounds changed: the file is stale
+
 # Typed into the table; every edit goes through the ClipEditor (validated, undoable).
 EDITABLE_COLUMNS = (Column.TITLE, Column.START, Column.END)
 
@@ -69,9 +74,12 @@ class ClipTableModel(QAbstractTableModel):
         self._renumber()
         self._current_id: str | None = None
         self._export_status: dict[str, str] = {}
+        self._exported_bounds: dict[str, tuple[int, int | None]] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self.editor: ClipEditing | None = None
+        self.timebase: Timebase | None = None
+        self._unwatch_timebase: Callable[[], None] | None = None
         self._unsubscribe = store.subscribe(self._on_store, before=True)
 
     def set_editor(self, editor: ClipEditing | None) -> None:
@@ -80,14 +88,48 @@ class ClipTableModel(QAbstractTableModel):
 
     def detach(self) -> None:
         self._unsubscribe()
+        self.set_timebase(None)
+
+    def set_timebase(self, timebase: Timebase | None) -> None:
+        """The media the clips play against: once its length is known, clips past its end
+        are marked (and again whenever the length or the offset changes)."""
+        if self._unwatch_timebase is not None:
+            self._unwatch_timebase()
+            self._unwatch_timebase = None
+        self.timebase = timebase
+        if timebase is not None:
+            self._unwatch_timebase = timebase.subscribe(self._on_timebase)
+        self._on_timebase("duration_ms")
+
+    def _on_timebase(self, name: str) -> None:
+        if name in ("duration_ms", "offset_ms") and len(self.store):
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.store) - 1, len(Column) - 1)
+            )
+
+    def past_end(self, clip: Clip) -> str:
+        """Why the clip lies past the end of the attached media, or "" when it does not
+        (or the media's length is not known yet)."""
+        tb = self.timebase
+        if tb is None or tb.duration_ms is None:
+            return ""
+        duration = tb.duration_ms
+        last = clip.end_ms if clip.end_ms is not None else clip.start_ms
+        if tb.to_media(clip.start_ms) >= duration:
+            where = "starts"
+        elif tb.to_media(last) > duration:
+            where = "ends"
+        else:
+            return ""
+        return (
+            f"{where.capitalize()} past the end of the media ({format_clock(duration)}): "
+            "an export stops at the media's end"
+        )
 
     # -- store events: forwarded, the rows are the store's ---------------------------------
     def _renumber(self) -> None:
-        seen: dict[ClipKind, int] = {}
-        self._numbers = []
-        for c in self.store:
-            seen[c.kind] = seen.get(c.kind, 0) + 1
-            self._numbers.append(seen[c.kind])
+        numbers = kind_numbers(self.store.episode.clips)
+        self._numbers = [numbers[c.id] for c in self.store]
 
     def _on_store(self, kind: str, index: int, clip: Clip | None, fields: tuple[str, ...]) -> None:
         if kind == "inserting":
@@ -130,8 +172,16 @@ class ClipTableModel(QAbstractTableModel):
             if row >= 0:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
-    def set_export_status(self, clip_id: str, status: str) -> None:
+    def set_export_status(
+        self, clip_id: str, status: str, bounds: tuple[int, int | None] | None = None
+    ) -> None:
+        """The export column's text; with the bounds the clip was exported with, an
+        EXPORTED clip whose bounds changed since reads EDITED_SINCE instead."""
         self._export_status[clip_id] = status
+        if bounds is not None:
+            self._exported_bounds[clip_id] = bounds
+        else:
+            self._exported_bounds.pop(clip_id, None)
         row = self.row_of(clip_id)
         if row >= 0:
             idx = self.index(row, Column.EXPORT)
@@ -212,8 +262,11 @@ class ClipTableModel(QAbstractTableModel):
         if role == CLIP_ROLE:
             return clip
         if role == Qt.ItemDataRole.ToolTipRole:
+            past = self.past_end(clip)
             if col == Column.TITLE:
-                return clip.title
+                return f"{clip.title}\n{past}" if past else clip.title
+            if past and col in (Column.START, Column.END):
+                return past
             if col == Column.END and clip.end_ms is None:
                 return "The document gives no end time"
             return None
@@ -225,7 +278,13 @@ class ClipTableModel(QAbstractTableModel):
             return self._bold if clip.id == self._current_id else None
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(CURRENT_BACKGROUND) if clip.id == self._current_id else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if col == Column.TITLE and self.past_end(clip):
+                return self._past_end_icon()
+            return None
         if role == Qt.ItemDataRole.ForegroundRole:
+            if col in (Column.START, Column.END) and self.past_end(clip):
+                return QBrush(PAST_END)
             if col == Column.KIND:
                 return QBrush(KIND_COLOURS[clip.kind])
             if col == Column.REVIEW and clip.review in REVIEW_COLOURS:
@@ -234,6 +293,9 @@ class ClipTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{clip.kind.label} {self._numbers[index.row()]}: {clip.title}"
         return None
+
+    def _past_end_icon(self) -> QIcon:
+        return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
     def _display(self, clip: Clip, row: int, col: Column) -> str:
         if col == Column.KIND:
@@ -250,7 +312,14 @@ class ClipTableModel(QAbstractTableModel):
             return format_clock(clip.duration_ms)
         if col == Column.REVIEW:
             return clip.review.value.capitalize()
-        return self._export_status.get(clip.id, "")
+        return self.export_status(clip)
+
+    def export_status(self, clip: Clip) -> str:
+        status = self._export_status.get(clip.id, "")
+        bounds = self._exported_bounds.get(clip.id)
+        if status == EXPORTED and bounds is not None and bounds != (clip.start_ms, clip.end_ms):
+            return EDITED_SINCE
+        return status
 
     def _sort_key(self, clip: Clip, row: int, col: Column) -> object:
         if col == Column.START:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -15,13 +15,13 @@ from PySide6.QtGui import (
     QDropEvent,
     QIcon,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QSplitter,
@@ -44,11 +44,15 @@ from clipdesk.ui.common.banner import Banner
 from clipdesk.ui.common.busy_indicator import BusyIndicator
 from clipdesk.ui.common.keymap import Keymap
 from clipdesk.ui.common.messages import Level, Message
+from clipdesk.ui.common.notification_panel import NotificationButton, NotificationPanel
+from clipdesk.ui.common.notifications import Notice, Notifications
+from clipdesk.ui.common.questions import ask_yes_no
 from clipdesk.ui.common.settings import Settings
+from clipdesk.ui.common.status_line import StatusLine
 from clipdesk.ui.common.theme import apply_theme
 from clipdesk.ui.document.document_media import DocumentMedia
 from clipdesk.ui.document.open_document import DIRTY_MARK, OpenDocument
-from clipdesk.ui.editing.document_editing import DocumentEditing
+from clipdesk.ui.editing.document_editing import READ_ONLY_MARK, DocumentEditing
 from clipdesk.ui.export.export_controller import ExportController
 from clipdesk.ui.player.backend import PlayerBackend
 from clipdesk.ui.player.player import Player
@@ -97,6 +101,9 @@ class MainWindow(QMainWindow):
         self.transcript = TranscriptView(self)
         self.transcript.follow.setChecked(self.settings.follow_transcript)
         self.banner = Banner(self)
+        self.notifications = Notifications(self)
+        self._pinned: list[Message] = []  # info messages shown in the banner on purpose
+        self.messages_panel: NotificationPanel | None = None
         self.sync = ReviewSync(
             self.player,
             self.clip_panel.table,
@@ -123,13 +130,17 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self._build_menus()
-        self.status_doc = QLabel(self)
-        self.status_media = QLabel(self)
-        self.busy = BusyIndicator(self)
+        self.status_doc = StatusLine(self)
+        self.status_media = StatusLine(self)
+        self.status_media.setMaximumWidth(320)  # a long URL is elided, not a wider bar
         self.statusBar().addWidget(self.status_doc, 1)
+        self.message_count = NotificationButton(self.notifications, self)
+        self.message_count.clicked.connect(self.show_messages)
+        self.busy = BusyIndicator(self)
         self.statusBar().addPermanentWidget(self.busy)
-        self.statusBar().addPermanentWidget(self.status_media)
         self.background.busy_changed.connect(self.busy.set_text)
+        self.statusBar().addPermanentWidget(self.message_count)
+        self.statusBar().addPermanentWidget(self.status_media, 1)
         self.editing = DocumentEditing(
             self.doc,
             self.player,
@@ -141,6 +152,7 @@ class MainWindow(QMainWindow):
             self.edit_menu,
             self,
         )
+        self.editing.session_changed.connect(lambda _session: self._update_title())
         self.exports = ExportController(
             self.doc,
             self.media,
@@ -153,8 +165,12 @@ class MainWindow(QMainWindow):
             self.close,
         )
         self.exports.base_settings = self.export_defaults
-        self.media.status_changed.connect(self.status_media.setText)
+        self.media.status_changed.connect(self.status_media.set_lasting)
         messages.bus().posted.connect(self._on_message)
+        self.notifications.changed.connect(self._refresh_banner)
+        self.banner.dismissed.connect(self._on_banner_dismissed)
+        self.banner.shown.connect(self._on_banner_shown)
+        self.banner.more_clicked.connect(self.show_messages)
         self.crash_guard = CrashGuard(self.doc.save_project_now, self)
         self.about_dialog: AboutDialog | None = None
         self._diagnostics: diagnostics.Diagnostics | None = None
@@ -188,6 +204,7 @@ class MainWindow(QMainWindow):
         self.main_split.setStretchFactor(2, 2)
         self.main_split.setSizes([720, 580, 300])
         self.main_split.setChildrenCollapsible(False)
+        self.main_split.setCollapsible(2, True)  # the transcript folds away in a narrow window
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -253,7 +270,7 @@ class MainWindow(QMainWindow):
             view_menu, "Clip &list", "Ctrl+1", self.clip_panel.table.setFocus
         )
         self.act_focus_transcript = self._add(
-            view_menu, "&Transcript", "Ctrl+2", self.transcript.text.setFocus
+            view_menu, "&Transcript", "Ctrl+2", self.focus_transcript
         )
         self.act_follow = self.transcript.follow
         self.act_preferences = QAction("&Preferences…", self)
@@ -363,7 +380,7 @@ class MainWindow(QMainWindow):
         episode, clip = self.doc.episode, self.sync.selected_clip()
         if episode is None or clip is None:
             return None
-        index = next((i for i, c in enumerate(episode.clips, start=1) if c.id == clip.id), 1)
+        index = episode.kind_numbers().get(clip.id, 0)  # {index}: the clip's own number
         return render_name(template, name_fields(episode, clip, index))
 
     # -- documents -----------------------------------------------------------------------
@@ -407,7 +424,9 @@ class MainWindow(QMainWindow):
     def _take_document(self, path: Path, episode: Episode, media: str | None) -> bool:
         if not self.exports.may_leave_document():  # the answer was: keep exporting
             return False
-        self.banner.hide()  # before opening: the project file's messages may show in it
+        self._forget_messages()  # before opening: the project file's messages belong to it
+        if media:  # remembered first: export jobs restored as the document opens may read it
+            self.settings.set_media_for(path, media)
         self.doc.open(path, episode)
         if not self.doc.is_example:
             self.settings.add_recent_file(path)
@@ -439,13 +458,19 @@ class MainWindow(QMainWindow):
 
     def set_episode(self, episode: Episode, path: Path | None = None) -> None:
         """Show an episode; with a path it has a project file and can be edited."""
-        self.banner.hide()
+        self._forget_messages()
         self.doc.open(path, episode)
+
+    def _forget_messages(self) -> None:
+        self._pinned.clear()
+        self.notifications.clear()
+        self.banner.hide()
 
     def _show_document(self) -> None:
         episode, store, path = self.doc.episode, self.doc.store, self.doc.path
         assert episode is not None and store is not None
         model = ClipTableModel(store)
+        model.set_timebase(self.doc.timebase)
         self.clip_panel.set_model(model)
         self.sync.set_episode(episode, model)
         self.sync.set_timebase(self.doc.timebase)
@@ -457,14 +482,15 @@ class MainWindow(QMainWindow):
             for k in sorted({c.kind for c in episode.clips}, key=lambda k: k.value)
         )
         lines = f", {len(episode.transcript)} transcript lines" if episode.transcript else ""
-        self.status_doc.setText(f"{name}: {counts or 'no clips'}{lines}")
+        self.status_doc.set_lasting(f"{name}: {counts or 'no clips'}{lines}")
 
     def _update_title(self) -> None:
         episode, path = self.doc.episode, self.doc.path
         if episode is None:
             return  # a closed document leaves its title until the next one opens
         title = episode.title or (path.name if path else "untitled")
-        self.setWindowTitle(f"{DIRTY_MARK if self.doc.dirty else ''}{title} — Clipdesk")
+        mark = READ_ONLY_MARK if self.editing.read_only else ""
+        self.setWindowTitle(f"{DIRTY_MARK if self.doc.dirty else ''}{title} — Clipdesk{mark}")
 
     def _on_renamed(self, path: Path) -> None:
         self.settings.add_recent_file(path)
@@ -519,17 +545,97 @@ class MainWindow(QMainWindow):
                 continue
             path = Path(url.toLocalFile())
             if path.suffix.lower() in VIDEO_EXTS:
-                self.media.attach(str(path))  # a dropped video becomes the media
+                if self._may_replace_media(path):
+                    self.media.attach(str(path))  # a dropped video becomes the media
             else:
                 self.open_document_in_background(path)
             event.acceptProposedAction()
             return
 
+    def _may_replace_media(self, path: Path) -> bool:
+        """A dropped video replaces the attached media only when the user says so."""
+        current = self.media.attached
+        if current is None or self.doc.episode is None or current == str(path):
+            return True
+        return self.confirm_replace_media(
+            f"Attach {path.name} to this document in place of {Path(current).name or current}?"
+        )
+
+    def confirm_replace_media(self, text: str) -> bool:  # tests replace it
+        return ask_yes_no(self, "Replace the media?", text)
+
     # -- messages and help ----------------------------------------------------------------------
     def _on_message(self, message: Message) -> None:
-        self.statusBar().showMessage(message.text.splitlines()[0], 8000)
-        if message.level is not Level.INFO:
-            self.banner.show_message(message)
+        self.status_doc.show_temporary(message.text, 8000)
+        self.notifications.add(message)
+
+    def _in_banner(self) -> list[Notice]:
+        """What the banner may show, newest first: warnings, errors and the info
+        messages shown there on purpose, until dismissed."""
+        return [
+            n
+            for n in self.notifications.pending()
+            if n.level is not Level.INFO or n.message in self._pinned
+        ]
+
+    def _refresh_banner(self) -> None:
+        waiting = self._in_banner()
+        if not waiting:
+            self.banner.hide()
+            return
+        self.banner.display(waiting[0].message)
+        self.banner.set_more(len(waiting) - 1)
+        self.banner.show()
+
+    def _on_banner_shown(self, message: Message) -> None:
+        self._pinned = [*self._pinned[-20:], message]
+        self._refresh_banner()
+
+    def _on_banner_dismissed(self, message: Message) -> None:
+        notice = self.notifications.newest_pending(message)
+        if notice is not None:
+            self.notifications.dismiss(notice)  # the next one waiting shows
+
+    def show_messages(self) -> NotificationPanel:
+        if self.messages_panel is None:
+            self.messages_panel = NotificationPanel(self.notifications, self)
+        self.messages_panel.show()
+        self.messages_panel.raise_()
+        return self.messages_panel
+
+    def focus_transcript(self) -> None:
+        """Ctrl+2: the transcript gets the keys, unfolded first if it was folded away."""
+        sizes = self.main_split.sizes()
+        if sizes[2] == 0:
+            want = min(300, sizes[1] // 2)
+            self.main_split.setSizes([sizes[0], sizes[1] - want, want])
+        self.transcript.text.setFocus()
+
+    # A window narrower than this (half of a 1920 screen is 960) gets the compact player,
+    # and the transcript starts folded away.
+    COMPACT_WIDTH = 1280
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        compact = self.width() < self.COMPACT_WIDTH
+        if compact != self.player_view.compact:
+            self.player_view.set_compact(compact)
+            # The window's minimum width follows the compact player's at once.
+            self.main_split.updateGeometry()
+            layout = self.layout()
+            if layout is not None:
+                layout.invalidate()
+            # Compact: the player takes what the window gains or loses, so the list keeps
+            # its room for the titles.
+            for i, stretch in enumerate((0, 1, 0) if compact else (3, 4, 2)):
+                self.main_split.setStretchFactor(i, stretch)
+            if compact:  # once the splitter has its new width
+                QTimer.singleShot(0, self._fold_transcript)
+
+    def _fold_transcript(self) -> None:
+        total = sum(self.main_split.sizes())
+        left = max(300, total // 2 - 20)
+        self.main_split.setSizes([left, total - left, 0])
 
     def focus_filter(self) -> None:
         self.clip_panel.filter_edit.setFocus()
@@ -583,18 +689,25 @@ class MainWindow(QMainWindow):
             saved = self.settings.splitter_state(name)
             if saved is not None:
                 splitter.restoreState(saved)
+        hidden = self.settings.hidden_columns()
+        if hidden is not None:
+            self.clip_panel.restore_hidden_columns(hidden)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.media.window_shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.editing.may_close():  # edits that cannot be saved: the user said keep
+            event.ignore()
+            return
         if not self.exports.may_close():  # it closes the window again once jobs stopped
             event.ignore()
             return
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.set_splitter_state("main", self.main_split.saveState())
         self.settings.set_splitter_state("left", self.left.saveState())
+        self.settings.set_hidden_columns(self.clip_panel.hidden_columns())
         self.settings.volume = self.player.volume
         self.settings.follow_transcript = self.transcript.follow.isChecked()
         self.settings.sync()

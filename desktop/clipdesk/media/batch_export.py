@@ -1,0 +1,208 @@
+"""The fast way through a job, tried before the per-clip tool run: cut from the
+batch's one read of the source (a sparse local copy), or from the local file, with
+a smart cut in exact mode. Returns None where it does not apply, after saying why
+in the job's log; the job then goes the usual way (yt-dlp or ffmpeg per clip)."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
+from clipdesk.media.child_procs import Cancelled, Children
+from clipdesk.media.clip_checks import Window, check_smart_clip
+from clipdesk.media.progress import Progress
+from clipdesk.media.run_result import Outcome, RunResult, move_into_place
+from clipdesk.media.smart_cut import GRAY_FILTER, CannotSmartCut, CutInput, SmartCut, open_input
+from clipdesk.media.source_info import SourceInfoCache
+from clipdesk.media.sparse_source import (
+    BatchMedia,
+    BatchSources,
+    FetchError,
+    MediaUrls,
+    StallReason,
+    media_urls,
+)
+from clipdesk.media.tools import Tools
+
+
+class JobRunner(Protocol):
+    """What this path needs of the job runner (clipdesk.media.job_runner, which calls
+    it): its job, tools and callbacks, the batch's shared reads, and the steps it falls
+    back on. A protocol, so that neither module imports the other."""
+
+    spec: JobSpec
+    tools: Tools
+    on_progress: Callable[[Progress], None]
+    on_log: Callable[[str], None]
+    grace_s: float
+    stall_s: float
+    source_info: SourceInfoCache | None
+    batch: BatchSources | None
+    pgid: int | None
+    _proc: subprocess.Popen[bytes] | None
+    _exited: threading.Event
+
+    @property
+    def cancelled(self) -> bool: ...
+    def _fail(self, message: str) -> RunResult: ...
+    def _check_local_source(self) -> str | None: ...
+    def _cut_from(self, local: Path, work: Path, final: Path) -> RunResult: ...
+    def _read_source_info(self, path: Path) -> str: ...
+
+
+def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | None:
+    spec = runner.spec
+    log = runner.on_log
+    cancelled = lambda: runner.cancelled  # noqa: E731
+    media: BatchMedia | None = None
+    if spec.source_kind is SourceKind.LOCAL:
+        if spec.mode is not ExportMode.EXACT:
+            return None
+        why = runner._check_local_source()
+        if why:
+            return runner._fail(why)
+        try:
+            video = audio = open_input(Path(spec.source))
+        except CannotSmartCut as exc:
+            log(f"[clipdesk] no smart cut ({exc}): re-encoding the whole clip")
+            return None
+    else:
+        batch, info = runner.batch, runner.source_info
+        if batch is None or info is None:
+            return None
+        got = batch.get(spec.source, info.folder, lambda: _resolve(runner), cancelled, log)
+        if got is None or runner.cancelled:
+            # yt-dlp may still be reading the page for the batch: the job ends once the
+            # cancel has stopped it (the runner kills it after its grace period).
+            if runner._proc is not None:
+                runner._exited.wait(runner.grace_s + 1.0)
+            return RunResult(Outcome.CANCELLED, "cancelled")
+        if isinstance(got, StallReason):
+            log(f"[clipdesk] reading the source stalled ({got})")
+            return runner._fail(
+                f"the source sent nothing for {runner.stall_s:g} s; the batch does not try it again"
+            )
+        if isinstance(got, str):
+            log(f"[clipdesk] the source cannot be read by byte ranges ({got}): "
+                "cutting the clip with yt-dlp instead")  # fmt: skip
+            return None
+        media = got
+        try:
+            for source in media.sources():
+                source.wait_for(spec.start_ms, spec.end_ms, cancelled)
+        except FetchError as exc:
+            log(f"[clipdesk] fetching the source's byte ranges failed ({exc}): "
+                "cutting the clip with yt-dlp instead")  # fmt: skip
+            return None
+        if runner.cancelled:
+            return RunResult(Outcome.CANCELLED, "cancelled")
+        for source in media.sources():
+            what = "the whole file" if source.whole_file else "the byte ranges the batch needs"
+            log(f"[clipdesk] one read of the source for the batch: {what} of "
+                f"{source.url} ({source.index.size} bytes) into a local copy")  # fmt: skip
+        video = CutInput(media.video.path, media.video.index)
+        audio = CutInput(media.audio.path, media.audio.index) if media.audio else video
+    single = media is None or media.audio is None
+    if spec.mode is ExportMode.FAST:
+        if not single:
+            log("[clipdesk] video and audio are separate files: cutting with yt-dlp")
+            return None
+        return runner._cut_from(video.path, work, final)
+    try:
+        smart = _smart(runner, video, audio, work, final)
+    except Cancelled:
+        return RunResult(Outcome.CANCELLED, "cancelled")
+    if isinstance(smart, RunResult):
+        return smart
+    if runner.cancelled:
+        return RunResult(Outcome.CANCELLED, "cancelled")
+    for leftover in work.iterdir():
+        leftover.unlink(missing_ok=True)
+    if not single:
+        log(f"[clipdesk] no smart cut ({smart}): re-encoding the clip with yt-dlp")
+        return None
+    log(f"[clipdesk] no smart cut ({smart}): re-encoding the whole clip")
+    return runner._cut_from(video.path, work, final)
+
+
+def _smart(
+    runner: JobRunner, video: CutInput, audio: CutInput, work: Path, final: Path
+) -> RunResult | str:
+    """The smart cut, checked and moved into place; or why it could not be done."""
+
+    spec, tools = runner.spec, runner.tools
+    assert tools.ffmpeg is not None and tools.ffprobe is not None
+
+    began = time.monotonic()
+    lock, last = threading.Lock(), [0.0]
+
+    def fraction(f: float) -> None:
+        with lock:  # head and tail encodes report from their own threads
+            f = last[0] = max(last[0], min(f, 0.99))
+        spent = time.monotonic() - began
+        speed = f * spec.duration_ms / 1000 / spent if spent > 0 and f > 0 else None
+        eta = spent * (1 - f) / f if f > 0 else None
+        runner.on_progress(Progress(f, round(f * spec.duration_ms), speed, eta))
+
+    def started(pgid: int) -> None:
+        runner.pgid = pgid  # the group a cancel reaches, as for the runner's own children
+
+    children = Children(lambda: runner.cancelled, runner.grace_s, started, runner.on_log)
+    out = work / "clip.mp4"
+    try:
+        cut = SmartCut(tools.ffmpeg, video, audio, work, children, fraction)
+        result = cut.cut(spec.start_ms, spec.end_ms, out)
+    except CannotSmartCut as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot write the clip: {exc}"
+    plan, frames = result.plan, cut.frames
+    base = frames.times[plan.first]
+    ts = frames.track.timescale
+    # Every part starts on an IDR frame: each is decoded from there for a moment.
+    windows = [
+        Window((frames.times[s.first] - base) / ts, (frames.end_time(s.end) - base) / ts)
+        for s in plan.segments
+    ]
+    parts = ", ".join(
+        f"{'encode' if s.encode else 'copy'} {s.end - s.first}" for s in plan.segments
+    )
+    runner.on_log(f"[clipdesk] smart cut: frames {plan.first}-{plan.end - 1} ({parts})")
+    fraction(0.92)
+    reference = (result.ref_gray, result.ref_file)
+    why = check_smart_clip(
+        tools.ffmpeg, out, spec.duration_ms, windows, reference, GRAY_FILTER, work, children
+    )
+    if why:
+        return f"the smart-cut clip failed a check: {why}"
+    try:
+        written = move_into_place(out, final, spec.conflict)
+    except OSError as exc:
+        return runner._fail(f"cannot write {final}: {exc.strerror or exc}")
+    if written is None:
+        return runner._fail(f"{final.name} appeared in the output folder meanwhile; not replaced")
+    runner.on_progress(Progress(1.0, spec.duration_ms, None, 0.0, True))
+    runner.on_log(f"[clipdesk] wrote {written}")
+    return RunResult(Outcome.DONE, output=str(written))
+
+
+def _resolve(runner: JobRunner) -> MediaUrls | str:
+    """yt-dlp's reading of the page, once per batch, turned into media URLs."""
+    if runner.source_info is None:
+        return "no shared source information"
+    info = runner.source_info.get(
+        runner.spec.source, runner._read_source_info, lambda: runner.cancelled
+    )
+    if info is None:
+        return "yt-dlp could not read the source"
+    urls = media_urls(info)
+    if isinstance(urls, MediaUrls):
+        runner.on_log(f"[clipdesk] media URL(s) from yt-dlp: {shlex.join([urls.video])}"
+                      + (" + separate audio" if urls.audio else ""))  # fmt: skip
+    return urls

@@ -1,0 +1,536 @@
+"""Smart cut of one clip from a local (possibly sparse) MP4: re-encode only the frames
+from the in point to the next keyframe (the head) and the few after the last point
+where the copy may end (the tail), copy everything between, and write one MP4 whose
+first stored frame is the start frame (no edit list on the video).
+
+The heads are encoded with the source's x264 settings so their SPS/PPS are the
+copied part's, byte for byte (checked). The frames to encode are taken out of the
+source by sample number into a tiny MP4 and decoded from its start: no seeking, so
+no timestamp rounding can shift a head by a frame. Audio is copied, one packet of
+pre-roll and an edit that skips to the first video frame's time (sample-exact).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clipdesk.media.child_procs import Cancelled, Children
+from clipdesk.media.mp4_index import (
+    FileBytes,
+    Mp4Error,
+    Mp4Index,
+    Track,
+    idr_pic_id,
+    nal_units,
+    read_index,
+    x264_settings,
+)
+from clipdesk.media.mp4_writer import OutTrack, Sample, write_mp4
+
+# Head and tail encodes of every running job share the machine's cores.
+ENCODE_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+_PROFILES = {66: "baseline", 77: "main", 100: "high", 110: "high10", 122: "high422", 244: "high444"}
+_DIRECT = {"0": "none", "1": "spatial", "2": "temporal", "3": "auto"}
+
+
+class CannotSmartCut(Exception):
+    """The source or this clip cannot be smart-cut; str() says why (the job then
+    re-encodes the whole clip)."""
+
+
+@dataclass(frozen=True)
+class CutInput:
+    path: Path  # a local file holding at least the samples the clip needs
+    index: Mp4Index
+
+
+class Frames:
+    """A video track seen in presentation order."""
+
+    def __init__(self, track: Track) -> None:
+        self.track = track
+        pts = track.pts()
+        self.pts = pts
+        self.order = sorted(range(track.count), key=pts.__getitem__)  # frame -> sample
+        self.rank = [0] * track.count  # sample -> frame
+        for f, s in enumerate(self.order):
+            self.rank[s] = f
+        self.times = [pts[s] for s in self.order]
+        steps = sorted(b - a for a, b in zip(self.times, self.times[1:], strict=False))
+        self.step = steps[len(steps) // 2] if steps else track.timescale // 25
+        self.keys = sorted(self.rank[s] for s in (track.sync or range(track.count)))
+
+    def frame_at(self, ms: int) -> int:
+        """The first frame shown at or after ms (a quarter frame of slack for ms rounding)."""
+        t = ms * self.track.timescale / 1000 - self.step / 4
+        return bisect.bisect_left(self.times, t)
+
+    def key_at_or_before(self, frame: int) -> int:
+        i = bisect.bisect_right(self.keys, frame) - 1
+        if i < 0:
+            raise CannotSmartCut("the video does not start with a keyframe")
+        return self.keys[i]
+
+    def end_time(self, frame: int) -> int:
+        """Presentation time where frame starts (one step past the last frame)."""
+        return self.times[frame] if frame < len(self.times) else self.times[-1] + self.step
+
+
+@dataclass(frozen=True)
+class Segment:
+    encode: bool
+    first: int  # first frame (presentation order, source numbering)
+    end: int  # one past the last frame
+    samples: tuple[int, int]  # source samples (decode order) copied, or decoded for the encode
+    key: int = 0  # encode: the keyframe its decode run starts on
+
+
+@dataclass
+class VideoPlan:
+    first: int
+    end: int
+    segments: list[Segment]
+
+    @property
+    def frames(self) -> int:
+        return self.end - self.first
+
+    @property
+    def encoded_frames(self) -> int:
+        return sum(s.end - s.first for s in self.segments if s.encode)
+
+
+def plan_video(
+    frames: Frames,
+    start_ms: int,
+    end_ms: int,
+    copied_idr_id: Callable[[int], int | None] = lambda sample: None,
+) -> VideoPlan:
+    """Which frames to encode and which samples to copy. copied_idr_id reads a copied
+    keyframe's idr_pic_id (None: unknown, taken as a clash)."""
+    a = frames.frame_at(start_ms)
+    b = min(frames.frame_at(end_ms), len(frames.times))
+    if a >= b:
+        raise CannotSmartCut("the clip holds no video frame")
+    inside = [k for k in frames.keys if a <= k < b]
+    segments: list[Segment] = []
+    if not inside:
+        segments.append(_encode_segment(frames, a, b))
+        return VideoPlan(a, b, segments)
+    k1 = inside[0]
+    _check_closed(frames, k1)
+    if a < k1:
+        segments.append(_encode_segment(frames, a, k1))
+    # Copy the longest run of samples (decode order) from k1 whose frames are exactly
+    # k1..T-1: nothing kept then refers to a frame that is not kept.
+    d0 = frames.order[k1]
+    top, cut_t, cut_d = k1 - 1, k1, d0
+    for seen, d in enumerate(range(d0, frames.track.count), start=1):
+        f = frames.rank[d]
+        if f >= b or f < k1:
+            break
+        top = max(top, f)
+        if top - k1 + 1 == seen:
+            cut_t, cut_d = top + 1, d + 1
+    if cut_t == k1:
+        raise CannotSmartCut("no run of frames after the keyframe can be copied")
+    segments.append(Segment(False, k1, cut_t, (d0, cut_d)))
+    if cut_t < b:
+        segments.append(_encode_segment(frames, cut_t, b))
+    return VideoPlan(a, b, _no_lone_idr(frames, segments, copied_idr_id))
+
+
+def _no_lone_idr(
+    frames: Frames, segments: list[Segment], copied_idr_id: Callable[[int], int | None]
+) -> list[Segment]:
+    """Every part starts with an IDR frame and x264 numbers its first one 0: a part of
+    one frame followed by another part would put two IDR frames with the same
+    idr_pic_id back to back, which H.264 forbids. Such a part grows instead."""
+    out = list(segments)
+    i = 0
+    while i < len(out) - 1:
+        part, nxt = out[i], out[i + 1]
+        if part.end - part.first != 1:
+            i += 1
+            continue
+        if part.encode and not nxt.encode and copied_idr_id(nxt.samples[0]) not in (0, None):
+            i += 1  # x264's IDR frame is numbered 0, the copied one is not: no clash
+            continue
+        if part.encode and not nxt.encode:
+            # A one-frame head: copy from the next keyframe instead, if there is one.
+            later = [k for k in frames.keys if nxt.first < k < nxt.end]
+            if later and _closed(frames, later[0]):
+                k2 = later[0]
+                out[i : i + 2] = [
+                    _encode_segment(frames, part.first, k2),
+                    Segment(False, k2, nxt.end, (frames.order[k2], nxt.samples[1])),
+                ]
+                i += 1
+                continue
+        out[i : i + 2] = [_encode_segment(frames, part.first, nxt.end)]
+    return out
+
+
+def _closed(frames: Frames, key: int) -> bool:
+    try:
+        _check_closed(frames, key)
+    except CannotSmartCut:
+        return False
+    return True
+
+
+def _check_closed(frames: Frames, key: int) -> None:
+    d = frames.order[key]
+    lo, hi = max(0, d - 64), min(frames.track.count, d + 64)
+    for s in range(lo, hi):
+        if (s < d) != (frames.rank[s] < key):
+            raise CannotSmartCut("open GOP at the keyframe after the in point")
+
+
+def _encode_segment(frames: Frames, first: int, end: int) -> Segment:
+    key = frames.key_at_or_before(first)
+    d0 = frames.order[key]
+    d1 = max(frames.order[f] for f in range(key, end)) + 1
+    return Segment(True, first, end, (d0, d1), key)
+
+
+# -- x264 settings ------------------------------------------------------------------
+
+
+def encoder_args(track: Track, first_sample: bytes) -> list[str]:
+    """ffmpeg arguments for libx264 that rebuild the source's SPS/PPS: every option
+    the headers depend on is the source's, the analysis ones are cheap."""
+    avc = track.avc
+    if track.codec != "avc1" or avc is None:
+        raise CannotSmartCut(f"the video is {track.codec}, not H.264 in avc1")
+    s = x264_settings(first_sample, avc.nal_length_size)
+    if s is None:
+        raise CannotSmartCut("the video was not made by x264 (no settings to match)")
+    for key, why in (("interlaced", "interlaced video"), ("open_gop", "open GOPs")):
+        if s.get(key, "0") != "0":
+            raise CannotSmartCut(f"the source uses {why}")
+    if s.get("cqm", "0") != "0":
+        raise CannotSmartCut("the source uses custom quantiser matrices")
+    if avc.profile not in _PROFILES:
+        raise CannotSmartCut(f"H.264 profile {avc.profile} is not supported")
+    p: dict[str, str] = {}
+    for ours, theirs in (
+        ("cabac", "cabac"), ("ref", "ref"), ("8x8dct", "8x8dct"), ("bframes", "bframes"),
+        ("b-pyramid", "b_pyramid"), ("weightp", "weightp"), ("weightb", "weightb"),
+        ("keyint", "keyint"), ("min-keyint", "keyint_min"),
+        ("chroma-qp-offset", "chroma_qp_offset"), ("constrained-intra", "constrained_intra"),
+        ("bluray-compat", "bluray_compat"), ("vbv-maxrate", "vbv_maxrate"),
+        ("vbv-bufsize", "vbv_bufsize"), ("nal-hrd", "nal_hrd"), ("aq-mode", "aq"),
+    ):  # fmt: skip
+        if theirs in s:
+            p[ours] = s[theirs].split(":", 1)[0] if theirs == "aq" else s[theirs]
+    deblock = s.get("deblock", "1:0:0").split(":")
+    if deblock[0] == "0":
+        p["no-deblock"] = "1"
+    elif len(deblock) == 3:
+        p["deblock"] = f"{deblock[1]},{deblock[2]}"
+    if s.get("direct") in _DIRECT:
+        p["direct"] = _DIRECT[s["direct"]]
+    rc = s.get("rc", "crf")
+    if rc == "crf" and "crf" in s:
+        p["crf"] = s["crf"]  # its integer part sets the PPS's initial QP
+    elif rc in ("abr", "2pass") and "bitrate" in s:
+        p["bitrate"] = s["bitrate"]
+    elif rc == "cqp" and "qp" in s:
+        p["qp"] = s["qp"]
+    else:
+        raise CannotSmartCut(f"x264 rate control {rc!r} cannot be matched")
+    # The reported chroma QP offset already includes psy's adjustment: no psy here,
+    # so it is taken as it stands. The rest only changes the analysis, not the headers.
+    p.update(psy="0", subme="2", me="dia", trellis="0", mbtree="0", scenecut="0")
+    p.update({"rc-lookahead": "0", "b-adapt": "0", "sliced-threads": "0"})
+    p["level"] = str(avc.level)
+    params = ":".join(f"{k}={v}" for k, v in p.items())
+    return ["-c:v", "libx264", "-preset", "ultrafast", "-profile:v", _PROFILES[avc.profile],
+            "-x264-params", params]  # fmt: skip
+
+
+def _keyint_at_least(args: list[str], frames: int) -> list[str]:
+    """A part longer than the source's keyframe interval (a head grown to the next
+    keyframe) gets no IDR frame inside: its last frame could be one, next to the
+    copied IDR frame. The interval is not in x264's SPS/PPS (which are checked)."""
+    out = list(args)
+    i = out.index("-x264-params") + 1
+    params = dict(item.split("=", 1) for item in out[i].split(":"))
+    if params.get("keyint", "").isdigit() and int(params["keyint"]) < frames:
+        params["keyint"] = str(frames)
+        out[i] = ":".join(f"{k}={v}" for k, v in params.items())
+    return out
+
+
+def first_nal_type(sample: bytes, length_size: int) -> int:
+    for nal in nal_units(sample, length_size):
+        if nal and nal[0] & 0x1F in (1, 5):
+            return nal[0] & 0x1F
+    return 0
+
+
+# -- the cut ------------------------------------------------------------------------
+
+
+@dataclass
+class CutResult:
+    plan: VideoPlan
+    ref_gray: bytes  # the source frame at the in point, small and gray, for the check,
+    ref_file: Path | None  # or a file whose first frame it is
+    encoded_frames: int
+    notes: list[str] = field(default_factory=list)
+
+
+GRAY_W, GRAY_H = 160, 90
+GRAY_FILTER = f"scale={GRAY_W}:{GRAY_H}:flags=area,format=gray"
+
+
+class SmartCut:
+    """Cut one clip. Raises CannotSmartCut (say why, re-encode instead) or Cancelled."""
+
+    def __init__(
+        self,
+        ffmpeg: str,
+        video: CutInput,
+        audio: CutInput | None,
+        work: Path,
+        children: Children,
+        on_fraction: Callable[[float], None],
+    ) -> None:
+        self.ffmpeg = ffmpeg
+        self.video, self.audio = video, audio
+        self.work = work
+        self.children = children
+        self.on_fraction = on_fraction
+        vtrack = video.index.video()
+        if vtrack is None:
+            raise CannotSmartCut("the source has no video track")
+        self.vtrack = vtrack
+        self.frames = Frames(vtrack)
+
+    def read_sample(self, n: int) -> bytes:
+        t = self.vtrack
+        return FileBytes(self.video.path).read(t.offsets[n], t.sizes[n])
+
+    def cut(self, start_ms: int, end_ms: int, out: Path) -> CutResult:
+        frames, track = self.frames, self.vtrack
+        if track.codec != "avc1" or track.avc is None:
+            raise CannotSmartCut(f"the video is {track.codec}, not H.264 in avc1")
+        sps = track.avc.sps[0] if track.avc.sps else b""
+
+        def copied_id(n: int) -> int | None:
+            return idr_pic_id(self.read_sample(n), sps, track.avc.nal_length_size)  # type: ignore[union-attr]
+
+        plan = plan_video(frames, start_ms, end_ms, copied_id)
+        encodes = [s for s in plan.segments if s.encode]
+        enc_args: list[str] = []
+        if encodes:
+            enc_args = encoder_args(track, self.read_sample(0))
+        for seg in plan.segments:
+            if not seg.encode:
+                nal = first_nal_type(self.read_sample(seg.samples[0]), track.avc.nal_length_size)
+                if nal != 5:
+                    raise CannotSmartCut("the keyframe after the in point is not an IDR frame")
+        total = max(1, plan.encoded_frames)
+        done = [0] * len(plan.segments)
+        results: dict[int, tuple[CutInput, bytes]] = {}
+        errors: list[BaseException] = []
+
+        def encode(i: int, seg: Segment) -> None:
+            def progress(frame: int) -> None:
+                done[i] = frame
+                self.on_fraction(0.6 * sum(done) / total)
+
+            try:
+                with ENCODE_SLOTS:
+                    results[i] = self._encode(i, seg, enc_args, i == 0, progress)
+            except BaseException as exc:  # handed to the caller's thread
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=encode, args=(i, s), daemon=True)
+            for i, s in enumerate(plan.segments)
+            if s.encode
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        if 0 in results:
+            ref, ref_file = results[0][1], None
+        else:  # the clip starts with a copied keyframe: the check decodes it alone
+            n = frames.order[plan.first]
+            ref, ref_file = b"", self._mini("ref-src.mp4", n, n + 1)
+        self._write(plan, results, out)
+        return CutResult(plan, ref, ref_file, plan.encoded_frames)
+
+    def _mini(self, name: str, first: int, end: int) -> Path:
+        """Source samples first..end-1 (decode order) as a small MP4 of their own."""
+        t = self.vtrack
+        times = sorted(self.pts_of(first, end))
+        base = times[0]
+        samples = []
+        for k, n in enumerate(range(first, end)):
+            dts = times[k] - base
+            samples.append(
+                Sample(0, t.offsets[n], t.sizes[n], dts, t.pts()[n] - base - dts, t.is_sync(n))
+            )
+        path = self.work / name
+        out = OutTrack("vide", t.timescale, t.stsd, samples, self.frames.step, *_size(t))
+        write_mp4(path, [out], [self.video.path])
+        return path
+
+    def pts_of(self, first: int, end: int) -> list[int]:
+        pts = self.vtrack.pts()
+        return [pts[n] for n in range(first, end)]
+
+    def _encode(
+        self,
+        i: int,
+        seg: Segment,
+        enc_args: list[str],
+        want_ref: bool,
+        progress: Callable[[int], None],
+    ) -> tuple[CutInput, bytes]:
+        mini = self._mini(f"seg{i}-src.mp4", *seg.samples)
+        out = self.work / f"seg{i}.mp4"
+        ref = self.work / f"seg{i}-ref.gray"
+        skip, count = seg.first - seg.key, seg.end - seg.first
+        enc_args = _keyint_at_least(enc_args, count + 1)
+        graph = f"[0:v]trim=start_frame={skip}:end_frame={skip + count},setpts=PTS-STARTPTS"
+        graph += f",split[e][r];[r]trim=end_frame=1,{GRAY_FILTER}[g]" if want_ref else "[e]"
+        argv = [
+            self.ffmpeg, "-hide_banner", "-nostdin", "-y", "-v", "error",
+            "-progress", "pipe:1", "-stats_period", "0.2",
+            "-threads", "1", "-i", str(mini), "-filter_complex_threads", "1",
+            "-filter_complex", graph,
+            "-map", "[e]", "-frames:v", str(count), "-fps_mode", "passthrough",
+            *enc_args, "-threads", "1", "-an", "-f", "mp4", str(out),
+        ]  # fmt: skip
+        if want_ref:
+            argv += ["-map", "[g]", "-frames:v", "1", "-f", "rawvideo", str(ref)]
+
+        frame_s = self.frames.step / self.vtrack.timescale
+
+        def line(text: str) -> None:
+            key, _, value = text.partition("=")
+            value = value.strip()
+            if key == "frame" and value.isdigit():
+                progress(int(value))
+            elif key == "out_time_us" and value.isdigit():
+                progress(min(count, int(int(value) / 1e6 / frame_s)))
+
+        done = self.children.run(argv, line)
+        if done.rc != 0:
+            raise CannotSmartCut(f"the head/tail encode failed: {done.stderr.strip()[-300:]}")
+        progress(count)
+        try:
+            index = read_index(FileBytes(out))
+        except (Mp4Error, OSError) as exc:
+            raise CannotSmartCut(f"the encoded head/tail cannot be read: {exc}") from exc
+        enc = index.video()
+        if enc is None or enc.count != count:
+            got = enc.count if enc else 0
+            raise CannotSmartCut(f"the head/tail encode gave {got} frames, not {count}")
+        src_avc, enc_avc = self.vtrack.avc, enc.avc
+        assert src_avc is not None
+        if enc_avc is None or (enc_avc.sps, enc_avc.pps) != (src_avc.sps, src_avc.pps):
+            raise CannotSmartCut("the re-encoded frames' SPS/PPS differ from the source's")
+        if enc_avc.nal_length_size != src_avc.nal_length_size:
+            raise CannotSmartCut("the re-encoded frames use another NAL length size")
+        gray = ref.read_bytes() if want_ref else b""
+        return CutInput(out, index), gray
+
+    # -- writing -------------------------------------------------------------------
+    def _write(
+        self, plan: VideoPlan, encoded: dict[int, tuple[CutInput, bytes]], out: Path
+    ) -> None:
+        frames, t = self.frames, self.vtrack
+        files = [self.video.path]
+        parts: list[tuple[int, int, int, bool, int]] = []  # file, offset, size, sync, pts
+        base = frames.times[plan.first]
+        for i, seg in enumerate(plan.segments):
+            if not seg.encode:
+                for n in range(*seg.samples):
+                    parts.append((0, t.offsets[n], t.sizes[n], t.is_sync(n), t.pts()[n] - base))
+                continue
+            enc_input = encoded[i][0]
+            files.append(enc_input.path)
+            enc = enc_input.index.video()
+            assert enc is not None
+            ranks = sorted(range(enc.count), key=enc.pts().__getitem__)
+            frame_of = {s: k for k, s in enumerate(ranks)}
+            for n in range(enc.count):
+                when = frames.times[seg.first + frame_of[n]] - base
+                parts.append((len(files) - 1, enc.offsets[n], enc.sizes[n], enc.is_sync(n), when))
+        times = sorted(p[4] for p in parts)
+        samples = [
+            Sample(f, off, size, times[k], pts - times[k], sync)
+            for k, (f, off, size, sync, pts) in enumerate(parts)
+        ]
+        last = frames.end_time(plan.end) - frames.times[plan.end - 1]
+        video = OutTrack("vide", t.timescale, t.stsd, samples, last, *_size(t))
+        tracks = [video]
+        start_s = base / t.timescale
+        length_s = (frames.end_time(plan.end) - base) / t.timescale
+        if self.audio is not None:
+            atrack = self.audio.index.audio()
+            if atrack is not None:
+                if self.audio.path not in files:
+                    files.append(self.audio.path)
+                tracks.append(audio_track(atrack, files.index(self.audio.path), start_s, length_s))
+
+        def wrote(n: int, total: int) -> None:
+            self.on_fraction(0.6 + 0.3 * n / max(1, total))
+
+        if not write_mp4(out, tracks, files, wrote, self.children.cancelled):
+            raise Cancelled
+
+
+def _size(t: Track) -> tuple[int, int]:
+    import struct
+
+    # tkhd ends with width and height (16.16 fixed point)
+    w, h = struct.unpack_from(">II", t.tkhd, len(t.tkhd) - 8)
+    return w, h
+
+
+def audio_track(track: Track, file: int, start_s: float, length_s: float) -> OutTrack:
+    """The audio packets covering start..start+length with one packet of pre-roll, and
+    an edit that starts playback exactly at start."""
+    pts = track.pts()
+    rate = track.timescale
+    start, end = round(start_s * rate), round((start_s + length_s) * rate)
+    first = max(0, bisect.bisect_right(pts, start) - 2)  # the packet holding start, less one
+    last = bisect.bisect_left(pts, end)
+    if last <= first:
+        raise CannotSmartCut("no audio in the clip's range")
+    base = track.dts[first]
+    samples = [
+        Sample(file, track.offsets[n], track.sizes[n], track.dts[n] - base, 0)
+        for n in range(first, min(last + 1, track.count))
+    ]
+    step = track.dts[1] - track.dts[0] if track.count > 1 else 1024
+    skip = start - pts[first]
+    if skip < 0:
+        raise CannotSmartCut("the audio starts after the clip does")
+    out = OutTrack("soun", rate, track.stsd, samples, step)
+    out.edit_media_time = skip
+    out.edit_duration = min(end - start, out.media_duration() - skip)
+    return out
+
+
+def open_input(path: Path) -> CutInput:
+    try:
+        return CutInput(path, read_index(FileBytes(path)))
+    except Mp4Error as exc:
+        raise CannotSmartCut(str(exc)) from exc

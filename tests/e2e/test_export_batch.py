@@ -1,0 +1,188 @@
+"""One read of a remote source per batch, on the loopback Range server: the MP4 index
+and the clips' byte ranges into a sparse copy, smart cuts from it; a server without
+Range support and an HLS source fall back to yt-dlp per clip and still deliver
+exact clips; cancelling while fetching or encoding leaves the output folder empty."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from tests.e2e.test_export_remote import jobs_for, run_queue
+from tests.support.range_server import RangeServer
+from tests.support.x264_media import FFMPEG, gray_frames, make_x264_source, psnr
+
+from clipdesk.core.export_plan import ExportMode
+from clipdesk.media.export_queue import ExportQueue, JobState
+from clipdesk.media.tools import find_tools
+
+TOOLS = find_tools()
+FPS = Fraction(25)
+pytestmark = pytest.mark.network
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("served")
+    make_x264_source(folder / "talk.mp4", "25", 2.0, 3, duration_s=30.0)
+    # Fast mode's stream copy of a B-frame source runs long (its length check is
+    # another matter): no B-frames here.
+    make_x264_source(folder / "flat.mp4", "25", 2.0, 0, duration_s=30.0)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(served: Path) -> list[bytes]:
+    return gray_frames(served / "talk.mp4")
+
+
+def ms(frame: int) -> int:
+    return round(frame * 1000 / FPS)
+
+
+def assert_exact(path: Path, ref: list[bytes], first: int, end: int) -> None:
+    frames = gray_frames(path)
+    assert len(frames) == end - first
+    for i, n in ((0, first), (len(frames) - 1, end - 1)):
+        here = psnr(frames[i], ref[n])
+        assert here > 30
+        assert here > max(psnr(frames[i], ref[n - 1]), psnr(frames[i], ref[n + 1]))
+
+
+def log_of(queue: ExportQueue) -> str:
+    return "\n".join(line for j in queue.jobs for line in j.log)
+
+
+def test_batch_reads_the_source_once_by_ranges(served: Path, reference, tmp_path: Path) -> None:
+    bounds = [(101, 163), (249, 312), (400, 470)]  # after, before and on a keyframe
+    with RangeServer(served) as server:
+        url = server.url("talk.mp4")
+        specs = jobs_for(url, tmp_path, ExportMode.EXACT, *((ms(a), ms(b)) for a, b in bounds))
+        queue = run_queue(specs, TOOLS)
+        requests = list(server.requests)
+    for job, (a, b) in zip(queue.jobs, bounds, strict=True):
+        assert job.state is JobState.DONE, job.error
+        assert_exact(Path(job.output), reference, a, b)
+    log = log_of(queue)
+    assert "one read of the source for the batch" in log
+    assert "yt-dlp" not in log  # a direct .mp4: no extraction, no per-clip download
+    assert all(r and r.startswith("bytes=") for _, r in requests)
+    assert len(requests) < 12, requests
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "demo-01-clip-1.mp4", "demo-02-clip-2.mp4", "demo-03-clip-3.mp4",
+    ]  # fmt: skip
+
+
+def test_page_url_is_resolved_once_then_read_by_ranges(
+    served: Path, reference, tmp_path: Path
+) -> None:
+    """A URL that is not a direct .mp4: yt-dlp reads it once for the batch, and the
+    media URL it names is read by ranges like a direct one."""
+    page = served / "watch"
+    if not page.exists():
+        page.write_bytes((served / "talk.mp4").read_bytes())
+    bounds = [(101, 163), (400, 470)]
+    with RangeServer(served) as server:
+        specs = jobs_for(server.url("watch"), tmp_path, ExportMode.EXACT,
+                         *((ms(a), ms(b)) for a, b in bounds))  # fmt: skip
+        queue = run_queue(specs, TOOLS)
+    for job, (a, b) in zip(queue.jobs, bounds, strict=True):
+        assert job.state is JobState.DONE, job.error
+        assert_exact(Path(job.output), reference, a, b)
+    log = log_of(queue)
+    assert log.count("yt-dlp, reading the source once for the batch") == 1
+    assert "media URL(s) from yt-dlp" in log
+    assert "one read of the source for the batch" in log
+    assert "--download-sections" not in log
+
+
+def test_fast_mode_cuts_from_the_batch_copy(served: Path, tmp_path: Path) -> None:
+    with RangeServer(served) as server:
+        specs = jobs_for(server.url("flat.mp4"), tmp_path, ExportMode.FAST, (ms(100), ms(200)))
+        queue = run_queue(specs, TOOLS)
+        requests = list(server.requests)
+    [job] = queue.jobs
+    assert job.state is JobState.DONE, job.error
+    assert "one read of the source for the batch" in log_of(queue)
+    assert all(r and r.startswith("bytes=") for _, r in requests)
+    assert_exact(Path(job.output), gray_frames(served / "flat.mp4"), 100, 200)
+
+
+def test_server_without_ranges_falls_back_to_ytdlp(served: Path, reference, tmp_path) -> None:
+    with RangeServer(served) as server:
+        server.faults["talk.mp4"] = "norange"
+        specs = jobs_for(server.url("talk.mp4"), tmp_path, ExportMode.EXACT, (ms(101), ms(163)))
+        queue = run_queue(specs, TOOLS)
+    [job] = queue.jobs
+    assert job.state is JobState.DONE, job.error
+    assert "cannot be read by byte ranges" in log_of(queue)
+    assert "does not support byte ranges" in log_of(queue)
+    assert_exact(Path(job.output), reference, 101, 163)
+
+
+def test_hls_source_falls_back_to_ytdlp(served: Path, reference, tmp_path: Path) -> None:
+    hls = served / "hls"
+    if not (hls / "talk.m3u8").exists():
+        hls.mkdir(exist_ok=True)
+        subprocess.run(
+            [FFMPEG, "-v", "error", "-nostdin", "-i", str(served / "talk.mp4"), "-c", "copy",
+             "-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod", str(hls / "talk.m3u8")],
+            check=True,
+        )  # fmt: skip
+    with RangeServer(served) as server:
+        url = server.url("hls/talk.m3u8")
+        specs = jobs_for(url, tmp_path, ExportMode.EXACT, (ms(101), ms(163)))
+        queue = run_queue(specs, TOOLS)
+    [job] = queue.jobs
+    assert job.state is JobState.DONE, job.error
+    assert "cannot be read by byte ranges (the media is streamed" in log_of(queue)
+    assert_exact(Path(job.output), reference, 101, 163)
+
+
+def wait_for(predicate, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_cancel_while_fetching_leaves_nothing(served: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with RangeServer(served) as server:
+        server.faults["talk.mp4"] = "slow"
+        # Most of the file: fetched whole, at about 1 MB/s.
+        specs = jobs_for(server.url("talk.mp4"), out, ExportMode.EXACT, (ms(10), ms(700)))
+        queue = ExportQueue(TOOLS)
+        queue.add(specs)
+        queue.start()
+        wait_for(lambda: len(server.requests) >= 2)
+        [job] = queue.jobs
+        assert job.state is JobState.RUNNING
+        queue.cancel(job.id)
+        assert queue.wait(30)
+    assert job.state is JobState.CANCELLED
+    assert list(out.iterdir()) == []
+
+
+def test_cancel_while_encoding_leaves_nothing(tmp_path: Path) -> None:
+    # One long GOP: the whole clip is a head to re-encode, long enough to cancel in.
+    src = make_x264_source(tmp_path / "long-gop.mp4", "25", 20.0, 3, 20.0, "640x360")
+    out = tmp_path / "out"
+    out.mkdir()
+    with RangeServer(tmp_path) as server:
+        specs = jobs_for(server.url("long-gop.mp4"), out, ExportMode.EXACT, (ms(5), ms(480)))
+        queue = ExportQueue(TOOLS)
+        queue.add(specs)
+        queue.start()
+        [job] = queue.jobs
+        wait_for(lambda: job.progress > 0 or job.state.finished)
+        assert job.state is JobState.RUNNING, job.error
+        queue.cancel(job.id)
+        assert queue.wait(30)
+    assert job.state is JobState.CANCELLED
+    assert list(out.iterdir()) == []
+    assert src.exists()

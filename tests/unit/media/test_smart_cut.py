@@ -1,0 +1,139 @@
+"""Exact mode by smart cut, measured against every frame of the source decoded from
+its beginning: 1 s and 4 s keyframe intervals, with and without B-frames, 25 and
+29.97 fps, clips that start on a keyframe, just after one and just before one."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from tests.support.x264_media import (
+    FFMPEG,
+    audio_offset_ms,
+    gray_frames,
+    idr_pic_ids,
+    make_x264_source,
+    pcm,
+    psnr,
+)
+from tests.unit.media.export_frames import local_job
+
+from clipdesk.media.job_runner import JobRunner, Outcome
+from clipdesk.media.mp4_index import FileBytes, read_index
+from clipdesk.media.smart_cut import Frames, plan_video
+from clipdesk.media.tools import find_tools
+
+TOOLS = find_tools()
+
+SOURCES = {
+    "25fps-1s-bframes": ("25", 1.0, 3),
+    "2997fps-4s-bframes": ("30000/1001", 4.0, 3),
+    "25fps-4s-no-bframes": ("25", 4.0, 0),
+    "2997fps-1s-no-bframes": ("30000/1001", 1.0, 0),
+}
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("x264")
+    return {
+        name: make_x264_source(folder / f"{name}.mp4", fps, gop, bf, duration_s=10.0)
+        for name, (fps, gop, bf) in SOURCES.items()
+    }
+
+
+def frame_ms(n: int, fps: Fraction) -> int:
+    """The millisecond a frame starts at, as a clip bound typed in ms would give it."""
+    return round(n * 1000 / fps)
+
+
+def assert_frames_match(clip_frames: list[bytes], ref: list[bytes], first: int) -> None:
+    """Every frame of the clip is the source frame at its place, not a neighbour."""
+    for i, got in enumerate(clip_frames):
+        n = first + i
+        here = psnr(got, ref[n])
+        assert here > 30, f"clip frame {i} is far from source frame {n} ({here:.1f} dB)"
+        for other in (n - 1, n + 1):
+            if 0 <= other < len(ref) and ref[other] != ref[n]:
+                assert here > psnr(got, ref[other]), f"clip frame {i} looks like frame {other}"
+
+
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_exact_clips_match_the_source_frame_for_frame(
+    name: str, sources: dict[str, Path], tmp_path: Path
+) -> None:
+    src = sources[name]
+    fps = Fraction(SOURCES[name][0])
+    gop = round(SOURCES[name][1] * fps)
+    ref = gray_frames(src)
+    ref_noedit = gray_frames(src, "-ignore_editlist", "1")
+    src_audio = pcm(src)
+    # On a keyframe, just after one, just before one; ends between keyframes.
+    starts = [gop, gop + 1, 2 * gop - 1]
+    for k, first in enumerate(starts):
+        end = min(first + gop + gop // 2 + 1, len(ref) - 5)
+        out = tmp_path / f"clip{k}.mp4"
+        spec = local_job(src, out, frame_ms(first, fps), frame_ms(end, fps))
+        log: list[str] = []
+        result = JobRunner(spec, TOOLS, on_log=log.append).run()
+        assert result.outcome is Outcome.DONE, result.error
+        assert any("smart cut: frames" in line for line in log), log
+        assert not any("no smart cut" in line for line in log), log
+        frames = gray_frames(out)
+        assert len(frames) == end - first
+        assert_frames_match(frames, ref, first)
+        # Players that ignore edit lists show the same frames from the same first one.
+        no_edit = gray_frames(out, "-ignore_editlist", "1")
+        assert len(no_edit) == end - first
+        assert psnr(no_edit[0], ref_noedit[first]) == psnr(frames[0], ref[first])
+        assert_frames_match(no_edit, ref, first)
+        offset = audio_offset_ms(pcm(out), src_audio, first / fps)
+        assert abs(offset) <= 2.0, f"audio {offset:+.2f} ms off"
+        # H.264 forbids two IDR frames in a row with the same idr_pic_id.
+        ids = idr_pic_ids(out)
+        assert ids[0] is not None
+        for one, two in itertools.pairwise(ids):
+            assert one is None or two is None or one != two, ids
+
+
+def test_plan_copies_whole_runs_and_encodes_only_edges(sources: dict[str, Path]) -> None:
+    track = read_index(FileBytes(sources["25fps-1s-bframes"])).video()
+    assert track is not None
+    frames = Frames(track)
+    assert frames.keys[:3] == [0, 25, 50]
+    # Starts one frame after a keyframe: a head of 24 frames, then copies.
+    plan = plan_video(frames, frame_ms(26, Fraction(25)), frame_ms(120, Fraction(25)))
+    kinds = [(s.encode, s.first, s.end) for s in plan.segments]
+    assert kinds[0] == (True, 26, 50)
+    assert kinds[1][:2] == (False, 50)
+    assert plan.frames == 94
+    # A copied run ends where every frame before it is kept and none after.
+    copied = plan.segments[1]
+    ranks = sorted(frames.rank[d] for d in range(*copied.samples))
+    assert ranks == list(range(copied.first, copied.end))
+    # On a keyframe at both ends: nothing re-encoded.
+    plan = plan_video(frames, frame_ms(50, Fraction(25)), frame_ms(100, Fraction(25)))
+    assert [s.encode for s in plan.segments] == [False]
+
+
+def test_a_source_that_cannot_be_smart_cut_is_re_encoded_whole(tmp_path: Path) -> None:
+    """Audio that starts after the clip: no smart cut, the whole clip re-encoded, and
+    the log says why."""
+    plain = make_x264_source(tmp_path / "plain.mp4", "25", 2.0, 3, duration_s=4.0)
+    late = tmp_path / "late-audio.mp4"
+    subprocess.run(
+        [FFMPEG, "-v", "error", "-nostdin", "-i", str(plain), "-itsoffset", "0.5",
+         "-i", str(plain), "-map", "0:v", "-map", "1:a", "-c", "copy", str(late)],
+        check=True,
+    )  # fmt: skip
+    out = tmp_path / "clip.mp4"
+    log: list[str] = []
+    result = JobRunner(local_job(late, out, 200, 2_000), TOOLS, on_log=log.append).run()
+    assert result.outcome is Outcome.DONE, result.error
+    assert any("no smart cut (the audio starts after the clip does)" in line for line in log)
+    frames = gray_frames(out)
+    assert len(frames) == 45
+    assert_frames_match(frames, gray_frames(late), 5)
