@@ -133,6 +133,7 @@ def run_gui(document: Path | None, media: str | None, play: bool = False) -> int
     app = create_app()
     install_excepthook()
     window = create_window(document, media)
+    window.crash_guard.install()  # from here on an error saves the project file first
     if play:
         play_when_opened(window)
     window.show()

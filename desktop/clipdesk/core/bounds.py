@@ -23,12 +23,27 @@ DEFAULT_FPS = 25.0  # frame nudges before the player knows the media's frame rat
 NEW_CLIP_MS = 10_000
 PREVIEW_MS = 2_000
 TITLE_CHARS = 80
-OPEN_END_MS = 15_000  # how long a clip without an end is taken to last where one is needed
+DEFAULT_OPEN_END_MS = 15_000
+# How long a clip without an end is taken to last where one is needed (the seek bar, the
+# timeline, the clip under the playhead). One value for the process: the desktop app
+# sets it from its settings; everything reads it through open_end_ms().
+_open_end_ms = DEFAULT_OPEN_END_MS
+
+
+def open_end_ms() -> int:
+    return _open_end_ms
+
+
+def set_open_end_ms(ms: int) -> None:
+    global _open_end_ms
+    if ms <= 0:
+        raise ValueError(f"the length of a clip without an end must be positive, not {ms}")
+    _open_end_ms = int(ms)
 
 
 def open_end(clip: Clip) -> int:
     """A clip's end, or where a clip without one is drawn to."""
-    return clip.end_ms if clip.end_ms is not None else clip.start_ms + OPEN_END_MS
+    return clip.end_ms if clip.end_ms is not None else clip.start_ms + _open_end_ms
 
 
 class EditRefused(ValueError):
@@ -206,8 +221,24 @@ def with_bound(
     return start, end
 
 
+DEFAULT_LONG_NUDGE_MS = 1_000
+_long_nudge_ms = DEFAULT_LONG_NUDGE_MS  # NudgeUnit.SECOND's length: a setting of the app
+
+
+def set_long_nudge_ms(ms: int) -> None:
+    global _long_nudge_ms
+    if ms <= 0:
+        raise ValueError(f"the nudge step must be positive, not {ms}")
+    _long_nudge_ms = int(ms)
+
+
+def long_nudge_ms() -> int:
+    return _long_nudge_ms
+
+
 def step_ms(unit: NudgeUnit, fps: float) -> float:
-    return {NudgeUnit.FRAME: 1000.0 / fps, NudgeUnit.TENTH: 100.0, NudgeUnit.SECOND: 1000.0}[unit]
+    long = float(_long_nudge_ms)
+    return {NudgeUnit.FRAME: 1000.0 / fps, NudgeUnit.TENTH: 100.0, NudgeUnit.SECOND: long}[unit]
 
 
 def nudge_frames(unit: NudgeUnit, fps: float) -> int:

@@ -341,6 +341,16 @@ def clamp_to_media(clip: Clip, media_length_ms: int | None, notes: list[str]) ->
     return media_length_ms
 
 
+def name_fields(episode: Episode, clip: Clip, index: int) -> NameFields:
+    """What a clip's file name is made of (its export, and the settings' preview)."""
+    video_id = sanitize_component(episode.video_id) or (
+        sanitize_component(episode.path.stem) if episode.path else "video"
+    )
+    return NameFields(
+        video_id, clip.title, index, clip.kind.value, clip.start_ms, clip.end_ms or 0, clip.id
+    )
+
+
 def plan_export(
     episode: Episode,
     settings: ExportSettings,
@@ -350,9 +360,6 @@ def plan_export(
     settings.validate()
     out_dir = Path(settings.out_dir).expanduser().absolute()
     clips, problems = select_clips(episode, settings.only, selected_ids)
-    video_id = sanitize_component(episode.video_id) or (
-        sanitize_component(episode.path.stem) if episode.path else "video"
-    )
     numbers = episode.kind_numbers()  # {index}: the clip's own, not its place in the batch
     ready: list[tuple[int, Clip]] = []
     for clip in clips:
@@ -364,18 +371,7 @@ def plan_export(
     plan = ExportPlan(problems=problems)
     taken: set[str] = set()
     for index, clip in ready:
-        name = render_name(
-            settings.template,
-            NameFields(
-                video_id,
-                clip.title,
-                index,
-                clip.kind.value,
-                clip.start_ms,
-                clip.end_ms or 0,
-                clip.id,
-            ),
-        )
+        name = render_name(settings.template, name_fields(episode, clip, index))
         final = claim_name(out_dir, name, settings.conflict, taken)
         if final is None:
             plan.problems.append(

@@ -220,7 +220,11 @@ def test_dropping_a_document_opens_it(qtbot, tmp_path, backend) -> None:
     shutil.copy(example_document(), doc)
     w = make_window(qtbot, tmp_path, backend)
     w.dropEvent(_drop_event(doc))
-    assert w.document == doc and w.clip_panel.model.rowCount() == 7
+    # Read on a worker: the status bar says so until the document shows.
+    assert w.busy.label.text() == "Opening dropped.md…"
+    qtbot.waitUntil(lambda: w.document == doc)
+    assert w.clip_panel.model.rowCount() == 7
+    assert "Opening" not in w.busy.label.text()
     assert w.settings.recent_files()[0] == str(doc.resolve())
 
 
@@ -383,7 +387,7 @@ def test_recent_files_menu(qtbot, tmp_path, backend) -> None:
     names = [a.text() for a in w.recent_menu.actions() if a.text()]
     assert names[:2] == ["two.md", "one.md"]
     next(a for a in w.recent_menu.actions() if a.text() == "one.md").trigger()
-    assert w.document == docs[0]
+    qtbot.waitUntil(lambda: w.document == docs[0])  # read on a worker
     assert w.settings.recent_files()[0] == str(docs[0].resolve())
 
 

@@ -8,8 +8,19 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from clipdesk import app_dirs
+from clipdesk.core.bounds import DEFAULT_LONG_NUDGE_MS, DEFAULT_OPEN_END_MS
+from clipdesk.core.export_plan import MAX_JOBS, ExportMode
+from clipdesk.core.naming import DEFAULT_TEMPLATE, TemplateError, validate_template
 
 MAX_RECENT = 10
+THEMES = ("system", "light", "dark")
+DEFAULT_SEEK_MS = 5_000
+DEFAULT_SNAP_PX = 8
+# Bounds the dialog offers; values outside them in a hand-edited file fall back to these.
+SEEK_RANGE_MS = (100, 600_000)
+NUDGE_RANGE_MS = (100, 60_000)
+OPEN_END_RANGE_MS = (1_000, 600_000)
+SNAP_RANGE_PX = (1, 50)
 
 
 def config_dir() -> Path:
@@ -45,6 +56,10 @@ class Settings:
             return int(self._q.value(key, default))  # type: ignore[call-overload]
         except (TypeError, ValueError):
             return default
+
+    def _get_ranged(self, key: str, default: int, bounds: tuple[int, int]) -> int:
+        value = self._get_int(key, default)
+        return value if bounds[0] <= value <= bounds[1] else default
 
     def _get_bool(self, key: str, default: bool) -> bool:
         v = self._q.value(key, default)
@@ -143,6 +158,115 @@ class Settings:
 
     def set_splitter_state(self, name: str, state: QByteArray) -> None:
         self._q.setValue(f"window/splitter_{name}", state)
+
+    # -- export defaults ----------------------------------------------------------------
+    @property
+    def output_folder(self) -> str:
+        """Where exports go when the project has not chosen a folder ("" = beside the
+        document)."""
+        return self._get_str("export/output_folder", "")
+
+    @output_folder.setter
+    def output_folder(self, value: str) -> None:
+        self._q.setValue("export/output_folder", value)
+
+    @property
+    def name_template(self) -> str:
+        value = self._get_str("export/template", DEFAULT_TEMPLATE)
+        try:
+            return validate_template(value)
+        except TemplateError:
+            return DEFAULT_TEMPLATE
+
+    @name_template.setter
+    def name_template(self, value: str) -> None:
+        self._q.setValue("export/template", validate_template(value))
+
+    @property
+    def export_jobs(self) -> int:
+        return self._get_ranged("export/jobs", 2, (1, MAX_JOBS))
+
+    @export_jobs.setter
+    def export_jobs(self, value: int) -> None:
+        self._q.setValue("export/jobs", int(value))
+
+    @property
+    def export_mode(self) -> ExportMode:
+        try:
+            return ExportMode(self._get_str("export/mode", ExportMode.EXACT.value))
+        except ValueError:
+            return ExportMode.EXACT
+
+    @export_mode.setter
+    def export_mode(self, value: ExportMode) -> None:
+        self._q.setValue("export/mode", ExportMode(value).value)
+
+    # -- editing and playback -----------------------------------------------------------
+    @property
+    def open_end_ms(self) -> int:
+        return self._get_ranged("editing/open_end_ms", DEFAULT_OPEN_END_MS, OPEN_END_RANGE_MS)
+
+    @open_end_ms.setter
+    def open_end_ms(self, value: int) -> None:
+        self._q.setValue("editing/open_end_ms", int(value))
+
+    @property
+    def seek_step_ms(self) -> int:
+        return self._get_ranged("player/seek_step_ms", DEFAULT_SEEK_MS, SEEK_RANGE_MS)
+
+    @seek_step_ms.setter
+    def seek_step_ms(self, value: int) -> None:
+        self._q.setValue("player/seek_step_ms", int(value))
+
+    @property
+    def nudge_step_ms(self) -> int:
+        """The long nudge (Alt+Shift+arrow); the frame and tenth nudges stay as named."""
+        return self._get_ranged("editing/nudge_step_ms", DEFAULT_LONG_NUDGE_MS, NUDGE_RANGE_MS)
+
+    @nudge_step_ms.setter
+    def nudge_step_ms(self, value: int) -> None:
+        self._q.setValue("editing/nudge_step_ms", int(value))
+
+    @property
+    def snapping(self) -> bool:
+        return self._get_bool("editing/snapping", True)
+
+    @snapping.setter
+    def snapping(self, value: bool) -> None:
+        self._q.setValue("editing/snapping", bool(value))
+
+    @property
+    def snap_px(self) -> int:
+        return self._get_ranged("editing/snap_px", DEFAULT_SNAP_PX, SNAP_RANGE_PX)
+
+    @snap_px.setter
+    def snap_px(self, value: int) -> None:
+        self._q.setValue("editing/snap_px", int(value))
+
+    # -- appearance and keys ------------------------------------------------------------
+    @property
+    def theme(self) -> str:
+        value = self._get_str("appearance/theme", "system")
+        return value if value in THEMES else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        if value not in THEMES:
+            raise ValueError(f"unknown theme {value!r}")
+        self._q.setValue("appearance/theme", value)
+
+    def shortcuts(self) -> dict[str, str]:
+        """The shortcuts the user changed: action id -> portable key text ("" = none)."""
+        pairs = self._get_list("keys/shortcuts")
+        out = {}
+        for pair in pairs:
+            name, sep, keys = pair.partition("\t")
+            if sep and name:
+                out[name] = keys
+        return out
+
+    def set_shortcuts(self, changed: dict[str, str]) -> None:
+        self._q.setValue("keys/shortcuts", [f"{k}\t{v}" for k, v in sorted(changed.items())])
 
     # -- the clip list's columns ----------------------------------------------
     def hidden_columns(self) -> list[str] | None:

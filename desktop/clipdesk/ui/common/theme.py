@@ -4,7 +4,8 @@ the timeline agree."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
 
 from clipdesk.core.episode import ClipKind, ReviewStatus
 from clipdesk.media.export_queue import JobState
@@ -51,3 +52,50 @@ BANNER_STYLES = {
 def kind_colour(kind: ClipKind) -> QColor:
     """A copy: callers change its alpha."""
     return QColor(KIND_COLOURS.get(kind, KIND_COLOURS[ClipKind.CLIP]))
+
+
+# -- the window's palette: the system's, or a light or dark one of our own ---------------
+_system_palette: QPalette | None = None
+_system_style = ""
+
+
+def _palette(base: str, alt: str, window: str, text: str, button: str, mid: str) -> QPalette:
+    R = QPalette.ColorRole
+    p = QPalette()
+    colours = {
+        R.Window: window, R.WindowText: text, R.Base: base, R.AlternateBase: alt,
+        R.ToolTipBase: base, R.ToolTipText: text, R.Text: text, R.Button: button,
+        R.ButtonText: text, R.BrightText: "#ff5252", R.Highlight: "#3d7edb",
+        R.HighlightedText: "#ffffff", R.Link: "#4a90d9", R.PlaceholderText: mid,
+        R.Mid: mid, R.Dark: mid, R.Light: alt, R.Shadow: "#000000",
+    }  # fmt: skip
+    for role, colour in colours.items():
+        p.setColor(role, QColor(colour))
+    for role in (R.WindowText, R.Text, R.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(mid))
+    return p
+
+
+PALETTES = {
+    "light": lambda: _palette("#ffffff", "#f3f4f6", "#eceef1", "#1d2127", "#e4e7eb", "#8a929c"),
+    "dark": lambda: _palette("#1e2126", "#262a30", "#2b2f36", "#e6e8eb", "#353a42", "#7d858f"),
+}
+
+
+def apply_theme(app: QApplication, name: str) -> None:
+    """ "system" gives back what the desktop set; "light" and "dark" are Fusion with a
+    palette of our own (the native styles ignore a palette on some desktops)."""
+    global _system_palette, _system_style
+    if _system_palette is None:
+        _system_palette = QPalette(app.palette())
+        _system_style = app.style().name()
+    if name in PALETTES:
+        app.setStyle("Fusion")
+        app.setPalette(PALETTES[name]())
+    else:
+        app.setStyle(_system_style)
+        app.setPalette(_system_palette)
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128

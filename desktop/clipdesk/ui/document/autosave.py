@@ -172,6 +172,16 @@ class Autosaver(QObject):
         self._pool.shutdown(wait=True)
         return ok
 
+    def save_now(self) -> bool:
+        """Write the current state and wait for it (an error is being reported: the
+        project file must hold everything first). Keeps listening afterwards."""
+        self._dirty = True
+        self.flush()  # the one way a write is handed over, with its refusals
+        if self._dirty:
+            return False  # refused: nothing was handed over (closing, or not ours to write)
+        pending, self._writes = list(self._writes), []
+        return all([self._wait(future) for future in pending])
+
     def _wait(self, future: Future[Path]) -> bool:
         future.exception()  # blocks until the write is done; _report looks at the outcome
         return self._report(future)

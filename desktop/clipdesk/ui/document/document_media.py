@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -228,7 +229,10 @@ class DocumentMedia(QObject):
             ):
                 self._fail(f"Could not open {url}:\n{exc}")
 
-        self.background.run(lambda: self.resolver.resolve(url, force=force), done, failed)
+        host = urlsplit(url).hostname or "the URL"
+        self.background.run(
+            lambda: self.resolver.resolve(url, force=force), done, failed, f"Resolving {host}"
+        )
 
     def _open_resolved(self, stream: ResolvedStream) -> None:
         headers = tuple(stream.http_headers.items())
@@ -258,7 +262,12 @@ class DocumentMedia(QObject):
                     f"clipdesk.media.demo_video {path} --duration {EXAMPLE_DURATION_S} --if-missing"
                 )
 
-        self.background.run(lambda: make_demo_video(path, EXAMPLE_DURATION_S), done, failed)
+        self.background.run(
+            lambda: make_demo_video(path, EXAMPLE_DURATION_S),
+            done,
+            failed,
+            "Generating the example video",
+        )
 
     def _on_player_error(self, message: str) -> None:
         if self.choice is None:

@@ -75,6 +75,15 @@ class OpenDocument(QObject):
     def dirty(self) -> bool:
         return self._dirty
 
+    def save_project_now(self) -> Path | None:
+        """Write the project file at once and wait (before an error is shown): its path
+        when it was written, None when there is none; OSError when it could not be."""
+        if self.autosaver is None or self.project is None:
+            return None
+        if not self.autosaver.save_now():
+            raise OSError(f"{self.project.path} could not be written")
+        return self.project.path
+
     @property
     def is_example(self) -> bool:
         return self.path is not None and is_example(self.path)

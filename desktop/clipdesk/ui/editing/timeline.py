@@ -147,6 +147,7 @@ class Timeline(QWidget):
         self._selected: str | None = None
         self._active_bound = Bound.START  # the one the nudge keys move: highlighted
         self._snapping = True
+        self.snap_px = SNAP_PX  # a setting: how near a dragged bound must come to snap
         self._follow = True
         self._view_start = 0.0
         self._ms_per_px = 100.0
@@ -563,7 +564,7 @@ class Timeline(QWidget):
         assert drag is not None
         ms = round(self.ms_at(x))
         if snapping:
-            ms = snap(ms, drag.candidates, int(SNAP_PX * self._ms_per_px))
+            ms = snap(ms, drag.candidates, int(self.snap_px * self._ms_per_px))
         ms = max(drag.limit_lo, ms)
         if drag.limit_hi is not None:
             ms = min(drag.limit_hi, ms)

@@ -111,6 +111,8 @@ class ExportController(QObject):
         self.queue = ExportQueue()
         self.panel = self._make_panel(self.queue)
         self.dialog: ExportDialog | None = None
+        # The app's export defaults (the settings dialog's); the window sets its own.
+        self.base_settings: Callable[[], ExportSettings] = ExportSettings
         # Replaceable so tests answer without a modal box: (question) -> close anyway?
         self.confirm_close: Callable[[str], bool] = lambda text: ask_to_close(window, text)
         self._states: dict[str, JobState] = {}
@@ -242,12 +244,14 @@ class ExportController(QObject):
 
     # -- exporting -------------------------------------------------------------------------
     def default_settings(self, selection: Selection) -> ExportSettings:
-        settings = ExportSettings()
+        # The document's own choices (its project file) first, then the app's settings.
+        settings = self.base_settings()
         if self.project is not None and self.project.export_settings:
             try:
-                settings = ExportSettings.from_dict(self.project.export_settings)
+                saved = self.project.export_settings
+                settings = ExportSettings.from_dict({**settings.to_dict(), **saved})
             except ValueError:
-                settings = ExportSettings()
+                settings = self.base_settings()
         document = self.document.path
         if not settings.out_dir and document is not None:
             folder = document.parent

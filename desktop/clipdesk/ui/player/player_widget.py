@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from clipdesk.core.timecode import format_clock
+from clipdesk.ui.common.keymap import action_id
 from clipdesk.ui.player.backend import PlayerState
 from clipdesk.ui.player.player import RATES, Player
 from clipdesk.ui.player.seek_bar import SeekBar
@@ -166,6 +167,7 @@ class PlayerWidget(QWidget):
         tip: str = "",
     ) -> QAction:
         act = QAction(text, self)
+        act.setObjectName(f"player_{action_id(act)}")  # kept when the text changes
         seqs = [QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)]
         act.setShortcuts(seqs)
         act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -181,11 +183,12 @@ class PlayerWidget(QWidget):
         P = QStyle.StandardPixmap
         p = self.player
         self.act_play = self._action("Play/Pause", "Space", p.toggle, P.SP_MediaPlay)
+        self.seek_step_ms = SKIP_MS
         self.act_back = self._action(
-            "Back 5 s", "Left", lambda: p.skip(-SKIP_MS), P.SP_MediaSeekBackward
+            "Back 5 s", "Left", lambda: p.skip(-self.seek_step_ms), P.SP_MediaSeekBackward
         )
         self.act_forward = self._action(
-            "Forward 5 s", "Right", lambda: p.skip(SKIP_MS), P.SP_MediaSeekForward
+            "Forward 5 s", "Right", lambda: p.skip(self.seek_step_ms), P.SP_MediaSeekForward
         )
         self.act_frame_back = self._action(
             "Previous frame", ",", lambda: p.step_frame(False), P.SP_MediaSkipBackward
@@ -231,6 +234,16 @@ class PlayerWidget(QWidget):
             self.act_volume_up,
             self.act_volume_down,
         ]
+
+    def set_seek_step(self, ms: int) -> None:
+        """The arrows' jump (a setting); the actions' names say it."""
+        self.seek_step_ms = ms
+        step = f"{ms / 1000:g} s"
+        for act, text in ((self.act_back, "Back"), (self.act_forward, "Forward")):
+            act.setText(f"{text} {step}")
+            keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                              for k in act.shortcuts())  # fmt: skip
+            act.setToolTip(f"{text} {step} ({keys})" if keys else f"{text} {step}")
 
     def _button(self, action: QAction) -> QToolButton:
         b = QToolButton(self)

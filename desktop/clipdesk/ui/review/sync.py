@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, Sig
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView, QWidget
 
-from clipdesk.core.bounds import OPEN_END_MS, Timebase
+from clipdesk.core.bounds import Timebase, open_end_ms
 from clipdesk.core.episode import Clip, ClipKind, Episode
 from clipdesk.ui.player.player import Player
 from clipdesk.ui.player.seek_bar import SeekBar
@@ -34,7 +34,7 @@ def clip_end(episode: Episode, clip: Clip) -> int:
     later = [
         c.start_ms for c in episode.clips if c.kind is clip.kind and c.start_ms > clip.start_ms
     ]
-    return min(later) if later else clip.start_ms + OPEN_END_MS
+    return min(later) if later else clip.start_ms + open_end_ms()
 
 
 class ClipSpans:
@@ -46,7 +46,7 @@ class ClipSpans:
         self._spans: list[tuple[int, int, Clip]] = []
 
     def spans(self, episode: Episode) -> list[tuple[int, int, Clip]]:
-        key = tuple((c.id, c.kind, c.start_ms, c.end_ms) for c in episode.clips)
+        key = (open_end_ms(), *((c.id, c.kind, c.start_ms, c.end_ms) for c in episode.clips))
         if key != self._key:
             self._key = key
             self._spans = [(c.start_ms, clip_end(episode, c), c) for c in episode.clips]

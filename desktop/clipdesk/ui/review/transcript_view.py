@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
     QTextFormat,
 )
 from PySide6.QtWidgets import (
@@ -92,6 +93,7 @@ class TranscriptView(QWidget):
         self.text.key_activated.connect(self._on_key_activated)
         self.text.key_left.connect(self.keys_left)
         self.key_row = -1  # the line the keyboard moves; -1 until Up/Down are used
+        self._built: QTextDocument | None = None
         self.model.modelReset.connect(self._rebuild)
 
         self.follow = QCheckBox("Follow playback", self)
@@ -118,8 +120,12 @@ class TranscriptView(QWidget):
         self.model.set_lines(lines)
 
     def _rebuild(self) -> None:
-        doc = self.text.document()
-        doc.clear()
+        # Built detached and then handed to the view: the view lays out only what it
+        # shows and the rest a chunk at a time, instead of all of it during the inserts.
+        old_doc = self.text.document()
+        doc = QTextDocument(self.text)
+        doc.setDefaultFont(old_doc.defaultFont())
+        doc.setDocumentMargin(old_doc.documentMargin())
         rows = self.model.rowCount()
         self.text.setVisible(rows > 0)
         self.empty.setVisible(rows == 0)
@@ -147,9 +153,11 @@ class TranscriptView(QWidget):
             cursor.insertText(f"{stamp}\t", time_fmt)
             cursor.insertText(words, text_fmt)
         cursor.endEditBlock()
-        # The view's own cursor was pushed to the end by the inserts; a text edit keeps
-        # its cursor in view, so put it back at the top.
-        self.text.moveCursor(QTextCursor.MoveOperation.Start)
+        # The view deletes the document it started with; the ones made here are ours.
+        previous, self._built = self._built, doc
+        self.text.setDocument(doc)
+        if previous is not None:
+            previous.deleteLater()
         self.key_row = -1
         self._mark_lines()
         self.text.verticalScrollBar().setValue(0)

@@ -19,33 +19,38 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from clipdesk import __version__
-from clipdesk.core.bounds import Timebase
+from clipdesk import diagnostics
+from clipdesk.core.bounds import Timebase, set_long_nudge_ms, set_open_end_ms
 from clipdesk.core.clip_store import ClipStore
 from clipdesk.core.episode import Episode
 from clipdesk.core.errors import DocumentError
+from clipdesk.core.export_plan import ExportSettings, name_fields
 from clipdesk.core.media_location import VIDEO_EXTS
+from clipdesk.core.naming import render_name
 from clipdesk.media.stream_resolver import StreamResolver
 from clipdesk.ui.common import messages
 from clipdesk.ui.common.background import Background
 from clipdesk.ui.common.banner import Banner
+from clipdesk.ui.common.busy_indicator import BusyIndicator
+from clipdesk.ui.common.keymap import Keymap
 from clipdesk.ui.common.messages import Level, Message
 from clipdesk.ui.common.notification_panel import NotificationButton, NotificationPanel
 from clipdesk.ui.common.notifications import Notice, Notifications
 from clipdesk.ui.common.questions import ask_yes_no
 from clipdesk.ui.common.settings import Settings
 from clipdesk.ui.common.status_line import StatusLine
+from clipdesk.ui.common.theme import apply_theme
 from clipdesk.ui.document.document_media import DocumentMedia
 from clipdesk.ui.document.media_analysis import MediaAnalysis
 from clipdesk.ui.document.open_document import DIRTY_MARK, OpenDocument
@@ -60,6 +65,9 @@ from clipdesk.ui.review.clip_table_model import ClipTableModel
 from clipdesk.ui.review.details_panel import DetailsPanel
 from clipdesk.ui.review.sync import ReviewSync
 from clipdesk.ui.review.transcript_view import TranscriptView
+from clipdesk.ui.shell.about_dialog import AboutDialog
+from clipdesk.ui.shell.crash_guard import CrashGuard
+from clipdesk.ui.shell.settings_dialog import SettingsDialog
 from clipdesk.ui.shell.shortcuts_dialog import ShortcutsDialog
 
 DOCUMENT_FILTER = "Show notes (*.md *.markdown *.txt);;All files (*)"
@@ -131,6 +139,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_doc, 1)
         self.message_count = NotificationButton(self.notifications, self)
         self.message_count.clicked.connect(self.show_messages)
+        self.busy = BusyIndicator(self)
+        self.statusBar().addPermanentWidget(self.busy)
+        self.background.busy_changed.connect(self.busy.set_text)
         self.statusBar().addPermanentWidget(self.message_count)
         self.statusBar().addPermanentWidget(self.status_media, 1)
         self.status_analysis = QLabel(self)
@@ -162,12 +173,24 @@ class MainWindow(QMainWindow):
             self.close,
             self.analysis,
         )
+        self.exports.base_settings = self.export_defaults
         self.media.status_changed.connect(self.status_media.set_lasting)
         messages.bus().posted.connect(self._on_message)
         self.notifications.changed.connect(self._refresh_banner)
         self.banner.dismissed.connect(self._on_banner_dismissed)
         self.banner.shown.connect(self._on_banner_shown)
         self.banner.more_clicked.connect(self.show_messages)
+        self.crash_guard = CrashGuard(self.doc.save_project_now, self)
+        self.about_dialog: AboutDialog | None = None
+        self._diagnostics: diagnostics.Diagnostics | None = None
+        self.keymap = Keymap()
+        self._theme = "system"
+        self.keymap.learn(self.all_actions())
+        self.keymap.changed = self.settings.shortcuts()
+        # After the editing session's handler: a new document's editing actions get the
+        # user's keys and the timeline its snapping.
+        self.doc.opened.connect(self.apply_settings)
+        self.apply_settings()
         self._restore_state()
         self.clip_panel.table.setFocus()  # so Space, J/K/L drive the player from the start
 
@@ -259,10 +282,20 @@ class MainWindow(QMainWindow):
             view_menu, "&Transcript", "Ctrl+2", self.focus_transcript
         )
         self.act_follow = self.transcript.follow
+        self.act_preferences = QAction("&Preferences…", self)
+        self.act_preferences.setObjectName("preferences")
+        self.act_preferences.setShortcut(QKeySequence("Ctrl+,"))
+        self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.act_preferences.triggered.connect(self.show_settings)
+        self.addAction(self.act_preferences)  # works while the Edit menu is rebuilt
+        # The Edit menu is filled again for every document: Preferences goes at its end.
+        self.edit_menu.aboutToShow.connect(self._edit_menu_tail)
         help_menu = mb.addMenu("&Help")
         self.act_shortcuts = self._add(
             help_menu, "&Keyboard shortcuts", ["F1", "Ctrl+/"], self.show_shortcuts
         )
+        self.act_report = self._add(help_menu, "&Report a problem", None, self.report_problem)
+        help_menu.addSeparator()
         self._add(help_menu, "&About Clipdesk", None, self.show_about)
 
     def _add(
@@ -292,8 +325,72 @@ class MainWindow(QMainWindow):
             *self.editing.shortcut_groups(),
             *self.exports.shortcut_groups(),
             ("View", [self.act_find, self.act_focus_table, self.act_focus_transcript,
-                      self.act_shortcuts]),
+                      self.act_shortcuts, self.act_preferences]),
         ]  # fmt: skip
+
+    def all_actions(self) -> list[QAction]:
+        return [a for _group, actions in self.shortcut_groups() for a in actions]
+
+    def _edit_menu_tail(self) -> None:
+        if self.act_preferences not in self.edit_menu.actions():
+            self.edit_menu.addSeparator()
+            self.edit_menu.addAction(self.act_preferences)
+
+    # -- settings ------------------------------------------------------------------------
+    def show_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(
+            self.settings, self.keymap, self.shortcut_groups(), self.preview_name, self
+        )
+        dialog.applied.connect(self.apply_settings)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+        return dialog
+
+    def apply_settings(self) -> None:
+        """What the settings say, made so now: theme, lengths and steps, snapping, keys."""
+        s = self.settings
+        app = QApplication.instance()
+        # A style change repolishes every widget: only when the theme really changes (the
+        # app starts in the system's).
+        if isinstance(app, QApplication) and s.theme != self._theme:
+            apply_theme(app, s.theme)
+            self._theme = s.theme
+        set_open_end_ms(s.open_end_ms)
+        set_long_nudge_ms(s.nudge_step_ms)
+        self.keymap.apply(self.all_actions())
+        self.player_view.set_seek_step(s.seek_step_ms)  # after the keys: its tips name them
+        session = self.editing.session
+        if session is not None:
+            session.timeline.setSnapping(s.snapping)
+            session.timeline.snap_px = s.snap_px
+            step = f"{s.nudge_step_ms / 1000:g} s"
+            for act in session.actions.actions.values():
+                if act.objectName() == "edit_nudge_second_back":
+                    act.setText(f"Nudge Back {step}")
+                elif act.objectName() == "edit_nudge_second_fwd":
+                    act.setText(f"Nudge Forward {step}")
+        # Clips without an end are drawn and played to the new length.
+        self.sync.refresh()
+        self.player_view.seek_bar.update()
+        if session is not None:
+            session.timeline.update()
+
+    def export_defaults(self) -> ExportSettings:
+        s = self.settings
+        return ExportSettings(
+            out_dir=s.output_folder,
+            template=s.name_template,
+            mode=s.export_mode,
+            jobs=s.export_jobs,
+        )
+
+    def preview_name(self, template: str) -> str | None:
+        """The selected clip's file name under this template (TemplateError if bad)."""
+        episode, clip = self.doc.episode, self.sync.selected_clip()
+        if episode is None or clip is None:
+            return None
+        index = episode.kind_numbers().get(clip.id, 0)  # {index}: the clip's own number
+        return render_name(template, name_fields(episode, clip, index))
 
     # -- documents -----------------------------------------------------------------------
     def open_document(self, path: Path | str, media: str | None = None) -> bool:
@@ -303,12 +400,37 @@ class MainWindow(QMainWindow):
         path = Path(path)
         try:
             episode = read_document(path)
-        except DocumentError as exc:
+        except Exception as exc:
+            self._not_read(path, exc)
+            return False
+        return self._take_document(path, episode, media)
+
+    def open_document_in_background(self, path: Path | str, media: str | None = None) -> None:
+        """Read the document on a worker (a long one takes a while; the window shows it
+        is busy), then show it. What the menus and a dropped file use."""
+        from clipdesk.core.reader import read_document
+
+        path = Path(path)
+
+        def show(episode: Episode) -> None:
+            self._take_document(path, episode, media)
+
+        self.background.run(
+            lambda: read_document(path),
+            show,
+            lambda exc: self._not_read(path, exc),
+            f"Opening {path.name}",
+        )
+
+    def _not_read(self, path: Path, exc: BaseException) -> None:
+        if isinstance(exc, DocumentError):
             messages.error(f"Could not open the document: {exc}")
-            return False
-        except (OSError, UnicodeError, ValueError) as exc:
+        elif isinstance(exc, (OSError, UnicodeError, ValueError)):
             messages.error(f"Could not open {path}: {exc}")
-            return False
+        else:  # a defect in the reader: the crash report shows it
+            raise exc
+
+    def _take_document(self, path: Path, episode: Episode, media: str | None) -> bool:
         if not self.exports.may_leave_document():  # the answer was: keep exporting
             return False
         self._forget_messages()  # before opening: the project file's messages belong to it
@@ -391,7 +513,7 @@ class MainWindow(QMainWindow):
             self, "Open show notes", self.settings.last_open_dir, DOCUMENT_FILTER
         )
         if path:
-            self.open_document(Path(path))
+            self.open_document_in_background(Path(path))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -399,7 +521,7 @@ class MainWindow(QMainWindow):
         for f in files:
             act = self.recent_menu.addAction(Path(f).name)
             act.setToolTip(f)
-            act.triggered.connect(lambda _=False, f=f: self.open_document(Path(f)))
+            act.triggered.connect(lambda _=False, f=f: self.open_document_in_background(Path(f)))
         if not files:
             self.recent_menu.addAction("(none)").setEnabled(False)
         else:
@@ -435,7 +557,7 @@ class MainWindow(QMainWindow):
                 if self._may_replace_media(path):
                     self.media.attach(str(path))  # a dropped video becomes the media
             else:
-                self.open_document(path)
+                self.open_document_in_background(path)
             event.acceptProposedAction()
             return
 
@@ -534,13 +656,36 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Clipdesk",
-            f"<b>Clipdesk {__version__}</b><br>Review, correct and export clips from long "
-            "videos, driven by show notes.",
-        )
+    def show_about(self) -> AboutDialog:
+        """Opens at once; the versions come from a worker the first time (ffmpeg is run,
+        libvlc loaded) and are kept for the next."""
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(self._diagnostics, self)
+        dialog = self.about_dialog
+        if self._diagnostics is None:
+            self.background.run(
+                diagnostics.collect, self._got_diagnostics, label="Finding versions"
+            )
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def _got_diagnostics(self, found: diagnostics.Diagnostics) -> None:
+        self._diagnostics = found
+        if self.about_dialog is not None:
+            self.about_dialog.set_diagnostics(found)
+
+    def report_problem(self) -> None:
+        """Versions, folders and the last log lines to the clipboard, for a bug report."""
+
+        def copy(report: str) -> None:
+            QApplication.clipboard().setText(report)
+            messages.info(
+                "Copied the versions and the last log lines to the clipboard: "
+                "paste them into your report."
+            )
+
+        self.background.run(diagnostics.problem_report, copy, label="Collecting a report")
 
     # -- state ------------------------------------------------------------------------------------
     def _restore_state(self) -> None:
