@@ -105,3 +105,17 @@ def test_column_choices_come_back(qtbot, tmp_path) -> None:
     table = again.clip_panel.table
     assert not table.isColumnHidden(Column.DURATION)
     assert table.isColumnHidden(Column.KIND)
+
+
+def test_the_pause_status_of_a_bound_never_widens_the_window(qtbot, tmp_path) -> None:
+    """With media analysed, the details panel says where each bound sits against the
+    pauses; those lines wrap rather than push the window past half a 1920 screen."""
+    window = _shown(qtbot, tmp_path, 960, 600)
+    window.details.set_pause_status(
+        "In: in a pause, no pause near enough to snap to\n"
+        "Out: in speech, a snap would move it -340 ms"
+    )
+    qtbot.waitUntil(lambda: window.details.pause_status.isVisible())
+    # Unwrapped, the two lines alone asked for about 300 px of the list's side.
+    assert window.details.minimumSizeHint().width() < 150
+    assert window.minimumSizeHint().width() <= 960

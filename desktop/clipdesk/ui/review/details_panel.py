@@ -63,6 +63,7 @@ class DetailsPanel(QWidget):
         self.pause_status = QLabel(self)
         self.pause_status.setObjectName("pauseStatus")
         self.pause_status.setStyleSheet(f"color: {TIME_TEXT.name()};")
+        self.pause_status.setWordWrap(True)  # its lines must not widen a narrow window
         self.pause_status.hide()
         self.note_label = QLabel("Note", self)
         self.note_edit = QPlainTextEdit(self)
