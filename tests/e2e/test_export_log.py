@@ -15,6 +15,8 @@ pytestmark = pytest.mark.network
 
 
 def test_export_logs_tool_commands_without_the_token(range_server, tmp_path: Path) -> None:
+    # Served without ranges, so the clips are cut by yt-dlp, whose command lines are logged.
+    range_server.faults["demo.mp4"] = "norange"
     signed = range_server.url("demo.mp4") + "?expire=1767225600&token=SECRET123&sig=SECRET456"
     doc = show_notes(tmp_path, signed)
     env = {**os.environ, "CLIPDESK_CONFIG_DIR": str(tmp_path / "config")}

@@ -71,7 +71,9 @@ def test_sigkill_leaves_no_tool_running_and_the_next_run_cleans_up(
     range_server, media_dir: Path, tmp_path: Path
 ) -> None:
     shutil.copy(media_dir / "demo.mp4", media_dir / "slow.mp4")
-    range_server.faults["slow.mp4"] = "stall"  # yt-dlp's ffmpeg gets 300 KB, then waits
+    # No ranges: the batch cannot read the file itself, so yt-dlp's ffmpeg reads it,
+    # gets 300 KB, then waits.
+    range_server.faults["slow.mp4"] = "norange+stall"
     doc = long_clip(tmp_path, range_server.url("slow.mp4"))
     out = tmp_path / "out"
     proc = export(doc, out, "--stall-timeout", "600")

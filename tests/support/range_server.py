@@ -24,7 +24,8 @@ class RangeServer:
     after half the requested bytes), "stall" (headers and STALL_AFTER bytes, then
     nothing until the server stops), "stall-headers" (the request is read, then
     nothing at all), "norange" (Range is ignored: the whole file, status 200, as
-    Python's http.server does) or "slow" (about 1 MB/s).
+    Python's http.server does) or "slow" (about 1 MB/s); "norange" combines with
+    another fault with a "+" ("norange+stall").
     """
 
     def __init__(self, root: Path | str) -> None:
@@ -50,7 +51,10 @@ class RangeServer:
                 name = self.path.split("?", 1)[0].lstrip("/")
                 server.requests.append((name, self.headers.get("Range")))
                 path = (server.root / name).resolve()
-                fault = server.faults.get(name)
+                # Faults combine with "+": "norange+stall" ignores Range and then stalls.
+                faults = set((server.faults.get(name) or "").split("+")) - {""}
+                fault = next(iter(faults - {"norange"}), None)
+                norange = "norange" in faults
                 if fault == "stall-headers":
                     server.stopping.wait()
                     self.close_connection = True
@@ -65,7 +69,7 @@ class RangeServer:
                 size = path.stat().st_size
                 start, end = 0, size - 1
                 status = 200
-                rng = self.headers.get("Range") if fault != "norange" else None
+                rng = self.headers.get("Range") if not norange else None
                 if rng:
                     m = _RANGE.match(rng.strip())
                     if not m or (not m.group(1) and not m.group(2)):
@@ -86,7 +90,7 @@ class RangeServer:
                 length = end - start + 1
                 self.send_response(status)
                 self.send_header("Content-Type", "video/mp4")
-                if fault != "norange":
+                if not norange:
                     self.send_header("Accept-Ranges", "bytes")
                 self.send_header("Content-Length", str(length))
                 if status == 206:
