@@ -61,6 +61,8 @@ def detect_pauses(levels: Levels, min_pause_ms: int = MIN_PAUSE_MS) -> tuple[lis
     stats = loudness(db)
     if db.size == 0:
         return [], stats
+    if stats.floor_db > DIGITAL_SILENCE_DB and stats.speech_db - stats.floor_db < MIN_MARGIN_DB:
+        return [], stats  # no quiet part to speak of (a tone, a music bed): no pauses
     quiet = db < stats.threshold_db
     # Run starts and ends from the edges of the quiet mask.
     edges = np.diff(np.concatenate(([0], quiet.view(np.int8), [0])))

@@ -294,3 +294,17 @@ def test_url_source_read_once_for_peaks_and_pauses(
         assert requests > 0
         again = analyse(url, cache=cache)
         assert again.from_cache and len(server.requests) == requests  # no network at all
+
+
+def test_a_steady_tone_has_no_pauses(folder: Path, tmp_path: Path) -> None:
+    """Audio with no quiet part (a test tone, a music bed) holds no pauses: the whole
+    file is not one long pause because nothing in it is louder than the rest."""
+    import subprocess
+
+    tone = folder / "tone.m4a"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=6",
+         "-c:a", "aac", str(tone)],
+        check=True,
+    )  # fmt: skip
+    assert not analyse(tone, cache=AudioCache(tmp_path)).pauses
