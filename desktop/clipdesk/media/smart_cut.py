@@ -16,7 +16,7 @@ import bisect
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from clipdesk.media.child_procs import Cancelled, Children
@@ -89,6 +89,8 @@ class Segment:
     end: int  # one past the last frame
     samples: tuple[int, int]  # source samples (decode order) copied, or decoded for the encode
     key: int = 0  # encode: the keyframe its decode run starts on
+    # encode: one frame encoded twice, the second IDR frame kept (x264 numbers it 1)
+    second_idr: bool = False
 
 
 @dataclass
@@ -159,8 +161,15 @@ def _no_lone_idr(
         if part.end - part.first != 1:
             i += 1
             continue
-        if part.encode and not nxt.encode and copied_idr_id(nxt.samples[0]) not in (0, None):
+        copied = copied_idr_id(nxt.samples[0]) if part.encode and not nxt.encode else None
+        if copied is not None and copied != 0:
             i += 1  # x264's IDR frame is numbered 0, the copied one is not: no clash
+            continue
+        if copied == 0:
+            # x264 numbers its second IDR frame 1: the frame is encoded twice and the
+            # second kept, instead of re-encoding the whole next GOP.
+            out[i] = replace(part, second_idr=True)
+            i += 1
             continue
         if part.encode and not nxt.encode:
             # A one-frame head: copy from the next keyframe instead, if there is one.
@@ -226,10 +235,10 @@ def encoder_args(track: Track, first_sample: bytes) -> list[str]:
         ("keyint", "keyint"), ("min-keyint", "keyint_min"),
         ("chroma-qp-offset", "chroma_qp_offset"), ("constrained-intra", "constrained_intra"),
         ("bluray-compat", "bluray_compat"), ("vbv-maxrate", "vbv_maxrate"),
-        ("vbv-bufsize", "vbv_bufsize"), ("nal-hrd", "nal_hrd"), ("aq-mode", "aq"),
+        ("vbv-bufsize", "vbv_bufsize"), ("nal-hrd", "nal_hrd"),
     ):  # fmt: skip
         if theirs in s:
-            p[ours] = s[theirs].split(":", 1)[0] if theirs == "aq" else s[theirs]
+            p[ours] = s[theirs]
     deblock = s.get("deblock", "1:0:0").split(":")
     if deblock[0] == "0":
         p["no-deblock"] = "1"
@@ -247,8 +256,10 @@ def encoder_args(track: Track, first_sample: bytes) -> list[str]:
     else:
         raise CannotSmartCut(f"x264 rate control {rc!r} cannot be matched")
     # The reported chroma QP offset already includes psy's adjustment: no psy here,
-    # so it is taken as it stands. The rest only changes the analysis, not the headers.
-    p.update(psy="0", subme="2", me="dia", trellis="0", mbtree="0", scenecut="0")
+    # so it is taken as it stands. The rest only changes the analysis, not the headers:
+    # no adaptive quantisation and subme 1 take about a third off the head's encode.
+    p.update(psy="0", subme="1", me="dia", trellis="0", mbtree="0", scenecut="0")
+    p["aq-mode"] = "0"
     p.update({"rc-lookahead": "0", "b-adapt": "0", "sliced-threads": "0"})
     p["level"] = str(avc.level)
     params = ":".join(f"{k}={v}" for k, v in p.items())
@@ -406,14 +417,23 @@ class SmartCut:
         ref = self.work / f"seg{i}-ref.gray"
         skip, count = seg.first - seg.key, seg.end - seg.first
         enc_args = _keyint_at_least(enc_args, count + 1)
+        extra = 1 if seg.second_idr else 0  # encoded frames dropped before the kept ones
         graph = f"[0:v]trim=start_frame={skip}:end_frame={skip + count},setpts=PTS-STARTPTS"
-        graph += f",split[e][r];[r]trim=end_frame=1,{GRAY_FILTER}[g]" if want_ref else "[e]"
+        enc = "[e]"
+        if seg.second_idr:
+            enc = "[e1]"
+            i_params = enc_args.index("-x264-params") + 1
+            enc_args = [*enc_args, "-force_key_frames", "expr:1"]
+            enc_args[i_params] += ":forced-idr=1"
+        graph += f",split{enc}[r];[r]trim=end_frame=1,{GRAY_FILTER}[g]" if want_ref else enc
+        if seg.second_idr:
+            graph += ";[e1]loop=loop=1:size=1,setpts=N[e]"
         argv = [
             self.ffmpeg, "-hide_banner", "-nostdin", "-y", "-v", "error",
             "-progress", "pipe:1", "-stats_period", "0.2",
             "-threads", "1", "-i", str(mini), "-filter_complex_threads", "1",
             "-filter_complex", graph,
-            "-map", "[e]", "-frames:v", str(count), "-fps_mode", "passthrough",
+            "-map", "[e]", "-frames:v", str(count + extra), "-fps_mode", "passthrough",
             *enc_args, "-threads", "1", "-an", "-f", "mp4", str(out),
         ]  # fmt: skip
         if want_ref:
@@ -437,16 +457,23 @@ class SmartCut:
             index = read_index(FileBytes(out))
         except (Mp4Error, OSError) as exc:
             raise CannotSmartCut(f"the encoded head/tail cannot be read: {exc}") from exc
-        enc = index.video()
-        if enc is None or enc.count != count:
-            got = enc.count if enc else 0
-            raise CannotSmartCut(f"the head/tail encode gave {got} frames, not {count}")
-        src_avc, enc_avc = self.vtrack.avc, enc.avc
+        enc_track = index.video()
+        if enc_track is None or enc_track.count != count + extra:
+            got = enc_track.count if enc_track else 0
+            raise CannotSmartCut(f"the head/tail encode gave {got} frames, not {count + extra}")
+        src_avc, enc_avc = self.vtrack.avc, enc_track.avc
         assert src_avc is not None
         if enc_avc is None or (enc_avc.sps, enc_avc.pps) != (src_avc.sps, src_avc.pps):
             raise CannotSmartCut("the re-encoded frames' SPS/PPS differ from the source's")
         if enc_avc.nal_length_size != src_avc.nal_length_size:
             raise CannotSmartCut("the re-encoded frames use another NAL length size")
+        if seg.second_idr:
+            kept = FileBytes(out).read(enc_track.offsets[1], enc_track.sizes[1])
+            if (
+                not enc_track.is_sync(1)
+                or idr_pic_id(kept, src_avc.sps[0], src_avc.nal_length_size) != 1
+            ):
+                raise CannotSmartCut("the re-encoded frame is not an IDR frame numbered 1")
         gray = ref.read_bytes() if want_ref else b""
         return CutInput(out, index), gray
 
@@ -467,9 +494,10 @@ class SmartCut:
             files.append(enc_input.path)
             enc = enc_input.index.video()
             assert enc is not None
-            ranks = sorted(range(enc.count), key=enc.pts().__getitem__)
+            kept = range(1 if seg.second_idr else 0, enc.count)
+            ranks = sorted(kept, key=enc.pts().__getitem__)
             frame_of = {s: k for k, s in enumerate(ranks)}
-            for n in range(enc.count):
+            for n in kept:
                 when = frames.times[seg.first + frame_of[n]] - base
                 parts.append((len(files) - 1, enc.offsets[n], enc.sizes[n], enc.is_sync(n), when))
         times = sorted(p[4] for p in parts)
