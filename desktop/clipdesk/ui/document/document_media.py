@@ -119,13 +119,11 @@ class DocumentMedia(QObject):
         return None
 
     def bind(self, override: str | None = None) -> None:
-        """Open the media for the document just opened."""
+        """Open the media for the document just opened (the window has remembered an
+        override already, before the document opened)."""
         document, episode = self.doc.path, self.doc.episode
         assert episode is not None
-        choice = self.choose(document, episode, override)
-        if override and document is not None:
-            self.settings.set_media_for(document, override)
-        self._open_choice(choice)
+        self._open_choice(self.choose(document, episode, override))
 
     def attach(self, location: str) -> None:
         """The user chose a source (Media › Attach): open it, and remember it once it
