@@ -127,7 +127,7 @@ def is_reference(sample: bytes, length_size: int) -> bool:
     return True
 
 
-SAMPLE_STEP = 4  # pictures are compared on every 4th pixel of every 4th row
+SAMPLE_STEP = 8  # pictures are compared on every 8th pixel of every 8th row
 
 
 @dataclass(frozen=True)
@@ -197,35 +197,56 @@ class Encoded:
     key: bool
 
 
+@dataclass(frozen=True)
+class PictureFormat:
+    """What the SPS says of the decoded pictures beyond their size: the encoder is given
+    the same, so that its SPS (VUI) is the source's."""
+
+    sample_aspect_ratio: Fraction | None
+    color_primaries: int
+    color_trc: int
+    colorspace: int
+    color_range: int
+
+    @classmethod
+    def of(cls, decoder: Decoder) -> PictureFormat:
+        ctx = decoder.context
+        sar = ctx.sample_aspect_ratio
+        return cls(Fraction(sar) if sar else None, ctx.color_primaries, ctx.color_trc,
+                   ctx.colorspace, ctx.color_range)  # fmt: skip
+
+
 class Encoder:
-    """libx264 with the given options, for frames like the decoder's; pts counts frames.
-    The parameter sets it writes are in sps/pps once it has been given a frame."""
+    """libx264 with the given options, for frames like the first one given, of the
+    given format; pts counts frames. The parameter sets it writes are in sps/pps once
+    it has been given a frame. threads: x264's frame threads (a long head or tail
+    finishes sooner when a core is free)."""
 
     def __init__(
         self,
         options: Mapping[str, str],
-        like: Decoder,
+        like: PictureFormat,
         frame: VideoFrame,
         frame_time: Fraction,
         length_size: int,
+        threads: int = 1,
     ) -> None:
         import av
 
         self._av = av
         ctx = av.CodecContext.create("libx264", "w")
         assert isinstance(ctx, av.VideoCodecContext)
-        src = like.context
         ctx.width, ctx.height = frame.width, frame.height
         ctx.pix_fmt = frame.format.name
         # x264 writes its time base into the SPS (VUI timing): one frame per tick pair,
         # as the source's encoder was given it.
         ctx.time_base = frame_time
         ctx.framerate = 1 / frame_time
-        if src.sample_aspect_ratio:
-            ctx.sample_aspect_ratio = src.sample_aspect_ratio
-        for name in ("color_primaries", "color_trc", "colorspace", "color_range"):
-            setattr(ctx, name, getattr(src, name))
-        ctx.thread_count = 1
+        if like.sample_aspect_ratio:
+            ctx.sample_aspect_ratio = like.sample_aspect_ratio
+        ctx.color_primaries, ctx.color_trc = like.color_primaries, like.color_trc
+        ctx.colorspace, ctx.color_range = like.colorspace, like.color_range
+        ctx.thread_count = threads
         ctx.flags |= av.codec.context.Flags.global_header  # parameter sets apart
         ctx.options = dict(options)
         self._ctx = ctx
