@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clipdesk.media.child_procs import Cancelled
-from clipdesk.media.h264_frames import CodecError, Decoder, Picture, picture
+from clipdesk.media.h264_frames import CodecError, Decoder, Picture, load_codecs, picture
 from clipdesk.media.h264_frames import psnr as picture_psnr
 from clipdesk.media.mp4_index import FileBytes, Mp4Error, Track, read_index
 from clipdesk.media.probe import MediaInfo, check_clip
@@ -89,8 +89,10 @@ class _Bad(Exception):
 def _decode_start(path: Path) -> tuple[Picture, dict[str, float]]:
     """The clip read as a player reads it (edit lists applied): its first frame, and
     when its first video and audio frames are shown; the first samples decoded."""
-    import av
-
+    try:
+        av = load_codecs()
+    except CodecError as exc:
+        raise _Bad(str(exc)) from exc
     try:
         with av.open(str(path)) as container:
             vs = container.streams.video[0]
@@ -137,10 +139,10 @@ def _decode_join(path: Path, video: Track, start_s: float) -> None:
     if not video.is_sync(n):
         raise _Bad(f"the part at {start_s:.3f} s does not start on a keyframe")
     assert video.avc is not None
-    decoder = Decoder(video.avc, strict=True)
     data = FileBytes(path)
     got = 0
     try:
+        decoder = Decoder(video.avc, strict=True)
         for k in range(n, min(n + JOIN_FRAMES, video.count)):
             got += len(decoder.decode(data.read(video.offsets[k], video.sizes[k]), pts[k]))
         got += len(decoder.decode(None))

@@ -9,6 +9,7 @@ codes), which is rewritten here.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import queue
 import struct
@@ -16,6 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar
 
 from clipdesk.media.mp4_index import AvcConfig, nal_units
@@ -28,15 +30,28 @@ T = TypeVar("T")
 _loaded = threading.Lock()
 
 
-def load_codecs() -> None:
-    """Import PyAV (about 80 ms: FFmpeg's libraries are loaded), so that a batch can do
-    it while its source is still being read, not when a clip needs it."""
+class CodecError(Exception):
+    """A decode or encode failed, or FFmpeg's libraries cannot be loaded; str() says how."""
+
+
+def load_codecs() -> ModuleType:
+    """PyAV, imported (about 80 ms: FFmpeg's libraries are loaded); a batch does it
+    while its source is still being read, not when a clip needs it."""
     with _loaded:
-        import av  # noqa: F401
+        try:
+            import av
+        except ImportError as exc:  # a broken install: the clip is re-encoded instead
+            raise CodecError(f"FFmpeg's libraries (PyAV) cannot be loaded: {exc}") from exc
+        return av
+
+
+def _load_quietly() -> None:
+    with contextlib.suppress(CodecError):
+        load_codecs()  # the clip that needs them says why they are missing
 
 
 def load_codecs_soon() -> None:
-    threading.Thread(target=load_codecs, name="load-codecs", daemon=True).start()
+    threading.Thread(target=_load_quietly, name="load-codecs", daemon=True).start()
 
 
 class _Raised:
@@ -83,10 +98,6 @@ def made_ahead(items: Iterable[T], depth: int = 4) -> Iterator[T]:
     finally:
         stop.set()
         maker.join()
-
-
-class CodecError(Exception):
-    """A decode or encode failed; str() says how."""
 
 
 def avcc_record(avc: AvcConfig) -> bytes:
@@ -163,9 +174,7 @@ class Decoder:
     error (CodecError), not a frame patched up."""
 
     def __init__(self, avc: AvcConfig, strict: bool = False) -> None:
-        import av
-
-        self._av = av
+        av = self._av = load_codecs()
         ctx = av.CodecContext.create("h264", "r")
         ctx.extradata = avcc_record(avc)
         ctx.thread_count = 1  # the batch's clips already keep every core busy
@@ -231,9 +240,7 @@ class Encoder:
         length_size: int,
         threads: int = 1,
     ) -> None:
-        import av
-
-        self._av = av
+        av = self._av = load_codecs()
         ctx = av.CodecContext.create("libx264", "w")
         assert isinstance(ctx, av.VideoCodecContext)
         ctx.width, ctx.height = frame.width, frame.height

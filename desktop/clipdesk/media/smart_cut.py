@@ -375,6 +375,12 @@ class SmartCut:
         return self._file.read(t.offsets[n], t.sizes[n])
 
     def cut(self, start_ms: int, end_ms: int, out: Path) -> CutResult:
+        try:
+            return self._cut(start_ms, end_ms, out)
+        except CodecError as exc:
+            raise CannotSmartCut(str(exc)) from exc
+
+    def _cut(self, start_ms: int, end_ms: int, out: Path) -> CutResult:
         frames, track = self.frames, self.vtrack
         if track.codec != "avc1" or track.avc is None:
             raise CannotSmartCut(f"the video is {track.codec}, not H.264 in avc1")
@@ -428,8 +434,8 @@ class SmartCut:
         return CutResult(plan, first_shown, plan.encoded_frames)
 
     def _decode_alone(self, n: int) -> Picture:
-        decoder = Decoder(self._avc())
         try:
+            decoder = Decoder(self._avc())
             got = decoder.decode(self.read_sample(n), 0) + decoder.decode(None)
         except CodecError as exc:
             raise CannotSmartCut(f"the keyframe at the in point: {exc}") from exc
