@@ -41,7 +41,7 @@ with open(out, "w") as f:
 """
 
 
-def modules_after(tmp_path: Path, argv: list[str] | None) -> set[str]:
+def modules_after(tmp_path: Path, argv: list[str] | None, code: int = 0) -> set[str]:
     out = tmp_path / "modules.json"
     env = {**os.environ, "CLIPDESK_CONFIG_DIR": str(tmp_path / "config")}
     run = subprocess.run(
@@ -50,7 +50,7 @@ def modules_after(tmp_path: Path, argv: list[str] | None) -> set[str]:
     )  # fmt: skip
     assert run.returncode == 0 and out.is_file(), run.stderr
     result = json.loads(out.read_text())
-    assert result["code"] in (0, None), (result["code"], run.stdout, run.stderr)
+    assert (result["code"] or 0) == code, (result["code"], run.stdout, run.stderr)
     return set(result["modules"])
 
 
@@ -99,3 +99,36 @@ def test_exporting_a_local_file_loads_no_http_client(
     assert len(list(out.glob("*.mp4"))) == 2  # it did export
     assert "clipdesk.media.export_queue" in modules
     assert loaded(modules, NEVER + HTTP) == []
+
+
+SEGMENTS = """Demo Night
+
+Segments
+The start (00:00:02)
+- Summary: the beginning.
+
+The middle (00:00:05)
+- Summary: the rest.
+
+The end (00:00:08)
+- Summary: no end time, so it cannot be exported.
+"""
+
+
+def test_yaml_loads_for_a_project_file_not_for_a_plain_document(
+    tmp_path: Path, demo_video: Path
+) -> None:
+    from tests.support.project_files import write_project
+
+    doc = tmp_path / "notes.txt"
+    doc.write_text(SEGMENTS, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["export", str(doc), "--out", str(out), "--media", str(demo_video), "--mode", "fast"]
+    modules = modules_after(tmp_path, argv, code=1)  # the last segment has no end
+    assert len(list(out.glob("*.mp4"))) == 2
+    assert "clipdesk.core.project_file" in modules
+    assert loaded(modules, NEVER + HTTP + ("yaml",)) == []
+    # With a project file (deleting the clip that has no end) YAML is read, and applied.
+    write_project(doc, {"schema": 1, "deleted": ["segment-3"]})
+    modules = modules_after(tmp_path, [*argv, "--on-conflict", "overwrite"])
+    assert "yaml" in modules

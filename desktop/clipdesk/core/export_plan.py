@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
-import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -357,6 +356,8 @@ def plan_export(
     media: MediaSource,
     selected_ids: Iterable[str] | None = None,
 ) -> ExportPlan:
+    import uuid  # it imports platform; `clipdesk export --help` loads this module
+
     settings.validate()
     out_dir = Path(settings.out_dir).expanduser().absolute()
     clips, problems = select_clips(episode, settings.only, selected_ids)
