@@ -12,10 +12,9 @@ import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from clipdesk.core.bounds import Timebase
 from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus
 from clipdesk.core.identifiers import check_job_id, is_clip_id
 from clipdesk.core.media_location import is_url
@@ -30,6 +29,9 @@ from clipdesk.core.naming import (
     validate_template,
 )
 from clipdesk.core.timecode import format_clock
+
+if TYPE_CHECKING:  # only annotated here: `clipdesk export --help` loads this module
+    from clipdesk.core.bounds import Timebase
 
 MAX_JOBS = 16
 
