@@ -11,12 +11,11 @@ from pathlib import Path
 from clipdesk import __version__
 from clipdesk.logs import DEFAULT_LEVEL, LEVEL_ENV, LEVELS, setup_logging
 
+# The reader and the export engine are imported by the commands that use them: every
+# start (`--version`, `export --help`, the window) would otherwise pay for them.
 TYPE_CHECKING = False  # as typing's (mypy knows the name); `--version` needs no typing
 if TYPE_CHECKING:
     from clipdesk.core.episode import Episode
-
-# The reader and the export engine are imported by the commands that use them: every
-# start (`--version`, `export --help`, the window) would otherwise pay for them.
 
 SUBCOMMANDS = ("inspect", "export", "pauses")
 logger = logging.getLogger(__name__)
@@ -61,8 +60,8 @@ def gui_parser() -> argparse.ArgumentParser:
 
 def headless_parser(command: str | None = None) -> argparse.ArgumentParser:
     """Every subcommand, or only the options of the one named (argv[0] names it before
-    parsing): the others' options would cost every start (the export's import the
-    planner). The others stay listed by name, as usage messages show them."""
+    parsing): building the others' would cost every start (the export's options import
+    the planner). The others stay listed by name, as usage messages show them."""
     p = argparse.ArgumentParser(prog="clipdesk")
     sub = p.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS:
