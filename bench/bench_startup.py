@@ -30,7 +30,9 @@ from pathlib import Path
 from display import gui_environment
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_6bff21266dae52fe.txt"
+# A worktree sits one level deeper than the checkout: CLIPDESK_SEEDS points at them.
+SEEDS = Path(os.environ.get("CLIPDESK_SEEDS") or ROOT.parent / "shared" / "seeds")
+SEED = SEEDS / "000_6bff21266dae52fe.txt"
 EXAMPLE = ROOT / "resources" / "example" / "example-episode.md"
 
 WAIT_SHOWN = """
