@@ -26,7 +26,7 @@ from clipdesk.media.child_guard import group_cpu_ticks, guarded_argv, preexec_fo
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
 from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale_parts
 from clipdesk.media.probe import ProbeError, check_clip, preroll_s, probe_media
-from clipdesk.media.progress import Progress, ProgressParser
+from clipdesk.media.progress import STALL_S, Progress, ProgressParser
 from clipdesk.media.redact import loggable_command
 from clipdesk.media.run_result import Outcome, RunResult, move_into_place
 from clipdesk.media.source_info import SourceInfoCache, SourceStalled
@@ -35,9 +35,6 @@ from clipdesk.media.tools import ToolMissing, Tools
 
 TEMP_PREFIX = PREFIX
 CANCEL_GRACE_S = 1.5  # SIGINT first (ffmpeg stops cleanly), SIGKILL after this
-# A job whose tool shows no progress (no new output, no media time gained) for this long
-# is stopped and fails: a stalled server would otherwise hold the batch forever.
-STALL_S = 60.0
 _SIDE_SUFFIXES = (".part", ".ytdl", ".temp", ".tmp")
 logger = logging.getLogger(__name__)
 
