@@ -104,14 +104,9 @@ def _decode_start(path: Path) -> tuple[Picture, dict[str, float]]:
             sent = 0
             for packet in container.demux(*streams):
                 is_video = packet.stream is vs
-                if is_video and (packet.size == 0 or sent >= JOIN_FRAMES):
-                    # Enough video decoded (or its end): read on to the first audio.
-                    sent = JOIN_FRAMES
-                    if first is not None:
-                        if len(starts) == len(streams):
-                            break
-                        continue
-                elif is_video:
+                if is_video:
+                    if sent >= JOIN_FRAMES and first is not None:
+                        continue  # enough video decoded: read on to the first audio
                     sent += 1
                 for frame in packet.decode():
                     kind = "video" if is_video else "audio"
@@ -119,7 +114,7 @@ def _decode_start(path: Path) -> tuple[Picture, dict[str, float]]:
                         starts[kind] = float(frame.pts * frame.time_base)
                     if is_video and first is None:
                         first = picture(frame)
-                if sent >= JOIN_FRAMES and len(starts) == len(streams):
+                if first is not None and sent >= JOIN_FRAMES and len(starts) == len(streams):
                     break
     except av.FFmpegError as exc:
         raise _Bad(f"the clip does not decode cleanly: {exc}") from exc
