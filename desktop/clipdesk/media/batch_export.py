@@ -17,9 +17,16 @@ from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.media.child_procs import Cancelled
 from clipdesk.media.clip_checks import Window, check_smart_clip
 from clipdesk.media.h264_frames import load_codecs_soon
+from clipdesk.media.probe import past_the_end
 from clipdesk.media.progress import Progress
 from clipdesk.media.run_result import Outcome, RunResult, move_into_place
-from clipdesk.media.smart_cut import CannotSmartCut, CutInput, SmartCut, open_input
+from clipdesk.media.smart_cut import (
+    CannotSmartCut,
+    CutInput,
+    SmartCut,
+    media_length,
+    open_input,
+)
 from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.sparse_source import (
     BatchMedia,
@@ -52,7 +59,6 @@ class JobRunner(Protocol):
     @property
     def cancelled(self) -> bool: ...
     def _fail(self, message: str) -> RunResult: ...
-    def _check_local_source(self) -> str | None: ...
     def _cut_from(self, local: Path, work: Path, final: Path) -> RunResult: ...
     def _read_source_info(self, path: Path) -> str: ...
 
@@ -65,15 +71,18 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
     if spec.source_kind is SourceKind.LOCAL:
         if spec.mode is not ExportMode.EXACT:
             return None
-        why = runner._check_local_source()
-        if why:
-            return runner._fail(why)
         load_codecs_soon()
         try:
             video = audio = open_input(Path(spec.source))
         except CannotSmartCut as exc:
             log(f"[clipdesk] no smart cut ({exc}): re-encoding the whole clip")
             return None
+        except OSError:
+            return None  # the usual way says what is wrong with the file
+        # The index says how long the media is: no ffprobe run for every clip.
+        why = past_the_end(spec, *media_length(video.index))
+        if why:
+            return runner._fail(why)
     else:
         batch, info = runner.batch, runner.source_info
         if batch is None or info is None:

@@ -607,8 +607,38 @@ def audio_track(track: Track, file: int, start_s: float, length_s: float) -> Out
     return out
 
 
+_opened: dict[tuple[str, int, int], CutInput] = {}
+_opened_lock = threading.Lock()
+
+
 def open_input(path: Path) -> CutInput:
+    """A local MP4's index, read once for the clips of a batch (by path, size and time
+    of change: an index of a long source takes tens of milliseconds to read)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    with _opened_lock:
+        got = _opened.get(key)
+    if got is not None:
+        return got
     try:
-        return CutInput(path, read_index(FileBytes(path)))
+        opened = CutInput(path, read_index(FileBytes(path)))
     except Mp4Error as exc:
         raise CannotSmartCut(str(exc)) from exc
+    with _opened_lock:
+        if len(_opened) >= 4:
+            _opened.clear()
+        _opened[key] = opened
+    return opened
+
+
+def media_length(index: Mp4Index) -> tuple[float | None, float | None]:
+    """How long the media lasts (its video, else its audio) and its frame rate, from
+    its index."""
+    video = index.video()
+    track = video if video is not None and video.count else index.audio()
+    if track is None or not track.count or not track.timescale:
+        return None, None
+    fps = None
+    if video is not None and video.count > 1:
+        fps = video.timescale / Frames.of(video).step
+    return track.duration() / track.timescale, fps
