@@ -127,13 +127,15 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def cached_bytecode(folder: Path) -> dict[str, str]:
+def cached_bytecode() -> dict[str, str]:
     """An environment in which Clipdesk runs from compiled modules, as every run after a
-    user's first does (pip compiles yt-dlp's at install; an editable install is not
-    compiled, and PYTHONDONTWRITEBYTECODE would have every run compile it again)."""
+    user's first does: pip compiled the installed packages, but an editable install is
+    not compiled, and PYTHONDONTWRITEBYTECODE would have every run compile it again.
+    (A PYTHONPYCACHEPREFIX would make the standard library compile in the first run.)
+    The compiled files go to __pycache__ folders, which git ignores."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")  # the checkout stays clean
+    env.pop("PYTHONPYCACHEPREFIX", None)
     package = ROOT / "desktop" / "clipdesk"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], env=env, check=True)
     return env
@@ -261,7 +263,7 @@ def main() -> None:
         ]  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="clipdesk-bench-export-"))
     global CHILD_ENV
-    CHILD_ENV = cached_bytecode(folder)
+    CHILD_ENV = cached_bytecode()
     media = args.media_dir or folder / "media"
     media.mkdir(parents=True, exist_ok=True)
     report = []
