@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import array
 import json
+import os
+import resource
 import shlex
 import shutil
 import subprocess
@@ -117,12 +119,37 @@ WRAP = (
     "raise SystemExit(code)\n"
 )
 PEAK_KB: list[int] = []
+CPU_S: list[float] = []  # CPU time of each timed run and its children (user + system)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cached_bytecode() -> dict[str, str]:
+    """An environment in which Clipdesk runs from compiled modules, as every run after a
+    user's first does: pip compiled the installed packages, but an editable install is
+    not compiled, and PYTHONDONTWRITEBYTECODE would have every run compile it again.
+    (A PYTHONPYCACHEPREFIX would make the standard library compile in the first run.)
+    The compiled files go to __pycache__ folders, which git ignores."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    package = ROOT / "desktop" / "clipdesk"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], env=env, check=True)
+    return env
+
+
+CHILD_ENV: dict[str, str] | None = None
 
 
 def timed(argv: list[str], cwd: Path | None = None, may_fail: bool = False) -> float:
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=CHILD_ENV)
     elapsed = time.perf_counter() - t0
+    CPU_S.append(_children_cpu() - cpu0)
     for line in done.stderr.splitlines():
         if line.startswith("PEAK_RSS_KB="):
             PEAK_KB.append(int(line.split("=", 1)[1]))
@@ -235,6 +262,8 @@ def main() -> None:
                       (110_500, 230_500)], ("exact", "floor")),
         ]  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="clipdesk-bench-export-"))
+    global CHILD_ENV
+    CHILD_ENV = cached_bytecode()
     media = args.media_dir or folder / "media"
     media.mkdir(parents=True, exist_ok=True)
     report = []
@@ -256,17 +285,21 @@ def main() -> None:
                 for method in w.methods:
                     out = folder / "out" / method
                     PEAK_KB.clear()
+                    CPU_S.clear()
                     t = run_method(method, w, url, local, out)
                     w.results[method] = {
                         "wall_s": round(t, 3),
+                        "cpu_s": round(sum(CPU_S), 3),
                         "python_peak_rss_mb": round(PEAK_KB[0] / 1024, 1) if PEAK_KB else None,
                         "clips": measure(w, method, out, ref, src_pcm, fps),
                     }
                 base = w.results.get("document", {}).get("wall_s")
                 floor = w.results["floor"]["wall_s"]
-                print(f"\n{w.label} (source {w.source.size}, {w.source.duration_s} s)")
-                print(f"  {'method':9} {'wall s':>7} {'x doc':>7} {'/floor':>7}  exact  "
-                      f"max |audio| ms  decode errors  Python peak MB")  # fmt: skip
+                load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+                print(f"\n{w.label} (source {w.source.size}, {w.source.duration_s} s; "
+                      f"load average {load})")  # fmt: skip
+                print(f"  {'method':9} {'wall s':>7} {'CPU s':>6} {'x doc':>7} {'/floor':>7}"
+                      "  exact  max |audio| ms  decode errors  Python peak MB")  # fmt: skip
                 for method, r in w.results.items():
                     t = r["wall_s"]
                     r["speedup_vs_document"] = round(base / t, 2) if base else None
@@ -279,7 +312,8 @@ def main() -> None:
                     errors = sum(c["decode_errors"] for c in kept)
                     peak = r["python_peak_rss_mb"] or "-"
                     print(
-                        f"  {method:9} {t:7.2f} {x} {t / floor:7.2f}  {ok}/{len(w.clips)}"
+                        f"  {method:9} {t:7.2f} {r['cpu_s']:6.2f} {x} {t / floor:7.2f}"
+                        f"  {ok}/{len(w.clips)}"
                         f"   {max(offs):13.2f}  {errors:13}  {peak:>14}"
                     )
                 report.append({"workload": w.label, "source": w.source.__dict__,

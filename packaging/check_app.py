@@ -4,7 +4,8 @@ checkout, with nothing of the development environment on PATH:
     .venv/bin/python packaging/check_app.py [--rebuild] [--screenshot FILE]
 
 1. builds dist/clipdesk when it is missing or older than the sources (packaging/build_app.sh);
-2. `clipdesk --version`, and `--version --verbose` naming the app's own resources;
+2. `clipdesk --version`, and `--version --verbose` naming the app's own resources and
+   finding Qt, libvlc, yt-dlp, ffmpeg and PyAV (the smart cut's FFmpeg libraries);
 3. `clipdesk inspect` on the bundled example;
 4. `clipdesk export` of the example's highlights from a loopback URL: the frozen app runs
    its bundled yt-dlp and the system ffmpeg;
@@ -102,7 +103,7 @@ def check_cli(env: dict[str, str], cwd: Path) -> Path:
     resources = Path(fields.get("resources", ""))
     if not resources.is_relative_to(APP.parent) or not resources.is_dir():
         raise CheckFailed(f"resources are not the app's own: {resources}")
-    for part in ("Qt", "libvlc", "yt-dlp", "ffmpeg"):
+    for part in ("Qt", "libvlc", "yt-dlp", "ffmpeg", "PyAV"):
         if fields.get(part, "not found").startswith("not found"):
             raise CheckFailed(f"{part}: {fields.get(part)}")
     print(f"ok    {version.strip()}; libvlc {fields['libvlc']}, Qt {fields['Qt']}")

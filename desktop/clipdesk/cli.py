@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import shlex
 import sys
 from pathlib import Path
 
 from clipdesk import __version__
-from clipdesk.core.episode import Episode
-from clipdesk.core.episode_json import clip_indexes, episode_to_dict
-from clipdesk.core.errors import DocumentError
-from clipdesk.core.reader import read_document
-from clipdesk.core.timecode import format_clock
 from clipdesk.logs import DEFAULT_LEVEL, LEVEL_ENV, LEVELS, setup_logging
+
+# The reader and the export engine are imported by the commands that use them: every
+# start (`--version`, `export --help`, the window) would otherwise pay for them.
+TYPE_CHECKING = False  # as typing's (mypy knows the name); `--version` needs no typing
+if TYPE_CHECKING:
+    from clipdesk.core.episode import Episode
 
 SUBCOMMANDS = ("inspect", "export", "pauses")
 logger = logging.getLogger(__name__)
@@ -58,18 +58,27 @@ def gui_parser() -> argparse.ArgumentParser:
     return p
 
 
-def headless_parser() -> argparse.ArgumentParser:
+def headless_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every subcommand, or only the options of the one named (argv[0] names it before
+    parsing): building the others' would cost every start (the export's options import
+    the planner). The others stay listed by name, as usage messages show them."""
     p = argparse.ArgumentParser(prog="clipdesk")
     sub = p.add_subparsers(dest="command", required=True)
-    ins = sub.add_parser("inspect", help="read a document and list its clips")
-    ins.add_argument("document", type=Path)
-    ins.add_argument("--json", action="store_true", help="print the episode as JSON")
-    from clipdesk.cli_export import add_export_parser
+    for name in SUBCOMMANDS:
+        if command not in (None, name):
+            sub.add_parser(name)
+        elif name == "inspect":
+            ins = sub.add_parser("inspect", help="read a document and list its clips")
+            ins.add_argument("document", type=Path)
+            ins.add_argument("--json", action="store_true", help="print the episode as JSON")
+        elif name == "export":
+            from clipdesk.cli_export import add_export_parser
 
-    add_export_parser(sub)
-    from clipdesk.cli_pauses import add_pauses_parser
+            add_export_parser(sub)
+        else:
+            from clipdesk.cli_pauses import add_pauses_parser
 
-    add_pauses_parser(sub)
+            add_pauses_parser(sub)
     return p
 
 
@@ -80,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     logger.info("clipdesk %s started: %s", __version__, shlex.join(argv))
     try:
         if argv and argv[0] in SUBCOMMANDS:
-            args = headless_parser().parse_args(argv)
+            args = headless_parser(argv[0]).parse_args(argv)
             if args.command == "inspect":
                 return run_inspect(args.document, args.json)
             if args.command == "pauses":
@@ -113,6 +122,12 @@ def print_version(verbose: bool) -> int:
 
 
 def run_inspect(path: Path, as_json: bool) -> int:
+    import json
+
+    from clipdesk.core.episode_json import episode_to_dict
+    from clipdesk.core.errors import DocumentError
+    from clipdesk.core.reader import read_document
+
     try:
         ep = read_document(path)
     except DocumentError as exc:
@@ -130,6 +145,9 @@ def run_inspect(path: Path, as_json: bool) -> int:
 
 
 def render_table(ep: Episode) -> str:
+    from clipdesk.core.episode_json import clip_indexes
+    from clipdesk.core.timecode import format_clock
+
     dur = format_clock(ep.duration_ms) if ep.duration_ms is not None else "unknown"
     head = [
         f"{ep.title}",

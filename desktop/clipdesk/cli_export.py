@@ -18,32 +18,20 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from clipdesk.app_dirs import fallback_projects_dir
-from clipdesk.cli_snap import add_snap_arguments, snap_for_export
-from clipdesk.core.bounds import Timebase
-from clipdesk.core.clip_store import ClipStore
-from clipdesk.core.episode import Episode
-from clipdesk.core.errors import DocumentError
-from clipdesk.core.export_plan import (
-    ExportMode,
-    ExportPlan,
-    ExportSettings,
-    MediaSource,
-    PlanError,
-    PlanProblem,
-    Selection,
-    check_jobs,
-)
-from clipdesk.core.export_request import export_request
-from clipdesk.core.naming import DEFAULT_TEMPLATE, ConflictPolicy, TemplateError
-from clipdesk.core.project_file import Project, ProjectFileError
-from clipdesk.core.timecode import format_eta
-from clipdesk.media.export_queue import ExportJob, ExportQueue, JobState
-from clipdesk.media.job_runner import STALL_S
-from clipdesk.media.part_folders import remove_stale_parts
-from clipdesk.media.tools import find_tools
+from clipdesk.cli_snap import add_snap_arguments
+from clipdesk.core.export_plan import ExportMode, PlanProblem, Selection
+from clipdesk.core.naming import DEFAULT_TEMPLATE, ConflictPolicy
+from clipdesk.media.progress import STALL_S
+
+# Only what the parser needs is imported here (`export --help` and a bad option stop
+# there); the reader, the project file and the export engine load once an export runs.
+if TYPE_CHECKING:
+    from clipdesk.core.episode import Episode
+    from clipdesk.core.export_plan import ExportPlan, ExportSettings, MediaSource
+    from clipdesk.core.project_file import Project
+    from clipdesk.media.export_queue import ExportJob
 
 ONLY_CHOICES = ("highlights", "key-points", "segments", "clips", "approved")
 
@@ -107,6 +95,15 @@ def _fail(message: str) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from clipdesk.app_dirs import fallback_projects_dir
+    from clipdesk.cli_snap import snap_for_export
+    from clipdesk.core.bounds import Timebase
+    from clipdesk.core.clip_store import ClipStore
+    from clipdesk.core.errors import DocumentError
+    from clipdesk.core.export_plan import ExportSettings, PlanError, check_jobs
+    from clipdesk.core.export_request import export_request
+    from clipdesk.core.naming import TemplateError
+    from clipdesk.core.project_file import Project
     from clipdesk.core.reader import read_document
 
     doc: Path = args.document
@@ -174,6 +171,8 @@ def apply_project(project: Project) -> None:
     moves them into media time when the export is planned). Exporting only reads: a bad
     project file is reported on stderr and left where it is (the window moves it aside
     when it opens the document), and the document is exported alone."""
+    from clipdesk.core.project_file import ProjectFileError
+
     try:
         messages = project.read_only_apply()
     except ProjectFileError as exc:
@@ -201,6 +200,8 @@ def _raise_stopped(signum: int, _frame: object) -> None:
 
 def _announce_stale_parts(out_dir: Path) -> None:
     """Temporary folders of runs that were killed (their lock is free) go, loudly."""
+    from clipdesk.media.part_folders import remove_stale_parts
+
     removed = remove_stale_parts(out_dir)
     if removed:
         n = len(removed)
@@ -218,6 +219,9 @@ def _run_plan(
     out: TextIO,
     stall_s: float = STALL_S,
 ) -> int:
+    from clipdesk.media.export_queue import ExportQueue, JobState
+    from clipdesk.media.tools import find_tools
+
     printer = _Printer(out, as_json, total=len(plan.jobs))
     for problem in plan.problems:
         printer.problem(problem.clip_id, problem.title, problem.reason, problem.error)
@@ -302,6 +306,9 @@ class _Printer:
     def update(self, event: str, job: ExportJob | None, order: dict[str, int]) -> None:
         if job is None or event not in ("changed", "added"):
             return
+        from clipdesk.core.timecode import format_eta
+        from clipdesk.media.export_queue import JobState
+
         n = order.get(job.id, 0)
         if self.as_json:
             self._write(json.dumps({"event": "job", "n": n, **job.snapshot()}, ensure_ascii=False))
@@ -323,6 +330,8 @@ class _Printer:
         elapsed: float = 0.0,
         note: str = "",
     ) -> None:
+        from clipdesk.media.export_queue import JobState
+
         counts = {s.value: sum(j.state is s for j in jobs) for s in JobState}
         if self.as_json:
             self._write(

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from clipdesk.cli_pauses import analyse_with_progress
-from clipdesk.core.episode import Episode
-from clipdesk.core.export_plan import MediaSource, PlanError, Selection, select_clips
-from clipdesk.core.pauses import (
-    DEFAULT_SNAP_DISTANCE_MS,
-    DEFAULT_SNAP_MARGIN_MS,
-    BoundMove,
-    snap_episode,
-)
+from clipdesk.core.pauses import DEFAULT_SNAP_DISTANCE_MS, DEFAULT_SNAP_MARGIN_MS
+
+if TYPE_CHECKING:  # the rest loads only when snapping (`export --help` needs none of it)
+    from clipdesk.core.episode import Episode
+    from clipdesk.core.export_plan import MediaSource
+    from clipdesk.core.pauses import BoundMove
 
 MAX_SNAP_DISTANCE_MS = 10_000
 
@@ -43,6 +40,10 @@ def snap_for_export(
 ) -> Episode:
     """The episode with the selected clips snapped; moves printed to out (JSON lines with
     --json). Raises PlanError when the distance is out of range or the audio unreadable."""
+    from clipdesk.cli_pauses import analyse_with_progress
+    from clipdesk.core.export_plan import PlanError, Selection, select_clips
+    from clipdesk.core.pauses import snap_episode
+
     distance = int(args.snap_to_pauses)
     if not 0 < distance <= MAX_SNAP_DISTANCE_MS:
         raise PlanError(f"--snap-to-pauses must be between 1 and {MAX_SNAP_DISTANCE_MS} ms")

@@ -55,6 +55,15 @@ def _ytdlp_version() -> str:
     return str(version)
 
 
+def _pyav_version() -> str:
+    try:
+        import av
+    except ImportError as exc:
+        return f"{NOT_FOUND} ({exc})"
+    ffmpeg = ".".join(map(str, av.library_versions.get("libavcodec", ())))
+    return f"{av.__version__} (libavcodec {ffmpeg})"
+
+
 def _ffmpeg_version() -> str:
     from clipdesk.media.tools import find_tools
 
@@ -82,6 +91,7 @@ def collect() -> Diagnostics:
         **_vlc_versions(),
         "yt-dlp": _ytdlp_version(),
         "ffmpeg": _ffmpeg_version(),
+        "PyAV": _pyav_version(),  # the smart cut's decoder and encoder
     }
     locations = {
         "settings": str(app_dirs.settings_file()),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import logging.handlers
 import os
 import sys
 from collections import deque
@@ -79,9 +78,11 @@ def setup_logging(
     root = logging.getLogger()
     stop_logging()
     path = log_file(directory)
+    from logging.handlers import RotatingFileHandler  # socket, pickle...: only for a file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        handler = RotatingFileHandler(
             path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", delay=True
         )
     except OSError as exc:

@@ -9,14 +9,12 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
-import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from clipdesk.core.bounds import Timebase
 from clipdesk.core.episode import Clip, ClipKind, Episode, ReviewStatus
 from clipdesk.core.identifiers import check_job_id, is_clip_id
 from clipdesk.core.media_location import is_url
@@ -31,6 +29,9 @@ from clipdesk.core.naming import (
     validate_template,
 )
 from clipdesk.core.timecode import format_clock
+
+if TYPE_CHECKING:  # only annotated here: `clipdesk export --help` loads this module
+    from clipdesk.core.bounds import Timebase
 
 MAX_JOBS = 16
 
@@ -357,6 +358,8 @@ def plan_export(
     media: MediaSource,
     selected_ids: Iterable[str] | None = None,
 ) -> ExportPlan:
+    import uuid  # it imports platform; `clipdesk export --help` loads this module
+
     settings.validate()
     out_dir = Path(settings.out_dir).expanduser().absolute()
     clips, problems = select_clips(episode, settings.only, selected_ids)

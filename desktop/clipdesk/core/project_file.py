@@ -17,14 +17,13 @@ import copy
 import dataclasses
 import datetime as _dt
 import errno
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from clipdesk.core.atomic_file import remove_stale_temporaries, write_atomic
 from clipdesk.core.bounds import EditRefused, Timebase, check_bounds
@@ -41,19 +40,30 @@ from clipdesk.core.project_text import (
     unseal,
 )
 
+if TYPE_CHECKING:
+    import yaml
+
 SCHEMA = 1
-# The safe loader and dumper, in C when PyYAML was built with libyaml (about 10x faster:
-# autosave runs on the GUI thread). Both build only plain data: no tags, no objects.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class _SafeDumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Never anchors and aliases, even for an object that appears twice: readers
-    refuse them."""
+@functools.cache
+def _yaml_classes() -> tuple[type, type]:
+    """The safe loader and dumper, in C when PyYAML was built with libyaml (about 10x
+    faster: autosave runs on the GUI thread). Both build only plain data: no tags, no
+    objects. PyYAML loads here, with the first project file read or written: exporting
+    a document that has none (a plain .txt) never needs it."""
+    import yaml
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    base_dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    class _SafeDumper(base_dumper):  # type: ignore[misc, valid-type]
+        """Never anchors and aliases, even for an object that appears twice: readers
+        refuse them."""
+
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader), _SafeDumper
 
 
 SUFFIX = ".clipdesk.yaml"
@@ -279,8 +289,10 @@ class Project:
             raise ProjectReadOnly(errno.EROFS, self.read_only, str(self.path))
         if data is None:
             data = self.to_data()
+        import yaml
+
         text = "# Clipdesk project file: edits to the document beside it.\n" + yaml.dump(
-            data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=100
+            data, Dumper=_yaml_classes()[1], sort_keys=False, allow_unicode=True, width=100
         )
         sealed = seal(text)
         try:
@@ -552,13 +564,16 @@ def read_project(path: Path) -> dict[str, Any]:
     """Read and validate a project file into plain, typed values (review as ReviewStatus,
     kind as ClipKind). Raises ProjectFileError with a message naming what is wrong
     (ProjectFileNewer for a file of a newer schema)."""
+    import yaml
+
+    loader = _yaml_classes()[0]
     try:
         raw_bytes = read_bounded(path)
         schema = declared_schema(raw_bytes)
         if schema is not None and schema > SCHEMA:
             raise ProjectFileNewer(path, schema)
         text = unseal(raw_bytes)
-        check_no_aliases(text, _SafeLoader)
+        check_no_aliases(text, loader)
     except OSError as exc:
         raise ProjectFileError(path, f"cannot be read ({exc.strerror or exc})") from None
     except ProjectTextError as exc:
@@ -566,7 +581,7 @@ def read_project(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise _not_yaml(path, exc) from None
     try:
-        raw = yaml.load(text, Loader=_SafeLoader)
+        raw = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise _not_yaml(path, exc) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
@@ -750,6 +765,8 @@ def _plain(value: Any) -> Any:
 
 
 def _check_plain(value: Any, what: str) -> None:
+    import yaml
+
     try:
         yaml.safe_dump(value)
     except yaml.YAMLError as exc:

@@ -14,8 +14,6 @@ import re
 import stat
 from pathlib import Path
 
-import yaml
-
 from clipdesk.core.bounded_read import read_at_most
 
 MAX_PROJECT_BYTES = 16 * 1024 * 1024  # thousands of clips fit in a fraction of this
@@ -84,6 +82,8 @@ def check_no_aliases(text: str, loader: type) -> None:
     bytes of nested aliases expand to gigabytes once walked."""
     if "&" not in text and "*" not in text:
         return  # the common case: no token can be an anchor or an alias
+    import yaml  # the caller has loaded it (its loader is given)
+
     for token in yaml.scan(text, Loader=loader):
         if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
             line = token.start_mark.line + 1

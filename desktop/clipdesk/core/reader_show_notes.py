@@ -9,8 +9,6 @@ import bisect
 import datetime
 import re
 
-import yaml
-
 from clipdesk.core.attribution import (
     TIME_LINK,
     is_attribution,
@@ -29,7 +27,6 @@ from clipdesk.core.episode import (
     Quote,
     SourceFormat,
 )
-from clipdesk.core.frontmatter import FrontmatterRefused, load_frontmatter
 from clipdesk.core.reader_highlights import HighlightSection
 from clipdesk.core.reader_transcript import read_transcript
 from clipdesk.core.show_notes_syntax import (
@@ -152,6 +149,10 @@ class ShowNotesReader(HighlightSection):
             self.warn(first, "frontmatter starts with --- but never ends")
             return first + 1
         text = "\n".join(self.text[first + 1 : end])  # as parsed: U+FFFD for bad bytes
+        import yaml  # only for a document with frontmatter (a plain .txt has none)
+
+        from clipdesk.core.frontmatter import FrontmatterRefused, load_frontmatter
+
         try:
             meta = load_frontmatter(text)
         except FrontmatterRefused as exc:

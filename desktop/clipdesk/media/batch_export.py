@@ -14,11 +14,19 @@ from pathlib import Path
 from typing import Protocol
 
 from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
-from clipdesk.media.child_procs import Cancelled, Children
+from clipdesk.media.child_procs import Cancelled
 from clipdesk.media.clip_checks import Window, check_smart_clip
+from clipdesk.media.h264_frames import load_codecs_soon
+from clipdesk.media.probe import past_the_end
 from clipdesk.media.progress import Progress
 from clipdesk.media.run_result import Outcome, RunResult, move_into_place
-from clipdesk.media.smart_cut import GRAY_FILTER, CannotSmartCut, CutInput, SmartCut, open_input
+from clipdesk.media.smart_cut import (
+    CannotSmartCut,
+    CutInput,
+    SmartCut,
+    media_length,
+    open_input,
+)
 from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.sparse_source import (
     BatchMedia,
@@ -51,7 +59,6 @@ class JobRunner(Protocol):
     @property
     def cancelled(self) -> bool: ...
     def _fail(self, message: str) -> RunResult: ...
-    def _check_local_source(self) -> str | None: ...
     def _cut_from(self, local: Path, work: Path, final: Path) -> RunResult: ...
     def _read_source_info(self, path: Path) -> str: ...
 
@@ -64,14 +71,18 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
     if spec.source_kind is SourceKind.LOCAL:
         if spec.mode is not ExportMode.EXACT:
             return None
-        why = runner._check_local_source()
-        if why:
-            return runner._fail(why)
+        load_codecs_soon()
         try:
             video = audio = open_input(Path(spec.source))
         except CannotSmartCut as exc:
             log(f"[clipdesk] no smart cut ({exc}): re-encoding the whole clip")
             return None
+        except OSError:
+            return None  # the usual way says what is wrong with the file
+        # The index says how long the media is: no ffprobe run for every clip.
+        why = past_the_end(spec, *media_length(video.index))
+        if why:
+            return runner._fail(why)
     else:
         batch, info = runner.batch, runner.source_info
         if batch is None or info is None:
@@ -93,6 +104,8 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
                 "cutting the clip with yt-dlp instead")  # fmt: skip
             return None
         media = got
+        if spec.mode is ExportMode.EXACT:
+            load_codecs_soon()  # while the clip's byte ranges arrive
         try:
             for source in media.sources():
                 source.wait_for(spec.start_ms, spec.end_ms, cancelled)
@@ -136,9 +149,7 @@ def _smart(
 ) -> RunResult | str:
     """The smart cut, checked and moved into place; or why it could not be done."""
 
-    spec, tools = runner.spec, runner.tools
-    assert tools.ffmpeg is not None and tools.ffprobe is not None
-
+    spec = runner.spec
     began = time.monotonic()
     lock, last = threading.Lock(), [0.0]
 
@@ -150,13 +161,12 @@ def _smart(
         eta = spent * (1 - f) / f if f > 0 else None
         runner.on_progress(Progress(f, round(f * spec.duration_ms), speed, eta))
 
-    def started(pgid: int) -> None:
-        runner.pgid = pgid  # the group a cancel reaches, as for the runner's own children
+    def cancelled() -> bool:
+        return runner.cancelled
 
-    children = Children(lambda: runner.cancelled, runner.grace_s, started, runner.on_log)
     out = work / "clip.mp4"
     try:
-        cut = SmartCut(tools.ffmpeg, video, audio, work, children, fraction)
+        cut = SmartCut(video, audio, work, cancelled, fraction)
         result = cut.cut(spec.start_ms, spec.end_ms, out)
     except CannotSmartCut as exc:
         return str(exc)
@@ -175,10 +185,7 @@ def _smart(
     )
     runner.on_log(f"[clipdesk] smart cut: frames {plan.first}-{plan.end - 1} ({parts})")
     fraction(0.92)
-    reference = (result.ref_gray, result.ref_file)
-    why = check_smart_clip(
-        tools.ffmpeg, out, spec.duration_ms, windows, reference, GRAY_FILTER, work, children
-    )
+    why = check_smart_clip(out, spec.duration_ms, windows, result.reference, cancelled)
     if why:
         return f"the smart-cut clip failed a check: {why}"
     try:

@@ -3,23 +3,27 @@ its parts join, its timestamps start at 0, it has video and audio within one fra
 of the requested length, and its first frame is the source frame at the in point.
 
 Every part of a clip (re-encoded head, copied run, re-encoded tail) starts on an IDR
-frame, so each join is decoded from that frame for a moment (a short tail whole): the
-copied middle is the source's own bytes and decoding all of it again would cost more
-than the cut itself.
+frame, so each join is decoded from that frame for a few frames in decode order (a
+whole mini-GOP of any B-frame pyramid): the copied middle is the source's own bytes,
+and decoding all of it again would cost more than the cut itself. The decodes run in
+this process with FFmpeg's demuxer and decoder (PyAV), strict about damage.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from clipdesk.media.child_procs import Cancelled, Children
-from clipdesk.media.mp4_index import FileBytes, Mp4Error, read_index
+from clipdesk.media.child_procs import Cancelled
+from clipdesk.media.h264_frames import CodecError, Decoder, Picture, load_codecs, picture
+from clipdesk.media.h264_frames import psnr as picture_psnr
+from clipdesk.media.mp4_index import FileBytes, Mp4Error, Track, read_index
 from clipdesk.media.probe import MediaInfo, check_clip
 from clipdesk.media.smart_cut import Frames
 
-JOIN_CHECK_S = 0.25  # past the reordering delay of any B-frame pyramid
+JOIN_FRAMES = 5  # samples decoded from each part's IDR frame: I, P and a pyramid of 3 B
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Window:
 
 
 def psnr(a: bytes, b: bytes) -> float:
+    """PSNR of two same-sized 8-bit pictures given as bytes (0 when they differ in size)."""
     if not a or len(a) != len(b):
         return 0.0
     mse = sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) / len(a)
@@ -36,20 +41,15 @@ def psnr(a: bytes, b: bytes) -> float:
 
 
 def check_smart_clip(
-    ffmpeg: str,
     path: Path,
     expected_ms: int,
     windows: list[Window],
-    reference: tuple[bytes, Path | None],
-    gray_filter: str,
-    work: Path,
-    children: Children,
+    reference: Picture,
+    cancelled: Callable[[], bool],
     min_psnr: float = 30.0,
 ) -> str | None:
-    """Why the clip must not be kept, or None. reference: the source frame at the in
-    point as small gray pixels, or a file whose first frame it is (decoded here).
-    One ffmpeg run decodes the joins, the first frame and the first audio, and says
-    when each stream's first decoded frame is presented."""
+    """Why the clip must not be kept, or None. windows: where each part starts (and
+    ends) in the clip; reference: the source frame at the in point."""
     try:
         index = read_index(FileBytes(path))
     except (Mp4Error, OSError) as exc:
@@ -63,90 +63,85 @@ def check_smart_clip(
     why = check_clip(info, expected_ms)
     if why:
         return why
-    decoded = _decode(ffmpeg, path, windows, reference[1], gray_filter, work, children, expected_ms)
-    if children.cancelled():
-        raise Cancelled
-    if isinstance(decoded, str):
-        return decoded
-    first, ref, starts = decoded
+    assert video is not None
+    try:
+        first, starts = _decode_start(path)
+        for w in sorted(windows, key=lambda w: w.start_s):
+            if cancelled():
+                raise Cancelled
+            if w.start_s > 0:
+                _decode_join(path, video, w.start_s)
+    except _Bad as exc:
+        return str(exc)
     for kind, start in starts.items():
         if abs(start) > 0.001:
             return f"the {kind} starts at {start:.3f} s, not 0"
-    quality = psnr(first, reference[0] or ref)
+    quality = picture_psnr(first, reference)
     if quality < min_psnr:
         return f"the first frame is not the source frame at the in point (PSNR {quality:.1f} dB)"
     return None
 
 
-def _decode(
-    ffmpeg: str,
-    path: Path,
-    windows: list[Window],
-    ref_file: Path | None,
-    gray_filter: str,
-    work: Path,
-    children: Children,
-    expected_ms: int,
-) -> tuple[bytes, bytes, dict[str, float]] | str:
-    """The clip's first frame (above the reference's) as gray pixels on stdout, the
-    first video and audio frames' times (framecrc), every join window decoded."""
-    argv = [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-threads", "1"]
-    spans = _spans(windows, expected_ms / 1000)
-    for w in spans:
-        if w.start_s > 0:  # just past the part's IDR frame: the seek lands on it
-            argv += ["-ss", f"{w.start_s + 0.0005:.4f}"]
-        argv += ["-t", f"{w.end_s - w.start_s:.3f}", "-i", str(path)]
-    if ref_file is not None:
-        argv += ["-i", str(ref_file)]
-    graph = [f"[0:v:0]split[v0][f0];[f0]trim=end_frame=1,{gray_filter}[g0]"]
-    shown = "[g0]"
-    if ref_file is not None:  # one picture on stdout: the clip's frame above the source's
-        graph.append(f"[{len(spans)}:v:0]trim=end_frame=1,{gray_filter}[g1];[g0][g1]vstack[g]")
-        shown = "[g]"
-    times = {"video": work / "first-video.crc", "audio": work / "first-audio.crc"}
-    argv += ["-filter_complex", ";".join(graph), "-map", shown, "-f", "rawvideo", "-"]
-    argv += ["-map", "[v0]", "-f", "null", "-"]
-    argv += ["-map", "0:a:0", "-frames:a", "1", "-c:a", "pcm_s16le", "-f", "framecrc",
-             "-y", str(times["audio"])]  # fmt: skip
-    argv += ["-map", "0:v:0", "-frames:v", "1", "-f", "framecrc", "-y", str(times["video"])]
-    for k in range(1, len(spans)):
-        argv += ["-map", f"{k}:v", "-map", f"{k}:a?", "-f", "null", "-"]
-    done = children.run(argv)
-    if done.rc != 0 or done.stderr.strip():
-        return f"the clip does not decode cleanly: {done.stderr.strip()[-200:]}"
-    n = len(done.stdout) // (2 if ref_file is not None else 1)
-    if n == 0:
-        return "the clip's first frame does not decode"
-    starts = {}
-    for kind, crc in times.items():
-        start = _first_time(crc)
-        if start is None:
-            return f"the clip's {kind} does not decode"
-        starts[kind] = start
-    return done.stdout[:n], done.stdout[n:], starts
+class _Bad(Exception):
+    pass
 
 
-def _first_time(crc: Path) -> float | None:
-    """The presentation time of the first frame in a framecrc file."""
+def _decode_start(path: Path) -> tuple[Picture, dict[str, float]]:
+    """The clip read as a player reads it (edit lists applied): its first frame, and
+    when its first video and audio frames are shown; the first samples decoded."""
     try:
-        lines = crc.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    base = None
-    for line in lines:
-        if line.startswith("#tb 0:"):
-            num, _, den = line.split(":", 1)[1].strip().partition("/")
-            base = int(num) / int(den)
-        elif line and not line.startswith("#") and base is not None:
-            fields = [f.strip() for f in line.split(",")]
-            return int(fields[2]) * base
-    return None
+        av = load_codecs()
+    except CodecError as exc:
+        raise _Bad(str(exc)) from exc
+    try:
+        with av.open(str(path)) as container:
+            vs = container.streams.video[0]
+            streams: list = [vs, *container.streams.audio[:1]]
+            vs.codec_context.thread_count = 1
+            vs.codec_context.options = {"err_detect": "crccheck+bitstream+buffer+explode"}
+            first: Picture | None = None
+            starts: dict[str, float] = {}
+            sent = 0
+            for packet in container.demux(*streams):
+                is_video = packet.stream is vs
+                if is_video:
+                    if sent >= JOIN_FRAMES and first is not None:
+                        continue  # enough video decoded: read on to the first audio
+                    sent += 1
+                for frame in packet.decode():
+                    kind = "video" if is_video else "audio"
+                    if kind not in starts and frame.pts is not None and frame.time_base:
+                        starts[kind] = float(frame.pts * frame.time_base)
+                    if is_video and first is None:
+                        first = picture(frame)
+                if first is not None and sent >= JOIN_FRAMES and len(starts) == len(streams):
+                    break
+    except av.FFmpegError as exc:
+        raise _Bad(f"the clip does not decode cleanly: {exc}") from exc
+    if first is None:
+        raise _Bad("the clip's first frame does not decode")
+    for kind in ("video", "audio")[: len(streams)]:
+        if kind not in starts:
+            raise _Bad(f"the clip's {kind} does not decode")
+    return first, starts
 
 
-def _spans(windows: list[Window], length_s: float) -> list[Window]:
-    """The start of every part, decoded for JOIN_CHECK_S (a short part whole)."""
-    out = [Window(0.0, min(length_s, JOIN_CHECK_S))]
-    for w in sorted(windows, key=lambda w: w.start_s):
-        if w.start_s > 0:
-            out.append(Window(w.start_s, min(w.end_s, w.start_s + JOIN_CHECK_S)))
-    return out
+def _decode_join(path: Path, video: Track, start_s: float) -> None:
+    """Decode the part that starts at start_s from its IDR frame, a few samples on."""
+    pts = video.pts()
+    want = start_s * video.timescale
+    n = min(range(video.count), key=lambda k: abs(pts[k] - want))
+    if not video.is_sync(n):
+        raise _Bad(f"the part at {start_s:.3f} s does not start on a keyframe")
+    assert video.avc is not None
+    data = FileBytes(path)
+    got = 0
+    try:
+        decoder = Decoder(video.avc, strict=True)
+        for k in range(n, min(n + JOIN_FRAMES, video.count)):
+            got += len(decoder.decode(data.read(video.offsets[k], video.sizes[k]), pts[k]))
+        got += len(decoder.decode(None))
+    except CodecError as exc:
+        raise _Bad(f"the clip does not decode cleanly at {start_s:.3f} s: {exc}") from exc
+    if got != min(JOIN_FRAMES, video.count - n):
+        raise _Bad(f"the clip's frames at {start_s:.3f} s do not all decode")

@@ -21,12 +21,11 @@ from typing import IO
 
 from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.core.identifiers import check_job_id
-from clipdesk.core.timecode import format_clock
 from clipdesk.media.child_guard import group_cpu_ticks, guarded_argv, preexec_for
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
 from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale_parts
-from clipdesk.media.probe import ProbeError, check_clip, preroll_s, probe_media
-from clipdesk.media.progress import Progress, ProgressParser
+from clipdesk.media.probe import ProbeError, check_clip, past_the_end, preroll_s, probe_media
+from clipdesk.media.progress import STALL_S, Progress, ProgressParser
 from clipdesk.media.redact import loggable_command
 from clipdesk.media.run_result import Outcome, RunResult, move_into_place
 from clipdesk.media.source_info import SourceInfoCache, SourceStalled
@@ -35,9 +34,6 @@ from clipdesk.media.tools import ToolMissing, Tools
 
 TEMP_PREFIX = PREFIX
 CANCEL_GRACE_S = 1.5  # SIGINT first (ffmpeg stops cleanly), SIGKILL after this
-# A job whose tool shows no progress (no new output, no media time gained) for this long
-# is stopped and fails: a stalled server would otherwise hold the batch forever.
-STALL_S = 60.0
 _SIDE_SUFFIXES = (".part", ".ytdl", ".temp", ".tmp")
 logger = logging.getLogger(__name__)
 
@@ -395,16 +391,7 @@ class JobRunner:
             info = probe_media(self.tools.ffprobe, spec.source)
         except ProbeError as exc:
             return str(exc)
-        if info.duration_s is None:
-            return None
-        length_ms = round(info.duration_s * 1000)
-        frame_ms = 1000 / info.fps if info.fps else 40
-        if spec.start_ms >= length_ms or spec.end_ms > length_ms + frame_ms:
-            return (
-                f"the clip ({format_clock(spec.start_ms)}-{format_clock(spec.end_ms)}) runs past "
-                f"the end of the media ({format_clock(length_ms)})"
-            )
-        return None
+        return past_the_end(spec, info.duration_s, info.fps)
 
     def _fail(self, message: str) -> RunResult:
         if self._cancelled:

@@ -7,6 +7,12 @@ import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clipdesk.core.timecode import format_clock
+
+if TYPE_CHECKING:
+    from clipdesk.core.export_plan import JobSpec
 
 _ENTRIES = "format=duration:stream=codec_type,avg_frame_rate,r_frame_rate,width,height"
 
@@ -121,4 +127,18 @@ def check_clip(
             else ("more than a keyframe cut allows")
         )
         return f"the result lasts {info.duration_s:.3f} s, not {expected_s:.3f} s ({allowed})"
+    return None
+
+
+def past_the_end(spec: JobSpec, duration_s: float | None, fps: float | None) -> str | None:
+    """Why the clip cannot be cut from media this long, or None."""
+    if duration_s is None:
+        return None
+    length_ms = round(duration_s * 1000)
+    frame_ms = 1000 / fps if fps else 40
+    if spec.start_ms >= length_ms or spec.end_ms > length_ms + frame_ms:
+        return (
+            f"the clip ({format_clock(spec.start_ms)}-{format_clock(spec.end_ms)}) runs past "
+            f"the end of the media ({format_clock(length_ms)})"
+        )
     return None

@@ -7,6 +7,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# A job whose tool shows no progress (no new output, no media time gained) for this long
+# is stopped and fails: a stalled server would otherwise hold the batch forever. Here, not
+# in job_runner, so that `clipdesk export --help` can show it without the engine.
+STALL_S = 60.0
+
 # Keys ffmpeg writes in a -progress block; lines with them are not log text.
 PROGRESS_KEYS = frozenset(
     {

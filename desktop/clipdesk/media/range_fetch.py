@@ -4,8 +4,6 @@ timeouts, and a clear error when the server does not do ranges."""
 from __future__ import annotations
 
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from typing import BinaryIO
 
@@ -47,6 +45,11 @@ class HttpBytes:
         return self._size
 
     def _open(self, offset: int, length: int):  # type: ignore[no-untyped-def]
+        # http.client, ssl and email load with the first request: a batch cut from a
+        # local file imports this module but never fetches.
+        import urllib.error
+        import urllib.request
+
         headers = dict(self.headers, Range=f"bytes={offset}-{offset + length - 1}")
         headers.setdefault("User-Agent", "clipdesk")
         request = urllib.request.Request(self.url, headers=headers)

@@ -4,9 +4,10 @@ where the copy may end (the tail), copy everything between, and write one MP4 wh
 first stored frame is the start frame (no edit list on the video).
 
 The heads are encoded with the source's x264 settings so their SPS/PPS are the
-copied part's, byte for byte (checked). The frames to encode are taken out of the
-source by sample number into a tiny MP4 and decoded from its start: no seeking, so
-no timestamp rounding can shift a head by a frame. Audio is copied, one packet of
+copied part's, byte for byte (checked). The frames to encode are decoded in this
+process from the source's samples, by sample number from the keyframe before them:
+no seeking, so no timestamp rounding can shift a head by a frame; frames that nothing
+refers to and that are not kept are not decoded at all. Audio is copied, one packet of
 pre-roll and an edit that skips to the first video frame's time (sample-exact).
 """
 
@@ -14,13 +15,28 @@ from __future__ import annotations
 
 import bisect
 import os
+import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
-from clipdesk.media.child_procs import Cancelled, Children
+from clipdesk.media.child_procs import Cancelled
+from clipdesk.media.h264_frames import (
+    CodecError,
+    Decoder,
+    Encoded,
+    Encoder,
+    Picture,
+    PictureFormat,
+    is_reference,
+    made_ahead,
+    picture,
+)
 from clipdesk.media.mp4_index import (
+    AvcConfig,
     FileBytes,
     Mp4Error,
     Mp4Index,
@@ -32,8 +48,15 @@ from clipdesk.media.mp4_index import (
 )
 from clipdesk.media.mp4_writer import OutTrack, Sample, write_mp4
 
+if TYPE_CHECKING:
+    from av.video.frame import VideoFrame
+
 # Head and tail encodes of every running job share the machine's cores.
 ENCODE_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+# A long head or tail is encoded on two threads: a batch's last clips then finish on
+# both cores instead of one (x264's frame threads cost about 5% more work).
+ENCODE_THREADS = min(2, os.cpu_count() or 1)
+LONG_PART = 12  # frames
 
 _PROFILES = {66: "baseline", 77: "main", 100: "high", 110: "high10", 122: "high422", 244: "high444"}
 _DIRECT = {"0": "none", "1": "spatial", "2": "temporal", "3": "auto"}
@@ -52,6 +75,24 @@ class CutInput:
 
 class Frames:
     """A video track seen in presentation order."""
+
+    _recent: ClassVar[dict[int, tuple[Track, Frames]]] = {}
+    _recent_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def of(cls, track: Track) -> Frames:
+        """The same as Frames(track), made once for the clips of a batch (they share
+        the source's index)."""
+        with cls._recent_lock:
+            got = cls._recent.get(id(track))
+            if got is not None and got[0] is track:
+                return got[1]
+        frames = cls(track)
+        with cls._recent_lock:
+            if len(cls._recent) >= 4:
+                cls._recent.clear()
+            cls._recent[id(track)] = (track, frames)
+        return frames
 
     def __init__(self, track: Track) -> None:
         self.track = track
@@ -212,9 +253,9 @@ def _encode_segment(frames: Frames, first: int, end: int) -> Segment:
 # -- x264 settings ------------------------------------------------------------------
 
 
-def encoder_args(track: Track, first_sample: bytes) -> list[str]:
-    """ffmpeg arguments for libx264 that rebuild the source's SPS/PPS: every option
-    the headers depend on is the source's, the analysis ones are cheap."""
+def x264_options(track: Track, first_sample: bytes) -> dict[str, str]:
+    """libx264's options that rebuild the source's SPS/PPS: every option the headers
+    depend on is the source's, the analysis ones are cheap."""
     avc = track.avc
     if track.codec != "avc1" or avc is None:
         raise CannotSmartCut(f"the video is {track.codec}, not H.264 in avc1")
@@ -257,27 +298,27 @@ def encoder_args(track: Track, first_sample: bytes) -> list[str]:
         raise CannotSmartCut(f"x264 rate control {rc!r} cannot be matched")
     # The reported chroma QP offset already includes psy's adjustment: no psy here,
     # so it is taken as it stands. The rest only changes the analysis, not the headers:
-    # no adaptive quantisation and subme 1 take about a third off the head's encode.
-    p.update(psy="0", subme="1", me="dia", trellis="0", mbtree="0", scenecut="0")
+    # no adaptive quantisation and no subpixel refinement take about a third off the
+    # encode (heads still come out within 50 dB of the source frames).
+    p.update(psy="0", subme="0", me="dia", trellis="0", mbtree="0", scenecut="0")
     p["aq-mode"] = "0"
     p.update({"rc-lookahead": "0", "b-adapt": "0", "sliced-threads": "0"})
     p["level"] = str(avc.level)
-    params = ":".join(f"{k}={v}" for k, v in p.items())
-    return ["-c:v", "libx264", "-preset", "ultrafast", "-profile:v", _PROFILES[avc.profile],
-            "-x264-params", params]  # fmt: skip
+    return {
+        "preset": "ultrafast",
+        "profile": _PROFILES[avc.profile],
+        "x264-params": ":".join(f"{k}={v}" for k, v in p.items()),
+    }
 
 
-def _keyint_at_least(args: list[str], frames: int) -> list[str]:
+def _keyint_at_least(options: dict[str, str], frames: int) -> dict[str, str]:
     """A part longer than the source's keyframe interval (a head grown to the next
     keyframe) gets no IDR frame inside: its last frame could be one, next to the
     copied IDR frame. The interval is not in x264's SPS/PPS (which are checked)."""
-    out = list(args)
-    i = out.index("-x264-params") + 1
-    params = dict(item.split("=", 1) for item in out[i].split(":"))
+    params = dict(item.split("=", 1) for item in options["x264-params"].split(":"))
     if params.get("keyint", "").isdigit() and int(params["keyint"]) < frames:
         params["keyint"] = str(frames)
-        out[i] = ":".join(f"{k}={v}" for k, v in params.items())
-    return out
+    return {**options, "x264-params": ":".join(f"{k}={v}" for k, v in params.items())}
 
 
 def first_nal_type(sample: bytes, length_size: int) -> int:
@@ -290,17 +331,21 @@ def first_nal_type(sample: bytes, length_size: int) -> int:
 # -- the cut ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EncodedPart:
+    """A head or tail: its samples (decode order) stored one after another in path."""
+
+    path: Path
+    samples: list[Encoded]
+    offsets: list[int]
+
+
 @dataclass
 class CutResult:
     plan: VideoPlan
-    ref_gray: bytes  # the source frame at the in point, small and gray, for the check,
-    ref_file: Path | None  # or a file whose first frame it is
+    reference: Picture  # the source frame at the in point, for the check
     encoded_frames: int
     notes: list[str] = field(default_factory=list)
-
-
-GRAY_W, GRAY_H = 160, 90
-GRAY_FILTER = f"scale={GRAY_W}:{GRAY_H}:flags=area,format=gray"
 
 
 class SmartCut:
@@ -308,50 +353,56 @@ class SmartCut:
 
     def __init__(
         self,
-        ffmpeg: str,
         video: CutInput,
         audio: CutInput | None,
         work: Path,
-        children: Children,
+        cancelled: Callable[[], bool],
         on_fraction: Callable[[float], None],
     ) -> None:
-        self.ffmpeg = ffmpeg
         self.video, self.audio = video, audio
         self.work = work
-        self.children = children
+        self.cancelled = cancelled
         self.on_fraction = on_fraction
         vtrack = video.index.video()
         if vtrack is None:
             raise CannotSmartCut("the source has no video track")
         self.vtrack = vtrack
-        self.frames = Frames(vtrack)
+        self.frames = Frames.of(vtrack)
+        self._file = FileBytes(video.path)
 
     def read_sample(self, n: int) -> bytes:
         t = self.vtrack
-        return FileBytes(self.video.path).read(t.offsets[n], t.sizes[n])
+        return self._file.read(t.offsets[n], t.sizes[n])
 
     def cut(self, start_ms: int, end_ms: int, out: Path) -> CutResult:
+        try:
+            return self._cut(start_ms, end_ms, out)
+        except CodecError as exc:
+            raise CannotSmartCut(str(exc)) from exc
+
+    def _cut(self, start_ms: int, end_ms: int, out: Path) -> CutResult:
         frames, track = self.frames, self.vtrack
         if track.codec != "avc1" or track.avc is None:
             raise CannotSmartCut(f"the video is {track.codec}, not H.264 in avc1")
-        sps = track.avc.sps[0] if track.avc.sps else b""
+        avc = track.avc
+        sps = avc.sps[0] if avc.sps else b""
 
         def copied_id(n: int) -> int | None:
-            return idr_pic_id(self.read_sample(n), sps, track.avc.nal_length_size)  # type: ignore[union-attr]
+            return idr_pic_id(self.read_sample(n), sps, avc.nal_length_size)
 
         plan = plan_video(frames, start_ms, end_ms, copied_id)
         encodes = [s for s in plan.segments if s.encode]
-        enc_args: list[str] = []
+        options: dict[str, str] = {}
         if encodes:
-            enc_args = encoder_args(track, self.read_sample(0))
+            options = x264_options(track, self.read_sample(0))
         for seg in plan.segments:
             if not seg.encode:
-                nal = first_nal_type(self.read_sample(seg.samples[0]), track.avc.nal_length_size)
+                nal = first_nal_type(self.read_sample(seg.samples[0]), avc.nal_length_size)
                 if nal != 5:
                     raise CannotSmartCut("the keyframe after the in point is not an IDR frame")
         total = max(1, plan.encoded_frames)
         done = [0] * len(plan.segments)
-        results: dict[int, tuple[CutInput, bytes]] = {}
+        results: dict[int, tuple[EncodedPart, Picture | None]] = {}
         errors: list[BaseException] = []
 
         def encode(i: int, seg: Segment) -> None:
@@ -361,7 +412,7 @@ class SmartCut:
 
             try:
                 with ENCODE_SLOTS:
-                    results[i] = self._encode(i, seg, enc_args, i == 0, progress)
+                    results[i] = self._encode(i, seg, options, i == 0, progress)
             except BaseException as exc:  # handed to the caller's thread
                 errors.append(exc)
 
@@ -376,111 +427,114 @@ class SmartCut:
             t.join()
         if errors:
             raise errors[0]
-        if 0 in results:
-            ref, ref_file = results[0][1], None
-        else:  # the clip starts with a copied keyframe: the check decodes it alone
-            n = frames.order[plan.first]
-            ref, ref_file = b"", self._mini("ref-src.mp4", n, n + 1)
-        self._write(plan, results, out)
-        return CutResult(plan, ref, ref_file, plan.encoded_frames)
+        first_shown = results[0][1] if 0 in results else None
+        if first_shown is None:  # the clip starts with a copied keyframe: decoded alone
+            first_shown = self._decode_alone(frames.order[plan.first])
+        self._write(plan, {i: part for i, (part, _) in results.items()}, out)
+        return CutResult(plan, first_shown, plan.encoded_frames)
 
-    def _mini(self, name: str, first: int, end: int) -> Path:
-        """Source samples first..end-1 (decode order) as a small MP4 of their own."""
-        t = self.vtrack
-        times = sorted(self.pts_of(first, end))
-        base = times[0]
-        samples = []
-        for k, n in enumerate(range(first, end)):
-            dts = times[k] - base
-            samples.append(
-                Sample(0, t.offsets[n], t.sizes[n], dts, t.pts()[n] - base - dts, t.is_sync(n))
-            )
-        path = self.work / name
-        out = OutTrack("vide", t.timescale, t.stsd, samples, self.frames.step, *_size(t))
-        write_mp4(path, [out], [self.video.path])
-        return path
+    def _decode_alone(self, n: int) -> Picture:
+        try:
+            decoder = Decoder(self._avc())
+            got = decoder.decode(self.read_sample(n), 0) + decoder.decode(None)
+        except CodecError as exc:
+            raise CannotSmartCut(f"the keyframe at the in point: {exc}") from exc
+        if not got:
+            raise CannotSmartCut("the keyframe at the in point does not decode")
+        return picture(got[0])
 
-    def pts_of(self, first: int, end: int) -> list[int]:
-        pts = self.vtrack.pts()
-        return [pts[n] for n in range(first, end)]
+    def _avc(self) -> AvcConfig:
+        assert self.vtrack.avc is not None
+        return self.vtrack.avc
 
     def _encode(
         self,
         i: int,
         seg: Segment,
-        enc_args: list[str],
+        options: dict[str, str],
         want_ref: bool,
         progress: Callable[[int], None],
-    ) -> tuple[CutInput, bytes]:
-        mini = self._mini(f"seg{i}-src.mp4", *seg.samples)
-        out = self.work / f"seg{i}.mp4"
-        ref = self.work / f"seg{i}-ref.gray"
-        skip, count = seg.first - seg.key, seg.end - seg.first
-        enc_args = _keyint_at_least(enc_args, count + 1)
+    ) -> tuple[EncodedPart, Picture | None]:
+        """Decode the segment's frames from the keyframe before it and encode them. The
+        frames before the segment that nothing refers to are not decoded."""
+        frames, t = self.frames, self.vtrack
+        avc = self._avc()
+        count = seg.end - seg.first
         extra = 1 if seg.second_idr else 0  # encoded frames dropped before the kept ones
-        graph = f"[0:v]trim=start_frame={skip}:end_frame={skip + count},setpts=PTS-STARTPTS"
-        enc = "[e]"
+        options = _keyint_at_least(options, count + 1)
         if seg.second_idr:
-            enc = "[e1]"
-            i_params = enc_args.index("-x264-params") + 1
-            enc_args = [*enc_args, "-force_key_frames", "expr:1"]
-            enc_args[i_params] += ":forced-idr=1"
-        graph += f",split{enc}[r];[r]trim=end_frame=1,{GRAY_FILTER}[g]" if want_ref else enc
-        if seg.second_idr:
-            graph += ";[e1]loop=loop=1:size=1,setpts=N[e]"
-        argv = [
-            self.ffmpeg, "-hide_banner", "-nostdin", "-y", "-v", "error",
-            "-progress", "pipe:1", "-stats_period", "0.2",
-            "-threads", "1", "-i", str(mini), "-filter_complex_threads", "1",
-            "-filter_complex", graph,
-            "-map", "[e]", "-frames:v", str(count + extra), "-fps_mode", "passthrough",
-            *enc_args, "-threads", "1", "-an", "-f", "mp4", str(out),
-        ]  # fmt: skip
-        if want_ref:
-            argv += ["-map", "[g]", "-frames:v", "1", "-f", "rawvideo", str(ref)]
+            options["forced-idr"] = "1"
+        pts = t.pts()
+        decoder = Decoder(avc)
+        encoder: Encoder | None = None
+        encoded: list[Encoded] = []
+        reference: Picture | None = None
+        frame_time = Fraction(frames.step, t.timescale)
+        threads = ENCODE_THREADS if count >= LONG_PART else 1
 
-        frame_s = self.frames.step / self.vtrack.timescale
+        # Read on the decoding thread with its first frame, taken after it.
+        decoded_as: list[PictureFormat] = []
 
-        def line(text: str) -> None:
-            key, _, value = text.partition("=")
-            value = value.strip()
-            if key == "frame" and value.isdigit():
-                progress(int(value))
-            elif key == "out_time_us" and value.isdigit():
-                progress(min(count, int(int(value) / 1e6 / frame_s)))
+        def shown() -> Iterator[tuple[int, VideoFrame]]:
+            """The segment's frames, decoded from the keyframe before it."""
+            for n in range(*seg.samples):
+                if self.cancelled():
+                    raise Cancelled
+                data = self.read_sample(n)
+                inside = seg.first <= frames.rank[n] < seg.end
+                if not inside and not is_reference(data, avc.nal_length_size):
+                    continue
+                yield from in_segment(decoder.decode(data, pts[n]))
+            yield from in_segment(decoder.decode(None))
 
-        done = self.children.run(argv, line)
-        if done.rc != 0:
-            raise CannotSmartCut(f"the head/tail encode failed: {done.stderr.strip()[-300:]}")
-        progress(count)
+        def in_segment(got: list[VideoFrame]) -> Iterator[tuple[int, VideoFrame]]:
+            for frame in got:
+                if frame.pts is None:
+                    raise CannotSmartCut("a decoded frame of the head/tail has no time")
+                k = bisect.bisect_left(frames.times, frame.pts)
+                if seg.first <= k < seg.end:
+                    if not decoded_as:
+                        decoded_as.append(PictureFormat.of(decoder))
+                    yield k, frame
+
         try:
-            index = read_index(FileBytes(out))
-        except (Mp4Error, OSError) as exc:
-            raise CannotSmartCut(f"the encoded head/tail cannot be read: {exc}") from exc
-        enc_track = index.video()
-        if enc_track is None or enc_track.count != count + extra:
-            got = enc_track.count if enc_track else 0
+            for k, frame in made_ahead(shown()):
+                if encoder is None:
+                    encoder = Encoder(options, decoded_as[0], frame, frame_time,
+                                      avc.nal_length_size, threads)  # fmt: skip
+                if want_ref and reference is None:
+                    reference = picture(frame)
+                if extra and k == seg.first:
+                    encoded.extend(encoder.encode(frame))
+                    encoded.extend(encoder.encode(frame, idr=True))
+                else:
+                    encoded.extend(encoder.encode(frame))
+                progress(k - seg.first + 1)
+            if encoder is None:
+                raise CannotSmartCut("the frames of the head/tail do not decode")
+            encoded.extend(encoder.encode(None))
+        except CodecError as exc:
+            raise CannotSmartCut(f"the head/tail encode failed: {exc}") from exc
+        if len(encoded) != count + extra:
+            got = len(encoded)
             raise CannotSmartCut(f"the head/tail encode gave {got} frames, not {count + extra}")
-        src_avc, enc_avc = self.vtrack.avc, enc_track.avc
-        assert src_avc is not None
-        if enc_avc is None or (enc_avc.sps, enc_avc.pps) != (src_avc.sps, src_avc.pps):
+        if (encoder.sps, encoder.pps) != (avc.sps, avc.pps):
             raise CannotSmartCut("the re-encoded frames' SPS/PPS differ from the source's")
-        if enc_avc.nal_length_size != src_avc.nal_length_size:
-            raise CannotSmartCut("the re-encoded frames use another NAL length size")
         if seg.second_idr:
-            kept = FileBytes(out).read(enc_track.offsets[1], enc_track.sizes[1])
-            if (
-                not enc_track.is_sync(1)
-                or idr_pic_id(kept, src_avc.sps[0], src_avc.nal_length_size) != 1
-            ):
+            kept = next(e for e in encoded if e.pts == 1)
+            if not kept.key or idr_pic_id(kept.data, avc.sps[0], avc.nal_length_size) != 1:
                 raise CannotSmartCut("the re-encoded frame is not an IDR frame numbered 1")
-        gray = ref.read_bytes() if want_ref else b""
-        return CutInput(out, index), gray
+        path = self.work / f"seg{i}.h264"
+        offsets, at = [], 0
+        with open(path, "wb") as f:
+            for e in encoded:
+                offsets.append(at)
+                f.write(e.data)
+                at += len(e.data)
+        return EncodedPart(path, encoded, offsets), reference
 
     # -- writing -------------------------------------------------------------------
-    def _write(
-        self, plan: VideoPlan, encoded: dict[int, tuple[CutInput, bytes]], out: Path
-    ) -> None:
+    def _write(self, plan: VideoPlan, encoded: dict[int, EncodedPart], out: Path) -> None:
         frames, t = self.frames, self.vtrack
         files = [self.video.path]
         parts: list[tuple[int, int, int, bool, int]] = []  # file, offset, size, sync, pts
@@ -490,16 +544,14 @@ class SmartCut:
                 for n in range(*seg.samples):
                     parts.append((0, t.offsets[n], t.sizes[n], t.is_sync(n), t.pts()[n] - base))
                 continue
-            enc_input = encoded[i][0]
-            files.append(enc_input.path)
-            enc = enc_input.index.video()
-            assert enc is not None
-            kept = range(1 if seg.second_idr else 0, enc.count)
-            ranks = sorted(kept, key=enc.pts().__getitem__)
-            frame_of = {s: k for k, s in enumerate(ranks)}
-            for n in kept:
-                when = frames.times[seg.first + frame_of[n]] - base
-                parts.append((len(files) - 1, enc.offsets[n], enc.sizes[n], enc.is_sync(n), when))
+            part = encoded[i]
+            files.append(part.path)
+            extra = 1 if seg.second_idr else 0
+            for e, offset in zip(part.samples, part.offsets, strict=True):
+                if e.pts < extra:
+                    continue
+                when = frames.times[seg.first + e.pts - extra] - base
+                parts.append((len(files) - 1, offset, len(e.data), e.key, when))
         times = sorted(p[4] for p in parts)
         samples = [
             Sample(f, off, size, times[k], pts - times[k], sync)
@@ -520,13 +572,11 @@ class SmartCut:
         def wrote(n: int, total: int) -> None:
             self.on_fraction(0.6 + 0.3 * n / max(1, total))
 
-        if not write_mp4(out, tracks, files, wrote, self.children.cancelled):
+        if not write_mp4(out, tracks, files, wrote, self.cancelled):
             raise Cancelled
 
 
 def _size(t: Track) -> tuple[int, int]:
-    import struct
-
     # tkhd ends with width and height (16.16 fixed point)
     w, h = struct.unpack_from(">II", t.tkhd, len(t.tkhd) - 8)
     return w, h
@@ -557,8 +607,38 @@ def audio_track(track: Track, file: int, start_s: float, length_s: float) -> Out
     return out
 
 
+_opened: dict[tuple[str, int, int], CutInput] = {}
+_opened_lock = threading.Lock()
+
+
 def open_input(path: Path) -> CutInput:
+    """A local MP4's index, read once for the clips of a batch (by path, size and time
+    of change: an index of a long source takes tens of milliseconds to read)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    with _opened_lock:
+        got = _opened.get(key)
+    if got is not None:
+        return got
     try:
-        return CutInput(path, read_index(FileBytes(path)))
+        opened = CutInput(path, read_index(FileBytes(path)))
     except Mp4Error as exc:
         raise CannotSmartCut(str(exc)) from exc
+    with _opened_lock:
+        if len(_opened) >= 4:
+            _opened.clear()
+        _opened[key] = opened
+    return opened
+
+
+def media_length(index: Mp4Index) -> tuple[float | None, float | None]:
+    """How long the media lasts (its video, else its audio) and its frame rate, from
+    its index."""
+    video = index.video()
+    track = video if video is not None and video.count else index.audio()
+    if track is None or not track.count or not track.timescale:
+        return None, None
+    fps = None
+    if video is not None and video.count > 1:
+        fps = video.timescale / Frames.of(video).step
+    return track.duration() / track.timescale, fps

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -140,3 +141,23 @@ def test_a_source_that_cannot_be_smart_cut_is_re_encoded_whole(tmp_path: Path) -
     frames = gray_frames(out)
     assert len(frames) == 45
     assert_frames_match(frames, gray_frames(late), 5)
+
+
+def test_without_ffmpegs_libraries_the_clip_is_re_encoded_and_the_log_says_why(
+    sources: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken install (PyAV missing or not loading): the job still delivers an exact
+    clip, through the whole-clip re-encode, instead of failing."""
+    monkeypatch.setitem(sys.modules, "av", None)  # `import av` raises ImportError
+    src = sources["25fps-1s-bframes"]
+    out = tmp_path / "clip.mp4"
+    log: list[str] = []
+    result = JobRunner(local_job(src, out, frame_ms(26, Fraction(25)), frame_ms(80, Fraction(25))),
+                       TOOLS, on_log=log.append).run()  # fmt: skip
+    assert result.outcome is Outcome.DONE, result.error
+    assert any(
+        "no smart cut (FFmpeg's libraries (PyAV) cannot be loaded" in line for line in log
+    ), log
+    frames = gray_frames(out)
+    assert len(frames) == 54
+    assert_frames_match(frames, gray_frames(src), 26)
