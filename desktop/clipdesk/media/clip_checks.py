@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clipdesk.media.child_procs import Cancelled
-from clipdesk.media.h264_frames import CodecError, Decoder, Picture, load_codecs, picture
+from clipdesk.media.h264_frames import (
+    CodecError,
+    Decoder,
+    Picture,
+    error_text,
+    load_codecs,
+    picture,
+)
 from clipdesk.media.h264_frames import psnr as picture_psnr
 from clipdesk.media.mp4_index import FileBytes, Mp4Error, Track, read_index
 from clipdesk.media.probe import MediaInfo, check_clip
@@ -117,7 +124,7 @@ def _decode_start(path: Path) -> tuple[Picture, dict[str, float]]:
                 if first is not None and sent >= JOIN_FRAMES and len(starts) == len(streams):
                     break
     except av.FFmpegError as exc:
-        raise _Bad(f"the clip does not decode cleanly: {exc}") from exc
+        raise _Bad(f"the clip does not decode cleanly: {error_text(exc)}") from exc
     if first is None:
         raise _Bad("the clip's first frame does not decode")
     for kind in ("video", "audio")[: len(streams)]:

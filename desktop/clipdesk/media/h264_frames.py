@@ -100,6 +100,11 @@ def made_ahead(items: Iterable[T], depth: int = 4) -> Iterator[T]:
         maker.join()
 
 
+def error_text(exc: BaseException) -> str:
+    """FFmpeg's own words for an error (PyAV's str() adds the errno and the call)."""
+    return str(getattr(exc, "strerror", None) or exc)
+
+
 def avcc_record(avc: AvcConfig) -> bytes:
     """The avcC payload (decoder configuration) for these parameter sets."""
     out = bytearray([1, avc.profile, avc.compat, avc.level, 0xFC | (avc.nal_length_size - 1)])
@@ -191,7 +196,7 @@ class Decoder:
         try:
             return list(self._ctx.decode(packet))
         except self._av.FFmpegError as exc:
-            raise CodecError(f"decoding failed: {exc}") from exc
+            raise CodecError(f"decoding failed: {error_text(exc)}") from exc
 
     @property
     def context(self) -> av.VideoCodecContext:
@@ -274,7 +279,7 @@ class Encoder:
         try:
             packets = self._ctx.encode(frame)
         except self._av.FFmpegError as exc:
-            raise CodecError(f"encoding failed: {exc}") from exc
+            raise CodecError(f"encoding failed: {error_text(exc)}") from exc
         if not self.sps and self._ctx.extradata:
             for unit in annexb_units(self._ctx.extradata):
                 kind = unit[0] & 0x1F if unit else 0
