@@ -186,3 +186,27 @@ def test_cancel_while_encoding_leaves_nothing(tmp_path: Path) -> None:
     assert job.state is JobState.CANCELLED
     assert list(out.iterdir()) == []
     assert src.exists()
+
+
+def test_the_jobs_log_hides_a_signed_urls_token(served: Path, tmp_path: Path) -> None:
+    """The job's log is shown in the window and copied into bug reports: a token in the
+    source URL is hidden there as in the log file, in Clipdesk's own lines and in the
+    command lines of the tools it runs."""
+    secret = "s3cr3t-t0ken"
+    with RangeServer(served) as server:
+        server.faults["flat.mp4"] = "norange"  # cut by yt-dlp: its command line is logged
+        signed = f"?token={secret}&sig={secret}"
+        specs = [
+            *jobs_for(server.url("talk.mp4") + signed, tmp_path / "a", ExportMode.EXACT,
+                      (ms(101), ms(163))),
+            *jobs_for(server.url("flat.mp4") + signed, tmp_path / "b", ExportMode.EXACT,
+                      (ms(101), ms(163))),
+        ]  # fmt: skip
+        queue = run_queue(specs, TOOLS)
+    for job in queue.jobs:
+        assert job.state is JobState.DONE, job.error
+    log = log_of(queue)
+    assert "one read of the source for the batch" in log
+    assert "[clipdesk] yt-dlp:" in log
+    assert secret not in log
+    assert "token=REDACTED" in log

@@ -24,6 +24,7 @@ from clipdesk.core.export_plan import JobSpec, check_output
 from clipdesk.core.restore_scope import RestoreScope
 from clipdesk.media.job_runner import CANCEL_GRACE_S, STALL_S, JobRunner, Outcome
 from clipdesk.media.progress import Progress
+from clipdesk.media.redact import redact_text
 from clipdesk.media.source_info import SourceInfoCache
 from clipdesk.media.sparse_source import BatchSources
 from clipdesk.media.tools import Tools, find_tools
@@ -417,7 +418,9 @@ class ExportQueue:
         self._emit("changed", job)
 
     def _on_log(self, job: ExportJob, line: str) -> None:
-        job.log.append(line)
+        # The job's log is shown in the window and copied into bug reports: no signed
+        # URL's token or cookie may be in it, as none is in the log file.
+        job.log.append(redact_text(line))
         if len(job.log) > MAX_LOG_LINES:
             del job.log[: len(job.log) - MAX_LOG_LINES]
 

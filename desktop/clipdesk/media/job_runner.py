@@ -10,7 +10,6 @@ import contextlib
 import dataclasses
 import logging
 import os
-import shlex
 import signal
 import subprocess
 import threading
@@ -273,7 +272,9 @@ class JobRunner:
     def _read_source_info(self, path: Path) -> str:
         """Write yt-dlp's JSON for the source to path: "ok", "failed" or "cancelled"."""
         argv = ytdlp_info_argv(self.tools, self.spec.source)
-        self.on_log(f"[clipdesk] yt-dlp, reading the source once for the batch: {shlex.join(argv)}")
+        self.on_log(
+            f"[clipdesk] yt-dlp, reading the source once for the batch: {loggable_command(argv)}"
+        )
         tail: list[str] = []
 
         def line(text: str) -> None:
@@ -306,7 +307,7 @@ class JobRunner:
         except (ToolMissing, ValueError) as exc:
             return self._fail(str(exc)), False
         tool = "yt-dlp" if spec.source_kind is SourceKind.REMOTE else "ffmpeg"
-        self.on_log(f"[clipdesk] {tool}: {shlex.join(argv)}")
+        self.on_log(f"[clipdesk] {tool}: {loggable_command(argv)}")
         parser = ProgressParser(spec.duration_ms, self.on_progress)
         tail: list[str] = []
         damage = ""
