@@ -115,13 +115,15 @@ def test_drag_snaps_into_a_pause_and_shift_frees(qtbot, timeline: Timeline) -> N
     assert tl.editor.stack.count() == 2
 
 
-def actions_for(tl: Timeline, selected: str | None, playhead: int = 0) -> EditActions:
+def actions_for(
+    tl: Timeline, selected: str | None, playhead: int = 0, seeks: list[int] | None = None
+) -> EditActions:
     return EditActions(
         tl.editor,
         tl,
         playhead=lambda: playhead,
         selected_clip=lambda: selected,
-        seek=lambda _ms: None,
+        seek=(seeks if seeks is not None else []).append,
         play_range=lambda _a, _b: None,
         pauses=tl.pauses,
         snap_set=tl.snap_set_bound,
@@ -139,6 +141,25 @@ def test_set_in_snaps_into_a_pause_close_by(timeline: Timeline) -> None:
     tl.setSnapping(False)
     actions_for(tl, "hl-1", playhead=9_500).action("set_in").trigger()
     assert clip.start_ms == 9_480  # no snapping: the playhead's frame
+
+
+def test_a_bound_set_into_a_pause_is_the_frame_shown(timeline: Timeline) -> None:
+    """I / O that snap into a pause move the playhead there too: the frame on screen is
+    the frame stored, not the one where the key was pressed."""
+    tl = timeline
+    tl.setZoom(20)
+    clip = tl.store.get("hl-1")
+    seeks: list[int] = []
+    actions_for(tl, "hl-1", playhead=9_500, seeks=seeks).action("set_in").trigger()
+    assert clip.start_ms == 9_360
+    assert seeks == [9_360]
+    seeks.clear()
+    actions_for(tl, "hl-1", playhead=19_650, seeks=seeks).action("set_out").trigger()
+    assert clip.end_ms != 19_640  # snapped to the pause's cut point, not the playhead's frame
+    assert seeks == [clip.end_ms]
+    seeks.clear()
+    actions_for(tl, "hl-1", playhead=9_600, seeks=seeks).action("set_in").trigger()
+    assert clip.start_ms == 9_600 and seeks == []  # not snapped: the frame shown already
 
 
 def test_snap_command_moves_a_bound_inside_a_word_to_the_pause_before(

@@ -225,14 +225,20 @@ class EditActions(QObject):
             return None
 
     def _on_set_in(self) -> None:
-        self.set_active_bound(Bound.START)
-        at = self._snap_set(self._playhead(), Bound.START)
-        self.editor.set_bound_at(self._selected(), Bound.START, at)
+        self._set_at_playhead(Bound.START)
 
     def _on_set_out(self) -> None:
-        self.set_active_bound(Bound.END)
-        at = self._snap_set(self._playhead(), Bound.END)
-        self.editor.set_bound_at(self._selected(), Bound.END, at)
+        self._set_at_playhead(Bound.END)
+
+    def _set_at_playhead(self, bound: Bound) -> None:
+        self.set_active_bound(bound)
+        playhead = self._playhead()
+        at = self._snap_set(playhead, bound)
+        if self.editor.set_bound_at(self._selected(), bound, at) and at != playhead:
+            # Snapped into a pause: the screen goes to the frame now stored.
+            stored = self._bound_media(bound)
+            if stored is not None:
+                self._seek(stored)
 
     def _bound_media(self, bound: Bound) -> int | None:
         clip = self._clip()
