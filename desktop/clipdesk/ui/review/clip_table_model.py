@@ -357,13 +357,13 @@ class ClipFilterProxy(QSortFilterProxyModel):
             self._refilter(lambda: setattr(self, "_needle", needle))
 
     def _refilter(self, change: Callable[[], None]) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            change()
-            self.invalidateRowsFilter()
+        # The whole mapping is made again (a layout change), not Qt's row-by-row filter
+        # update: after a clip was deleted and the delete undone, with a row current, the
+        # row-by-row update (endFilterChange, invalidateRowsFilter) crashed in
+        # QSortFilterProxyModel::parent on a stale index. The cost: a 6-hour episode's
+        # 280 clips filter and re-sort in about 45 ms a keystroke (row by row: 1-20 ms).
+        change()
+        self.invalidate()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
