@@ -15,12 +15,18 @@ from clipdesk.ui.resources import example_document
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-def test_the_count_after_a_delete_without_a_filter(qtbot, tmp_path: Path, monkeypatch) -> None:
+def open_example(qtbot, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A window with a copy of the example open."""
     monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
     doc = tmp_path / "notes.md"
     shutil.copy(example_document(), doc)
     window = make_window(qtbot, tmp_path, FakePlayerBackend(length_ms=180_000))
     assert window.open_document(doc)
+    return window
+
+
+def test_the_count_after_a_delete_without_a_filter(qtbot, tmp_path: Path, monkeypatch) -> None:
+    window = open_example(qtbot, tmp_path, monkeypatch)
     panel = window.clip_panel
     total = len(window.store or [])
     assert panel.count_label.text() == f"{total} clips"
@@ -41,11 +47,7 @@ def test_the_count_after_a_delete_without_a_filter(qtbot, tmp_path: Path, monkey
 def test_a_filter_after_a_delete_and_its_undo(qtbot, tmp_path: Path, monkeypatch) -> None:
     """Deleting a clip and undoing it leaves the list whole: a filter then shows the
     clips it matches, and Qt reports no bad row change on the way."""
-    monkeypatch.setenv("CLIPDESK_CONFIG_DIR", str(tmp_path / "config"))
-    doc = tmp_path / "notes.md"
-    shutil.copy(example_document(), doc)
-    window = make_window(qtbot, tmp_path, FakePlayerBackend(length_ms=180_000))
-    assert window.open_document(doc)
+    window = open_example(qtbot, tmp_path, monkeypatch)
     panel = window.clip_panel
     store = window.store
     assert store is not None
