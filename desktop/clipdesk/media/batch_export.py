@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Protocol
 
 from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
-from clipdesk.media.child_procs import Cancelled
 from clipdesk.media.clip_checks import Window, check_smart_clip
 from clipdesk.media.h264_frames import load_codecs_soon
 from clipdesk.media.probe import past_the_end
 from clipdesk.media.progress import Progress
-from clipdesk.media.run_result import Outcome, RunResult, move_into_place
+from clipdesk.media.run_result import Cancelled, Outcome, RunResult, move_into_place
 from clipdesk.media.smart_cut import (
     CannotSmartCut,
     CutInput,

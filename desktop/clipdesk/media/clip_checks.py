@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from clipdesk.media.child_procs import Cancelled
 from clipdesk.media.h264_frames import (
     CodecError,
     Decoder,
@@ -28,6 +27,7 @@ from clipdesk.media.h264_frames import (
 from clipdesk.media.h264_frames import psnr as picture_psnr
 from clipdesk.media.mp4_index import FileBytes, Mp4Error, Track, read_index
 from clipdesk.media.probe import MediaInfo, check_clip
+from clipdesk.media.run_result import Cancelled
 from clipdesk.media.smart_cut import Frames
 
 JOIN_FRAMES = 5  # samples decoded from each part's IDR frame: I, P and a pyramid of 3 B

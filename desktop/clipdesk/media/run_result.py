@@ -11,6 +11,10 @@ from pathlib import Path
 from clipdesk.core.naming import ConflictPolicy, with_suffix_number
 
 
+class Cancelled(Exception):
+    """The job was cancelled while a step of it ran (raised out of that step)."""
+
+
 class Outcome(str, enum.Enum):
     DONE = "done"
     FAILED = "failed"

@@ -23,7 +23,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from clipdesk.media.child_procs import Cancelled
 from clipdesk.media.h264_frames import (
     CodecError,
     Decoder,
@@ -47,6 +46,7 @@ from clipdesk.media.mp4_index import (
     x264_settings,
 )
 from clipdesk.media.mp4_writer import OutTrack, Sample, write_mp4
+from clipdesk.media.run_result import Cancelled
 
 if TYPE_CHECKING:
     from av.video.frame import VideoFrame
