@@ -492,6 +492,8 @@ class SmartCut:
                 if frame.pts is None:
                     raise CannotSmartCut("a decoded frame of the head/tail has no time")
                 k = bisect.bisect_left(frames.times, frame.pts)
+                if k < len(frames.times) and frames.times[k] != frame.pts:
+                    raise CannotSmartCut("a decoded frame's time is not one of the source's")
                 if seg.first <= k < seg.end:
                     if not decoded_as:
                         decoded_as.append(PictureFormat.of(decoder))
