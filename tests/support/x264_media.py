@@ -27,6 +27,7 @@ def make_x264_source(
     bframes: int = 3,
     duration_s: float = 12.0,
     size: str = "320x180",
+    pix_fmt: str = "yuv420p",
 ) -> Path:
     if path.exists():
         return path
@@ -39,7 +40,7 @@ def make_x264_source(
         "-f", "lavfi",
         "-i", f"anoisesrc=color=pink:seed=3:amplitude=0.3:sample_rate=44100:d={duration_s}",
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "24", "-g", str(gop),
-        "-bf", str(bframes), "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
+        "-bf", str(bframes), "-pix_fmt", pix_fmt, "-c:a", "aac", "-b:a", "96k",
         "-movflags", "+faststart", str(tmp),
     ]  # fmt: skip
     subprocess.run(argv, check=True)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from types import ModuleType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from clipdesk.media.mp4_index import AvcConfig, nal_units
 
@@ -161,8 +161,22 @@ def picture(frame: VideoFrame) -> Picture:
     w, h, stride = plane.width, plane.height, plane.line_size
     data = memoryview(plane).cast("B")
     step = SAMPLE_STEP
-    rows = [bytes(data[y * stride : y * stride + w : step]) for y in range(0, h, step)]
-    return Picture(w, h, b"".join(rows))
+    bits = frame.format.components[0].bits
+    if bits <= 8:
+        rows = [bytes(data[y * stride : y * stride + w : step]) for y in range(0, h, step)]
+        return Picture(w, h, b"".join(rows))
+    # 10 or 12 bits in two bytes a sample (little-endian, as FFmpeg's decoders give
+    # them here): the top 8 bits of each, so that pictures compare as 8-bit ones do.
+    order: Literal["big", "little"] = "big" if frame.format.name.endswith("be") else "little"
+    shift = bits - 8
+    luma = bytearray()
+    for y in range(0, h, step):
+        row = bytes(data[y * stride : y * stride + 2 * w])
+        luma += bytes(
+            min(255, int.from_bytes(row[x : x + 2], order) >> shift)
+            for x in range(0, 2 * w, 2 * step)
+        )
+    return Picture(w, h, bytes(luma))
 
 
 def psnr(a: Picture, b: Picture) -> float:

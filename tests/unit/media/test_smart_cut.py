@@ -161,3 +161,20 @@ def test_without_ffmpegs_libraries_the_clip_is_re_encoded_and_the_log_says_why(
     frames = gray_frames(out)
     assert len(frames) == 54
     assert_frames_match(frames, gray_frames(src), 26)
+
+
+def test_a_10_bit_source_is_smart_cut_and_checked(tmp_path: Path) -> None:
+    """High 10 from x264: the head is encoded at 10 bits with the source's headers, and
+    the check compares 10-bit pictures by their top 8 bits (a byte-wise comparison
+    failed it, and the clip was re-encoded whole)."""
+    src = make_x264_source(tmp_path / "ten.mp4", "25", 1.0, 3, 6.0, pix_fmt="yuv420p10le")
+    out = tmp_path / "clip.mp4"
+    log: list[str] = []
+    job = local_job(src, out, frame_ms(26, Fraction(25)), frame_ms(76, Fraction(25)))
+    result = JobRunner(job, TOOLS, on_log=log.append).run()
+    assert result.outcome is Outcome.DONE, result.error
+    assert any("smart cut: frames 26-75" in line for line in log), log
+    assert not any("no smart cut" in line for line in log), log
+    frames = gray_frames(out)
+    assert len(frames) == 50
+    assert_frames_match(frames, gray_frames(src), 26)
