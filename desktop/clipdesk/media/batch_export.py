@@ -37,6 +37,9 @@ from clipdesk.media.sparse_source import (
 )
 from clipdesk.media.tools import Tools
 
+REPORT_EVERY_S = 0.2
+CHECKING = 0.92  # the share of a smart-cut job done when its checks begin
+
 
 class JobRunner(Protocol):
     """What this path needs of the job runner (clipdesk.media.job_runner, which calls
@@ -150,12 +153,18 @@ def _smart(
 
     spec = runner.spec
     began = time.monotonic()
-    lock, last = threading.Lock(), [0.0]
+    lock, last, told = threading.Lock(), [0.0], [0.0]
 
     def fraction(f: float) -> None:
         with lock:  # head and tail encodes report from their own threads
             f = last[0] = max(last[0], min(f, 0.99))
-        spent = time.monotonic() - began
+            now = time.monotonic()
+            # Frames come faster than anyone reads: a line of `clipdesk export` (or a
+            # queue event) every REPORT_EVERY_S at most, as ffmpeg's progress came.
+            if now - told[0] < REPORT_EVERY_S and f < CHECKING:
+                return
+            told[0] = now
+        spent = now - began
         speed = f * spec.duration_ms / 1000 / spent if spent > 0 and f > 0 else None
         eta = spent * (1 - f) / f if f > 0 else None
         runner.on_progress(Progress(f, round(f * spec.duration_ms), speed, eta))
@@ -183,7 +192,7 @@ def _smart(
         f"{'encode' if s.encode else 'copy'} {s.end - s.first}" for s in plan.segments
     )
     runner.on_log(f"[clipdesk] smart cut: frames {plan.first}-{plan.end - 1} ({parts})")
-    fraction(0.92)
+    fraction(CHECKING)
     why = check_smart_clip(out, spec.duration_ms, windows, result.reference, cancelled)
     if why:
         return f"the smart-cut clip failed a check: {why}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -178,3 +179,19 @@ def test_a_10_bit_source_is_smart_cut_and_checked(tmp_path: Path) -> None:
     frames = gray_frames(out)
     assert len(frames) == 50
     assert_frames_match(frames, gray_frames(src), 26)
+
+
+def test_progress_comes_at_a_readable_rate(sources: dict[str, Path], tmp_path: Path) -> None:
+    """Frames are encoded faster than anyone reads: the job reports at most every
+    0.2 s (a line of `clipdesk export` each), not once a frame, and still ends at 100 %."""
+    src = sources["2997fps-4s-bframes"]  # one frame after a keyframe: a 4 s head
+    fps = Fraction(30000, 1001)
+    seen: list[float] = []
+    began = time.monotonic()
+    job = local_job(src, tmp_path / "clip.mp4", frame_ms(121, fps), frame_ms(300, fps))
+    result = JobRunner(job, TOOLS, on_progress=lambda p: seen.append(p.fraction)).run()
+    spent = time.monotonic() - began
+    assert result.outcome is Outcome.DONE, result.error
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    assert any(0 < f < 0.9 for f in seen), seen  # real progress on the way
+    assert len(seen) <= 4 + spent / 0.2, (len(seen), spent)
