@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from tests.support import x264_media  # noqa: E402
 from tests.support.range_server import RangeServer  # noqa: E402
 
-from clipdesk.media import clip_checks  # noqa: E402
+from clipdesk.media.h264_frames import pixels_psnr  # noqa: E402
 
 FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
 GRAY = "scale=160:90:flags=area,format=gray"
@@ -99,7 +99,7 @@ def gray_frames(
 
 
 def psnr(a: bytes, b: bytes) -> float:
-    return round(clip_checks.psnr(a, b), 1)
+    return round(pixels_psnr(a, b), 1)
 
 
 def audio_offset_ms(clip: array.array, source: array.array, start_s: float) -> float | None:

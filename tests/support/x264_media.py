@@ -10,7 +10,7 @@ import subprocess
 from fractions import Fraction
 from pathlib import Path
 
-from clipdesk.media.clip_checks import psnr
+from clipdesk.media.h264_frames import pixels_psnr as psnr
 
 __all__ = ["audio_offset_ms", "gray_frames", "make_x264_source", "pcm", "psnr"]
 

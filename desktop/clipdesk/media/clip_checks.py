@@ -11,20 +11,20 @@ this process with FFmpeg's demuxer and decoder (PyAV), strict about damage.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from clipdesk.media.h264_frames import (
+    STRICT,
     CodecError,
     Decoder,
     Picture,
     error_text,
     load_codecs,
     picture,
+    psnr,
 )
-from clipdesk.media.h264_frames import psnr as picture_psnr
 from clipdesk.media.mp4_index import FileBytes, Mp4Error, Track, read_index
 from clipdesk.media.probe import MediaInfo, check_clip
 from clipdesk.media.run_result import Cancelled
@@ -37,14 +37,6 @@ JOIN_FRAMES = 5  # samples decoded from each part's IDR frame: I, P and a pyrami
 class Window:
     start_s: float
     end_s: float
-
-
-def psnr(a: bytes, b: bytes) -> float:
-    """PSNR of two same-sized 8-bit pictures given as bytes (0 when they differ in size)."""
-    if not a or len(a) != len(b):
-        return 0.0
-    mse = sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) / len(a)
-    return 99.0 if mse == 0 else 10 * math.log10(255 * 255 / mse)
 
 
 def check_smart_clip(
@@ -83,7 +75,7 @@ def check_smart_clip(
     for kind, start in starts.items():
         if abs(start) > 0.001:
             return f"the {kind} starts at {start:.3f} s, not 0"
-    quality = picture_psnr(first, reference)
+    quality = psnr(first, reference)
     if quality < min_psnr:
         return f"the first frame is not the source frame at the in point (PSNR {quality:.1f} dB)"
     return None
@@ -105,7 +97,7 @@ def _decode_start(path: Path) -> tuple[Picture, dict[str, float]]:
             vs = container.streams.video[0]
             streams: list = [vs, *container.streams.audio[:1]]
             vs.codec_context.thread_count = 1
-            vs.codec_context.options = {"err_detect": "crccheck+bitstream+buffer+explode"}
+            vs.codec_context.options = dict(STRICT)
             first: Picture | None = None
             starts: dict[str, float] = {}
             sent = 0

@@ -13,6 +13,7 @@ import contextlib
 import math
 import queue
 import struct
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -51,7 +52,8 @@ def _load_quietly() -> None:
 
 
 def load_codecs_soon() -> None:
-    threading.Thread(target=_load_quietly, name="load-codecs", daemon=True).start()
+    if "av" not in sys.modules:  # every job of a batch asks; one thread loads them
+        threading.Thread(target=_load_quietly, name="load-codecs", daemon=True).start()
 
 
 class _Raised:
@@ -143,6 +145,8 @@ def is_reference(sample: bytes, length_size: int) -> bool:
     return True
 
 
+# FFmpeg's error detection set to fail on any damage, not conceal it.
+STRICT = {"err_detect": "crccheck+bitstream+buffer+explode"}
 SAMPLE_STEP = 8  # pictures are compared on every 8th pixel of every 8th row
 
 
@@ -181,9 +185,16 @@ def picture(frame: VideoFrame) -> Picture:
 
 def psnr(a: Picture, b: Picture) -> float:
     """Luma PSNR in dB (99 when equal, 0 when the sizes differ)."""
-    if (a.width, a.height) != (b.width, b.height) or not a.luma:
+    if (a.width, a.height) != (b.width, b.height):
         return 0.0
-    mse = sum((x - y) * (x - y) for x, y in zip(a.luma, b.luma, strict=True)) / len(a.luma)
+    return pixels_psnr(a.luma, b.luma)
+
+
+def pixels_psnr(a: bytes, b: bytes) -> float:
+    """PSNR of two same-sized 8-bit pictures given as bytes (0 when they differ in size)."""
+    if not a or len(a) != len(b):
+        return 0.0
+    mse = sum((x - y) * (x - y) for x, y in zip(a, b, strict=True)) / len(a)
     return 99.0 if mse == 0 else 10 * math.log10(255 * 255 / mse)
 
 
@@ -198,7 +209,7 @@ class Decoder:
         ctx.extradata = avcc_record(avc)
         ctx.thread_count = 1  # the batch's clips already keep every core busy
         if strict:
-            ctx.options = {"err_detect": "crccheck+bitstream+buffer+explode"}
+            ctx.options = dict(STRICT)
         self._ctx = ctx
 
     def decode(self, sample: bytes | None, pts: int = 0) -> list[VideoFrame]:
