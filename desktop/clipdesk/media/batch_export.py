@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Protocol
 
 from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
-from clipdesk.media.clip_checks import Window, check_smart_clip
+from clipdesk.media.clip_checks import Window, check_keyframe_clip, check_smart_clip
 from clipdesk.media.h264_frames import load_codecs_soon
+from clipdesk.media.keyframe_cut import keyframe_cut
 from clipdesk.media.probe import past_the_end
 from clipdesk.media.progress import Progress
 from clipdesk.media.run_result import Cancelled, Outcome, RunResult, move_into_place
@@ -71,13 +72,14 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
     cancelled = lambda: runner.cancelled  # noqa: E731
     media: BatchMedia | None = None
     if spec.source_kind is SourceKind.LOCAL:
-        if spec.mode is not ExportMode.EXACT:
-            return None
         load_codecs_soon()
         try:
             video = audio = open_input(Path(spec.source))
         except CannotSmartCut as exc:
-            log(f"[clipdesk] no smart cut ({exc}): re-encoding the whole clip")
+            if spec.mode is ExportMode.EXACT:
+                log(f"[clipdesk] no smart cut ({exc}): re-encoding the whole clip")
+            else:
+                log(f"[clipdesk] no keyframe cut from the index ({exc}): cutting with ffmpeg")
             return None
         except OSError:
             return None  # the usual way says what is wrong with the file
@@ -106,8 +108,7 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
                 "cutting the clip with yt-dlp instead")  # fmt: skip
             return None
         media = got
-        if spec.mode is ExportMode.EXACT:
-            load_codecs_soon()  # while the clip's byte ranges arrive
+        load_codecs_soon()  # while the clip's byte ranges arrive
         try:
             for source in media.sources():
                 source.wait_for(spec.start_ms, spec.end_ms, cancelled)
@@ -125,9 +126,20 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
         audio = CutInput(media.audio.path, media.audio.index) if media.audio else video
     single = media is None or media.audio is None
     if spec.mode is ExportMode.FAST:
+        try:
+            done = _keyframe(runner, video, audio, work)
+        except Cancelled:
+            return RunResult(Outcome.CANCELLED, "cancelled")
+        if not isinstance(done, str):
+            return _keep(runner, done, final)
+        if runner.cancelled:
+            return RunResult(Outcome.CANCELLED, "cancelled")
+        for leftover in work.iterdir():
+            leftover.unlink(missing_ok=True)
         if not single:
-            log("[clipdesk] video and audio are separate files: cutting with yt-dlp")
+            log(f"[clipdesk] no keyframe cut from the index ({done}): cutting with yt-dlp")
             return None
+        log(f"[clipdesk] no keyframe cut from the index ({done}): cutting with ffmpeg")
         return runner._cut_from(video.path, work, final)
     try:
         smart = _smart(runner, video, audio, work, final)
@@ -146,11 +158,10 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
     return runner._cut_from(video.path, work, final)
 
 
-def _smart(
-    runner: JobRunner, video: CutInput, audio: CutInput, work: Path, final: Path
-) -> RunResult | str:
-    """The smart cut, checked and moved into place; or why it could not be done."""
-
+def _reporter(runner: JobRunner) -> Callable[[float], None]:
+    """The job's progress from the share of it done (0..1), at most every
+    REPORT_EVERY_S: frames and bytes come faster than anyone reads (a line of
+    `clipdesk export`, or a queue event), as ffmpeg's progress came."""
     spec = runner.spec
     began = time.monotonic()
     lock, last, told = threading.Lock(), [0.0], [0.0]
@@ -159,8 +170,6 @@ def _smart(
         with lock:  # head and tail encodes report from their own threads
             f = last[0] = max(last[0], min(f, 0.99))
             now = time.monotonic()
-            # Frames come faster than anyone reads: a line of `clipdesk export` (or a
-            # queue event) every REPORT_EVERY_S at most, as ffmpeg's progress came.
             if now - told[0] < REPORT_EVERY_S and f < CHECKING:
                 return
             told[0] = now
@@ -168,6 +177,17 @@ def _smart(
         speed = f * spec.duration_ms / 1000 / spent if spent > 0 and f > 0 else None
         eta = spent * (1 - f) / f if f > 0 else None
         runner.on_progress(Progress(f, round(f * spec.duration_ms), speed, eta))
+
+    return fraction
+
+
+def _smart(
+    runner: JobRunner, video: CutInput, audio: CutInput, work: Path, final: Path
+) -> RunResult | str:
+    """The smart cut, checked and moved into place; or why it could not be done."""
+
+    spec = runner.spec
+    fraction = _reporter(runner)
 
     def cancelled() -> bool:
         return runner.cancelled
@@ -196,6 +216,35 @@ def _smart(
     why = check_smart_clip(out, spec.duration_ms, windows, result.reference, cancelled)
     if why:
         return f"the smart-cut clip failed a check: {why}"
+    return _keep(runner, out, final)
+
+
+def _keyframe(runner: JobRunner, video: CutInput, audio: CutInput, work: Path) -> Path | str:
+    """Fast mode's keyframe cut from the index, checked; or why it could not be done."""
+    spec = runner.spec
+    out = work / "clip.mp4"
+    report = _reporter(runner)
+    try:
+        clip = keyframe_cut(video, audio, spec.start_ms, spec.end_ms, out,
+                            lambda: runner.cancelled, lambda f: report(f * CHECKING))  # fmt: skip
+    except CannotSmartCut as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot write the clip: {exc}"
+    runner.on_log(
+        f"[clipdesk] keyframe cut: frames {clip.keyframe}-{clip.end - 1}, shown from "
+        f"{clip.first} ({clip.preroll_s:.3f} s of frames before the in point kept)"
+    )
+    report(CHECKING)
+    why = check_keyframe_clip(out, spec.duration_ms, clip.preroll_s, lambda: runner.cancelled)
+    if why:
+        return f"the clip failed a check: {why}"
+    return out
+
+
+def _keep(runner: JobRunner, out: Path, final: Path) -> RunResult:
+    """Move a checked clip into place under its final name."""
+    spec = runner.spec
     try:
         written = move_into_place(out, final, spec.conflict)
     except OSError as exc:

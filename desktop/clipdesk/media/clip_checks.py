@@ -1,6 +1,9 @@
 """Checks a smart-cut clip passes before it is kept: it decodes without errors where
 its parts join, its timestamps start at 0, it has video and audio within one frame
 of the requested length, and its first frame is the source frame at the in point.
+A keyframe cut (fast mode) is checked for what it promises: video and audio, a length
+that only a keyframe cut's pre-roll and reordered frames make longer, playback from
+the in point, and the first samples decoding cleanly.
 
 Every part of a clip (re-encoded head, copied run, re-encoded tail) starts on an IDR
 frame, so each join is decoded from that frame for a few frames in decode order (a
@@ -144,3 +147,65 @@ def _decode_join(path: Path, video: Track, start_s: float) -> None:
         raise _Bad(f"the clip does not decode cleanly at {start_s:.3f} s: {exc}") from exc
     if got != min(JOIN_FRAMES, video.count - n):
         raise _Bad(f"the clip's frames at {start_s:.3f} s do not all decode")
+
+
+def check_keyframe_clip(
+    path: Path, expected_ms: int, preroll_s: float, cancelled: Callable[[], bool]
+) -> str | None:
+    """Why a keyframe-cut clip must not be kept, or None. preroll_s: how long its
+    frames before the in point last."""
+    try:
+        index = read_index(FileBytes(path))
+    except (Mp4Error, OSError) as exc:
+        return f"the clip cannot be read back: {exc}"
+    video, audio = index.video(), index.audio()
+    if video is None or not video.count:
+        return "the result has no video stream"
+    frames = Frames(video)
+    ts = video.timescale
+    stored_s = (frames.end_time(len(frames.times)) - frames.times[0]) / ts
+    info = MediaInfo(stored_s, True, audio is not None, ts / frames.step)
+    why = check_clip(info, expected_ms, preroll_s)
+    if why:
+        return why
+    assert audio is not None
+    if abs(frames.times[0] / ts + preroll_s) > 0.001:
+        return f"the clip's video does not start {preroll_s:.3f} s before the in point"
+    apts = audio.pts()
+    if not apts[0] <= 0 < apts[-1]:
+        return "the clip's audio does not play from the in point"
+    if cancelled():
+        raise Cancelled
+    return _decode_first(path)
+
+
+def _decode_first(path: Path) -> str | None:
+    """Decode the first video samples (a GOP's start and a B-frame pyramid) and the
+    first audio packets as stored, edit lists ignored, strict about damage."""
+    try:
+        av = load_codecs()
+    except CodecError as exc:
+        return str(exc)
+    sent: dict[str, int] = {}
+    got: dict[str, int] = {}
+    try:
+        with av.open(str(path), options={"ignore_editlist": "1"}) as container:
+            streams = [*container.streams.video[:1], *container.streams.audio[:1]]
+            for s in streams:
+                s.codec_context.thread_count = 1
+                s.codec_context.options = dict(STRICT)
+            for packet in container.demux(*streams):
+                kind = packet.stream.type
+                if packet.size and sent.get(kind, 0) < JOIN_FRAMES:
+                    sent[kind] = sent.get(kind, 0) + 1
+                    got[kind] = got.get(kind, 0) + len(packet.decode())
+                if all(sent.get(s.type, 0) >= JOIN_FRAMES for s in streams):
+                    break
+            for s in streams:
+                got[s.type] = got.get(s.type, 0) + len(s.codec_context.decode(None))
+    except av.FFmpegError as exc:
+        return f"the clip does not decode cleanly: {error_text(exc)}"
+    for kind, n in sent.items():
+        if got.get(kind, 0) < n:
+            return f"the clip's first {kind} frames do not all decode"
+    return None

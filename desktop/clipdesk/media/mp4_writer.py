@@ -137,7 +137,9 @@ def _stbl(track: OutTrack, chunk_offsets: list[int], chunk_sizes: list[int]) -> 
 
 
 def _moov(tracks: list[OutTrack], offsets: list[list[int]], sizes: list[list[int]]) -> bytes:
-    movie_ts = 1000
+    # The video's own timescale: its edit then ends exactly where its last frame does
+    # (in milliseconds it could reach into the next frame, which players then show).
+    movie_ts = next((t.timescale for t in tracks if t.kind == "vide"), 1000)
     shown = [round(t.shown_duration() * movie_ts / t.timescale) for t in tracks]
     mvhd = _full(
         b"mvhd", 0, 0,

@@ -554,13 +554,8 @@ class SmartCut:
                     continue
                 when = frames.times[seg.first + e.pts - extra] - base
                 parts.append((len(files) - 1, offset, len(e.data), e.key, when))
-        times = sorted(p[4] for p in parts)
-        samples = [
-            Sample(f, off, size, times[k], pts - times[k], sync)
-            for k, (f, off, size, sync, pts) in enumerate(parts)
-        ]
         last = frames.end_time(plan.end) - frames.times[plan.end - 1]
-        video = OutTrack("vide", t.timescale, t.stsd, samples, last, *_size(t))
+        video = OutTrack("vide", t.timescale, t.stsd, timed_samples(parts), last, *track_size(t))
         tracks = [video]
         start_s = base / t.timescale
         length_s = (frames.end_time(plan.end) - base) / t.timescale
@@ -578,7 +573,18 @@ class SmartCut:
             raise Cancelled
 
 
-def _size(t: Track) -> tuple[int, int]:
+def timed_samples(parts: list[tuple[int, int, int, bool, int]]) -> list[Sample]:
+    """Video samples in decode order from (file, offset, size, sync, presentation time)
+    with the first frame shown at 0: decode times are the presentation times in order,
+    so that no sample is decoded later than the one after it needs."""
+    times = sorted(p[4] for p in parts)
+    return [
+        Sample(f, off, size, times[k], pts - times[k], sync)
+        for k, (f, off, size, sync, pts) in enumerate(parts)
+    ]
+
+
+def track_size(t: Track) -> tuple[int, int]:
     # tkhd ends with width and height (16.16 fixed point)
     w, h = struct.unpack_from(">II", t.tkhd, len(t.tkhd) - 8)
     return w, h

@@ -113,7 +113,7 @@ def test_failed_job_does_not_stop_others_and_can_be_retried(
     assert jobs[0].state is JobState.DONE and jobs[0].error == ""
     assert (tmp_path / "out" / "bad.mp4").is_file()
     assert jobs[0].output == str(tmp_path / "out" / "bad.mp4")
-    assert any("[clipdesk] ffmpeg:" in line for line in jobs[0].log)
+    assert any("[clipdesk] keyframe cut: frames" in line for line in jobs[0].log)
 
 
 def test_records_round_trip(demo_video: Path, tmp_path: Path) -> None:

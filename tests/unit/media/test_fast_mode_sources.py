@@ -50,12 +50,12 @@ def test_fast_cut_of_an_x264_source_with_b_frames(
     info = probe_media(TOOLS.ffprobe, out)
     frame_s = float(1 / rate)
     assert info.duration_s >= 4.0 - frame_s - 0.001  # the whole clip is there
-    # The copy begins at the last keyframe at or before the in point (one every 2 s of
-    # frames); the first frame shown is the first at or after the in point.
+    # The copy begins at the last keyframe at or before the first frame shown, the
+    # first at or after the in point (a keyframe every 2 s of frames).
     gop = round(2 * rate)
     start = Fraction(start_ms, 1000)
     first_frame = -(-start * rate // 1)
-    keyframe_s = float((start * rate // gop) * gop / rate)
+    keyframe_s = float((first_frame // gop) * gop / rate)
     expected = float(first_frame / rate) - keyframe_s
     assert preroll_s(TOOLS.ffprobe, out) == pytest.approx(expected, abs=frame_s + 0.002)
 
