@@ -115,7 +115,7 @@ def test_panel_drives_a_real_queue(qtbot, demo_video: Path, tmp_path: Path) -> N
 
     dialog = panel.show_log()
     assert dialog is not None and dialog.isVisible()
-    assert "[clipdesk] ffmpeg:" in dialog.text.toPlainText()
+    assert "[clipdesk] keyframe cut: frames" in dialog.text.toPlainText()
     assert "wrote" in dialog.text.toPlainText()
     dialog.close()
 
