@@ -13,10 +13,19 @@ from pathlib import Path
 import pytest
 from tests.e2e.test_export_remote import jobs_for, run_queue
 from tests.support.range_server import RangeServer
-from tests.support.x264_media import FFMPEG, gray_frames, make_x264_source, psnr
+from tests.support.x264_media import (
+    FFMPEG,
+    audio_offset_ms,
+    gray_frames,
+    make_x264_source,
+    pcm,
+    psnr,
+)
 
 from clipdesk.core.export_plan import ExportMode
+from clipdesk.media import batch_export
 from clipdesk.media.export_queue import ExportQueue, JobState
+from clipdesk.media.sparse_source import MediaUrls
 from clipdesk.media.tools import find_tools
 
 TOOLS = find_tools()
@@ -28,9 +37,7 @@ pytestmark = pytest.mark.network
 def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("served")
     make_x264_source(folder / "talk.mp4", "25", 2.0, 3, duration_s=30.0)
-    # Fast mode's stream copy of a B-frame source runs long (its length check is
-    # another matter): no B-frames here.
-    make_x264_source(folder / "flat.mp4", "25", 2.0, 0, duration_s=30.0)
+    make_x264_source(folder / "flat.mp4", "25", 2.0, 0, duration_s=30.0)  # no B-frames
     return folder
 
 
@@ -99,16 +106,16 @@ def test_page_url_is_resolved_once_then_read_by_ranges(
     assert "--download-sections" not in log
 
 
-def test_fast_mode_cuts_from_the_batch_copy(served: Path, tmp_path: Path) -> None:
+def test_fast_mode_cuts_from_the_batch_copy(served: Path, reference, tmp_path: Path) -> None:
     with RangeServer(served) as server:
-        specs = jobs_for(server.url("flat.mp4"), tmp_path, ExportMode.FAST, (ms(100), ms(200)))
+        specs = jobs_for(server.url("talk.mp4"), tmp_path, ExportMode.FAST, (ms(100), ms(200)))
         queue = run_queue(specs, TOOLS)
         requests = list(server.requests)
     [job] = queue.jobs
     assert job.state is JobState.DONE, job.error
     assert "one read of the source for the batch" in log_of(queue)
     assert all(r and r.startswith("bytes=") for _, r in requests)
-    assert_exact(Path(job.output), gray_frames(served / "flat.mp4"), 100, 200)
+    assert_exact(Path(job.output), reference, 100, 200)  # where edit lists are honoured
 
 
 def test_server_without_ranges_falls_back_to_ytdlp(served: Path, reference, tmp_path) -> None:
@@ -147,6 +154,40 @@ def wait_for(predicate, timeout: float = 60.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_separate_video_and_audio_files_are_read_once_and_cut_together(
+    served: Path, reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page whose media comes as a video file and an audio file (DASH), as yt-dlp
+    reports them: both read by ranges, fast and exact clips cut from the two."""
+    for name, keep in (("talk-v.mp4", "-an"), ("talk-a.m4a", "-vn")):
+        if not (served / name).exists():
+            subprocess.run([FFMPEG, "-v", "error", "-i", str(served / "talk.mp4"), "-c", "copy",
+                            keep, str(served / name)], check=True)  # fmt: skip
+    source_pcm = pcm(served / "talk.mp4")
+    with RangeServer(served) as server:
+        urls = MediaUrls(server.url("talk-v.mp4"), server.url("talk-a.m4a"), {})
+        monkeypatch.setattr(batch_export, "_resolve", lambda runner: urls)
+        page = server.url("watch/talk")  # read as a page: its media come from _resolve
+        # The fast clip starts 1.9 s after its keyframe: its audio is copied from there.
+        fast = jobs_for(page, tmp_path / "fast", ExportMode.FAST, (ms(297), ms(360)))
+        exact = jobs_for(page, tmp_path / "exact", ExportMode.EXACT, (ms(101), ms(163)))
+        queue = run_queue([*fast, *exact], TOOLS)
+        requests = list(server.requests)
+    log = log_of(queue)
+    assert [j.state for j in queue.jobs] == [JobState.DONE, JobState.DONE], log
+    assert "keyframe cut: frames 250-359, shown from 297" in log, log
+    assert "smart cut: frames 101-162" in log, log
+    assert "yt-dlp" not in log and "no keyframe cut" not in log, log
+    assert all(r and r.startswith("bytes=") for _, r in requests)
+    for job, (a, b) in zip(queue.jobs, [(297, 360), (101, 163)], strict=True):
+        assert_exact(Path(job.output), reference, a, b)
+        assert abs(audio_offset_ms(pcm(job.output), source_pcm, a / FPS)) <= 2.0
+    # Where edit lists are ignored the fast clip plays from its keyframe, with its audio.
+    stored = pcm(queue.jobs[0].output, "-ignore_editlist", "1")
+    source_stored = pcm(served / "talk.mp4", "-ignore_editlist", "1")
+    assert 0 <= audio_offset_ms(stored, source_stored, 250 / FPS, 60) <= 25.0
 
 
 def test_cancel_while_fetching_leaves_nothing(served: Path, tmp_path: Path) -> None:
