@@ -12,7 +12,10 @@ from pathlib import Path
 
 from clipdesk.media.h264_frames import pixels_psnr as psnr
 
-__all__ = ["audio_offset_ms", "gray_frames", "make_x264_source", "pcm", "psnr"]
+__all__ = [
+    "assert_frames_match", "audio_offset_ms", "frame_ms", "gray_frames", "make_sources",
+    "make_x264_source", "pcm", "psnr",
+]  # fmt: skip
 
 FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
 GRAY = "scale=80:45:flags=area,format=gray"
@@ -46,6 +49,32 @@ def make_x264_source(
     subprocess.run(argv, check=True)
     tmp.rename(path)
     return path
+
+
+def make_sources(
+    folder: Path, kinds: dict[str, tuple[str, float, int]], duration_s: float
+) -> dict[str, Path]:
+    """Sources by name, from (frame rate, keyframe interval in s, B-frames)."""
+    return {
+        name: make_x264_source(folder / f"{name}.mp4", fps, gop, bf, duration_s=duration_s)
+        for name, (fps, gop, bf) in kinds.items()
+    }
+
+
+def frame_ms(n: int, fps: Fraction) -> int:
+    """The millisecond a frame starts at, as a clip bound typed in ms would give it."""
+    return round(n * 1000 / fps)
+
+
+def assert_frames_match(clip_frames: list[bytes], ref: list[bytes], first: int) -> None:
+    """Every frame of the clip is the source frame at its place, not a neighbour."""
+    for i, got in enumerate(clip_frames):
+        n = first + i
+        here = psnr(got, ref[n])
+        assert here > 30, f"clip frame {i} is far from source frame {n} ({here:.1f} dB)"
+        for other in (n - 1, n + 1):
+            if 0 <= other < len(ref) and ref[other] != ref[n]:
+                assert here > psnr(got, ref[other]), f"clip frame {i} looks like frame {other}"
 
 
 def gray_frames(path: Path | str, *input_args: str) -> list[bytes]:

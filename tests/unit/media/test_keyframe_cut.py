@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from tests.support.x264_media import (
     FFMPEG,
+    assert_frames_match,
     audio_offset_ms,
+    frame_ms,
     gray_frames,
-    make_x264_source,
+    make_sources,
     pcm,
     psnr,
 )
@@ -39,25 +41,7 @@ AAC_PACKET_MS = 1024 / 44_100 * 1000  # the sources' audio packets
 
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("x264")
-    return {
-        name: make_x264_source(folder / f"{name}.mp4", fps, gop, bf, duration_s=12.0)
-        for name, (fps, gop, bf) in SOURCES.items()
-    }
-
-
-def frame_ms(n: int, fps: Fraction) -> int:
-    return round(n * 1000 / fps)
-
-
-def assert_frames_match(clip_frames: list[bytes], ref: list[bytes], first: int) -> None:
-    for i, got in enumerate(clip_frames):
-        n = first + i
-        here = psnr(got, ref[n])
-        assert here > 30, f"clip frame {i} is far from source frame {n} ({here:.1f} dB)"
-        for other in (n - 1, n + 1):
-            if 0 <= other < len(ref) and ref[other] != ref[n]:
-                assert here > psnr(got, ref[other]), f"clip frame {i} looks like frame {other}"
+    return make_sources(tmp_path_factory.mktemp("x264"), SOURCES, 12.0)
 
 
 @pytest.mark.parametrize("name", list(SOURCES))

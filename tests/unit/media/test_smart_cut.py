@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from tests.support.x264_media import (
     FFMPEG,
+    assert_frames_match,
     audio_offset_ms,
+    frame_ms,
     gray_frames,
     idr_pic_ids,
+    make_sources,
     make_x264_source,
     pcm,
     psnr,
@@ -40,27 +43,7 @@ SOURCES = {
 
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("x264")
-    return {
-        name: make_x264_source(folder / f"{name}.mp4", fps, gop, bf, duration_s=10.0)
-        for name, (fps, gop, bf) in SOURCES.items()
-    }
-
-
-def frame_ms(n: int, fps: Fraction) -> int:
-    """The millisecond a frame starts at, as a clip bound typed in ms would give it."""
-    return round(n * 1000 / fps)
-
-
-def assert_frames_match(clip_frames: list[bytes], ref: list[bytes], first: int) -> None:
-    """Every frame of the clip is the source frame at its place, not a neighbour."""
-    for i, got in enumerate(clip_frames):
-        n = first + i
-        here = psnr(got, ref[n])
-        assert here > 30, f"clip frame {i} is far from source frame {n} ({here:.1f} dB)"
-        for other in (n - 1, n + 1):
-            if 0 <= other < len(ref) and ref[other] != ref[n]:
-                assert here > psnr(got, ref[other]), f"clip frame {i} looks like frame {other}"
+    return make_sources(tmp_path_factory.mktemp("x264"), SOURCES, 10.0)
 
 
 @pytest.mark.parametrize("name", list(SOURCES))
