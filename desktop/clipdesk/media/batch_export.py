@@ -17,6 +17,7 @@ from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.media.clip_checks import Window, check_keyframe_clip, check_smart_clip
 from clipdesk.media.h264_frames import load_codecs_soon
 from clipdesk.media.keyframe_cut import copied_from_ms, keyframe_cut
+from clipdesk.media.part_folders import clear_part_folder
 from clipdesk.media.probe import past_the_end
 from clipdesk.media.progress import Progress
 from clipdesk.media.run_result import Cancelled, Outcome, RunResult, move_into_place
@@ -135,8 +136,7 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
             return _keep(runner, done, final)
         if runner.cancelled:
             return RunResult(Outcome.CANCELLED, "cancelled")
-        for leftover in work.iterdir():
-            leftover.unlink(missing_ok=True)
+        clear_part_folder(work)
         if not single:
             log(f"[clipdesk] no keyframe cut from the index ({done}): cutting with yt-dlp")
             return None
@@ -150,8 +150,7 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
         return smart
     if runner.cancelled:
         return RunResult(Outcome.CANCELLED, "cancelled")
-    for leftover in work.iterdir():
-        leftover.unlink(missing_ok=True)
+    clear_part_folder(work)
     if not single:
         log(f"[clipdesk] no smart cut ({smart}): re-encoding the clip with yt-dlp")
         return None

@@ -22,7 +22,12 @@ from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.core.identifiers import check_job_id
 from clipdesk.media.child_guard import group_cpu_ticks, guarded_argv, preexec_for
 from clipdesk.media.cut_commands import YTDLP_OUTPUT, cut_argv, ytdlp_info_argv
-from clipdesk.media.part_folders import OWNER, PREFIX, part_folder, remove_stale_parts
+from clipdesk.media.part_folders import (
+    PREFIX,
+    clear_part_folder,
+    part_folder,
+    remove_stale_parts,
+)
 from clipdesk.media.probe import ProbeError, check_clip, past_the_end, preroll_s, probe_media
 from clipdesk.media.progress import STALL_S, Progress, ProgressParser
 from clipdesk.media.redact import loggable_command
@@ -263,9 +268,7 @@ class JobRunner:
             # Stream URLs in the shared information may have expired: ask afresh.
             self.source_info.forget(spec.source, info)
             self.on_log("[clipdesk] trying again with the URL instead of the shared information")
-            for leftover in work.iterdir():
-                if leftover.name != OWNER:  # the lock that marks the folder as in use
-                    leftover.unlink(missing_ok=True)
+            clear_part_folder(work)
             result, _ = self._cut(work, final, None)
         return result
 

@@ -37,6 +37,15 @@ _STAGING = re.compile(r"\.clipdesk-part-[0-9a-f]{12}-[0-9a-f]{6}\.new")
 UNOWNED_AGE_S = 30.0
 
 
+def clear_part_folder(work: Path) -> None:
+    """Remove what a run left in its folder before another try, all but the lock file
+    that marks the folder as in use (without it, another job's clean-up would take the
+    folder for a stale one and remove it under the next try)."""
+    for leftover in work.iterdir():
+        if leftover.name != OWNER:
+            leftover.unlink(missing_ok=True)
+
+
 def is_part_name(name: str) -> bool:
     return bool(_NAME.fullmatch(name) or _STAGING.fullmatch(name))
 

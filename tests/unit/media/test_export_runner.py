@@ -221,3 +221,34 @@ def test_result_checked_by_ffprobe(tmp_path: Path) -> None:
     outcome, detail, _, _ = run(local_job(silent, out / "x.mp4", 0, 2_000))
     assert outcome is Outcome.FAILED and detail == "the result has no audio stream"
     assert only_files(out) == []
+
+
+@pytest.mark.parametrize("mode", [ExportMode.EXACT, ExportMode.FAST])
+def test_the_folders_lock_stays_when_a_job_falls_back_to_ffmpeg(
+    mode: ExportMode, tmp_path: Path
+) -> None:
+    """A cut in the process that cannot be done (here: mpeg4 video for the smart cut, and
+    audio that starts after the video for the keyframe cut) clears the job's folder for
+    ffmpeg, but keeps the lock file that marks the folder as in use: without it another
+    job's clean-up would take the folder as stale and remove it under ffmpeg."""
+    src = tmp_path / "late-audio.mp4"
+    subprocess.run(
+        [TOOLS.ffmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:d=6",
+         "-itsoffset", "1", "-f", "lavfi", "-i", "sine=d=5", "-c:v", "mpeg4", "-c:a", "aac",
+         str(src)],
+        check=True,
+    )  # fmt: skip
+    seen = tmp_path / "seen.txt"
+    tool = tmp_path / "ffmpeg-watching"
+    tool.write_text(
+        f'#!/bin/sh\nfor a; do last="$a"; done\nls -A "$(dirname "$last")" > {seen}\n'
+        f'exec {TOOLS.ffmpeg} "$@"\n'
+    )
+    tool.chmod(0o755)
+    tools = Tools(str(tool), TOOLS.ffprobe, TOOLS.ytdlp)
+    log: list[str] = []
+    spec = local_job(src, tmp_path / "out" / "x.mp4", 0, 2_000, mode)
+    result = JobRunner(spec, tools, on_log=log.append).run()
+    assert result.outcome is Outcome.DONE, result.error
+    assert any("no smart cut" in line or "no keyframe cut" in line for line in log), log
+    assert seen.read_text().split() == [".owner"]
