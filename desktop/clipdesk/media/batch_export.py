@@ -208,7 +208,7 @@ def _smart(
     try:
         cut = SmartCut(video, audio, work, cancelled, fraction)
         result = cut.cut(spec.start_ms, spec.end_ms, out)
-    except CannotSmartCut as exc:
+    except (CannotSmartCut, ValueError) as exc:  # ValueError: the writer's refusal
         return str(exc)
     except OSError as exc:
         return f"cannot write the clip: {exc}"
@@ -239,7 +239,7 @@ def _keyframe(runner: JobRunner, video: CutInput, audio: CutInput, work: Path) -
     try:
         clip = keyframe_cut(video, audio, spec.start_ms, spec.end_ms, out,
                             lambda: runner.cancelled, lambda f: report(f * CHECKING))  # fmt: skip
-    except CannotSmartCut as exc:
+    except (CannotSmartCut, ValueError) as exc:  # ValueError: the writer's refusal
         return str(exc)
     except OSError as exc:
         return f"cannot write the clip: {exc}"

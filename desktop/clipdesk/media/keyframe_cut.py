@@ -24,6 +24,7 @@ from clipdesk.media.smart_cut import (
     Frames,
     audio_track,
     timed_samples,
+    track_matrix,
     track_size,
 )
 
@@ -79,7 +80,7 @@ def keyframe_cut(
     shown_for = frames.end_time(b) - frames.times[a]
     last = frames.end_time(b) - frames.times[b - 1]
     vout = OutTrack("vide", track.timescale, track.stsd, timed_samples(parts), last,
-                    *track_size(track))  # fmt: skip
+                    *track_size(track), matrix=track_matrix(track))  # fmt: skip
     vout.edit_media_time, vout.edit_duration = shown_at, shown_for
     tracks, files = [vout], [video.path]
     atrack = audio.index.audio() if audio is not None else None
@@ -95,6 +96,8 @@ def keyframe_cut(
         aout.edit_duration = min(
             round(shown_for * rate / ts), aout.media_duration() - aout.edit_media_time
         )
+        if aout.edit_duration <= 0:
+            raise CannotSmartCut("the audio ends before the clip starts")
         tracks.append(aout)
     if not write_mp4(out, tracks, files, lambda n, total: on_fraction(n / max(1, total)),
                      cancelled):  # fmt: skip

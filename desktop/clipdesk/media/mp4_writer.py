@@ -38,6 +38,7 @@ class OutTrack:
     last_duration: int  # the last sample's duration (track units)
     width: int = 0  # 16.16 fixed point, as in tkhd
     height: int = 0
+    matrix: bytes = _MATRIX  # tkhd's display matrix, the source's (a phone's rotation)
     edit_media_time: int | None = None  # audio: samples to skip at the start
     edit_duration: int | None = None  # presentation length (track units) with an edit
     _durations: list[int] = field(default_factory=list, repr=False)
@@ -63,6 +64,11 @@ def _box(kind: bytes, *parts: bytes) -> bytes:
 
 def _full(kind: bytes, version: int, flags: int, *parts: bytes) -> bytes:
     return _box(kind, struct.pack(">I", (version << 24) | flags), *parts)
+
+
+def _wide(*values: int) -> bool:
+    """A header needs its 64-bit version (a long clip at a fine timescale)."""
+    return any(not -(1 << 31) <= v < 1 << 31 for v in values)
 
 
 def _runs(values: list[int]) -> list[tuple[int, int]]:
@@ -141,30 +147,38 @@ def _moov(tracks: list[OutTrack], offsets: list[list[int]], sizes: list[list[int
     # (in milliseconds it could reach into the next frame, which players then show).
     movie_ts = next((t.timescale for t in tracks if t.kind == "vide"), 1000)
     shown = [round(t.shown_duration() * movie_ts / t.timescale) for t in tracks]
+    for t, d in zip(tracks, shown, strict=True):
+        if d < 0 or t.media_duration() < 0 or (t.edit_media_time or 0) < 0:
+            raise ValueError(f"the clip's {t.kind} track would last less than nothing")
+    longest = max(shown, default=0)
+    v = int(_wide(longest))
     mvhd = _full(
-        b"mvhd", 0, 0,
-        struct.pack(">IIII", 0, 0, movie_ts, max(shown, default=0)),
+        b"mvhd", v, 0,
+        struct.pack(">QQIQ" if v else ">IIII", 0, 0, movie_ts, longest),
         struct.pack(">IH10x", 0x10000, 0x100), _MATRIX, bytes(24),
         struct.pack(">I", len(tracks) + 1),
     )  # fmt: skip
     traks = []
     for n, track in enumerate(tracks):
         video = track.kind == "vide"
+        v = int(_wide(shown[n]))
         tkhd = _full(
-            b"tkhd", 0, 3,
-            struct.pack(">IIIII", 0, 0, n + 1, 0, shown[n]), bytes(8),
-            struct.pack(">hhhH", 0, 0 if video else 1, 0 if video else 0x100, 0), _MATRIX,
+            b"tkhd", v, 3,
+            struct.pack(">QQIIQ" if v else ">IIIII", 0, 0, n + 1, 0, shown[n]), bytes(8),
+            struct.pack(">hhhH", 0, 0 if video else 1, 0 if video else 0x100, 0), track.matrix,
             struct.pack(">II", track.width if video else 0, track.height if video else 0),
         )  # fmt: skip
         edts = b""
         if track.edit_media_time is not None:
-            elst = _full(
-                b"elst", 0, 0, struct.pack(">IIiI", 1, shown[n], track.edit_media_time, 0x10000)
-            )
+            v = int(_wide(shown[n], track.edit_media_time))
+            entry = (shown[n], track.edit_media_time, 0x10000)
+            elst = _full(b"elst", v, 0, struct.pack(">IQqI" if v else ">IIiI", 1, *entry))
             edts = _box(b"edts", elst)
+        v = int(_wide(track.media_duration()))
         mdhd = _full(
-            b"mdhd", 0, 0,
-            struct.pack(">IIIIHH", 0, 0, track.timescale, track.media_duration(), 0x55C4, 0),
+            b"mdhd", v, 0,
+            struct.pack(">QQIQHH" if v else ">IIIIHH", 0, 0, track.timescale,
+                        track.media_duration(), 0x55C4, 0),
         )  # fmt: skip
         name = b"VideoHandler\x00" if video else b"SoundHandler\x00"
         hdlr = _full(b"hdlr", 0, 0, bytes(4), track.kind.encode("latin-1"), bytes(12), name)

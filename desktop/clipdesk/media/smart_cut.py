@@ -555,7 +555,8 @@ class SmartCut:
                 when = frames.times[seg.first + e.pts - extra] - base
                 parts.append((len(files) - 1, offset, len(e.data), e.key, when))
         last = frames.end_time(plan.end) - frames.times[plan.end - 1]
-        video = OutTrack("vide", t.timescale, t.stsd, timed_samples(parts), last, *track_size(t))
+        video = OutTrack("vide", t.timescale, t.stsd, timed_samples(parts), last, *track_size(t),
+                         matrix=track_matrix(t))  # fmt: skip
         tracks = [video]
         start_s = base / t.timescale
         length_s = (frames.end_time(plan.end) - base) / t.timescale
@@ -590,6 +591,11 @@ def track_size(t: Track) -> tuple[int, int]:
     return w, h
 
 
+def track_matrix(t: Track) -> bytes:
+    """The display matrix (a rotation) in the source's tkhd, just before its size."""
+    return t.tkhd[-44:-8]
+
+
 def audio_track(track: Track, file: int, start_s: float, length_s: float) -> OutTrack:
     """The audio packets covering start..start+length with one packet of pre-roll, and
     an edit that starts playback exactly at start."""
@@ -610,6 +616,8 @@ def audio_track(track: Track, file: int, start_s: float, length_s: float) -> Out
     if skip < 0:
         raise CannotSmartCut("the audio starts after the clip does")
     out = OutTrack("soun", rate, track.stsd, samples, step)
+    if out.media_duration() <= skip:
+        raise CannotSmartCut("the audio ends before the clip starts")
     out.edit_media_time = skip
     out.edit_duration = min(end - start, out.media_duration() - skip)
     return out

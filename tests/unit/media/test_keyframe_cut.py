@@ -129,3 +129,72 @@ def test_a_source_without_an_mp4_index_is_cut_by_ffmpeg(
     assert result.outcome is Outcome.DONE, result.error
     assert any("no keyframe cut from the index" in line for line in log), log
     assert any("[clipdesk] ffmpeg:" in line for line in log), log
+
+
+def _rotation(path: Path) -> str:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "stream_side_data=rotation", "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return out.strip().strip(",")
+
+
+@pytest.mark.parametrize("mode", [ExportMode.FAST, ExportMode.EXACT])
+def test_a_rotated_phone_video_keeps_its_rotation(
+    mode: ExportMode, sources: dict[str, Path], tmp_path: Path
+) -> None:
+    src = tmp_path / "portrait.mp4"
+    subprocess.run([FFMPEG, "-v", "error", "-i", str(sources["25fps-2s-bframes"]), "-c", "copy",
+                    "-metadata:s:v:0", "rotate=90", str(src)], check=True)  # fmt: skip
+    turned = _rotation(src)
+    assert turned in ("90", "-90")
+    out = tmp_path / "clip.mp4"
+    log: list[str] = []
+    result = JobRunner(local_job(src, out, 3_000, 5_000, mode), TOOLS, on_log=log.append).run()
+    assert result.outcome is Outcome.DONE, result.error
+    assert any("keyframe cut: frames" in line or "smart cut: frames" in line for line in log)
+    assert _rotation(out) == turned
+
+
+def test_a_long_clip_at_a_fine_timescale_gets_64_bit_headers(tmp_path: Path) -> None:
+    """8 s at a 1 GHz timescale is more than a 32-bit duration holds."""
+    src = tmp_path / "fine.mp4"
+    subprocess.run(
+        [FFMPEG, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:d=10",
+         "-f", "lavfi", "-i", "sine=d=10", "-c:v", "libx264", "-bf", "3", "-g", "50", "-c:a",
+         "aac", "-video_track_timescale", "1000000000", str(src)],
+        check=True,
+    )  # fmt: skip
+    out = tmp_path / "clip.mp4"
+    log: list[str] = []
+    spec = local_job(src, out, 1_000, 9_000, ExportMode.FAST)
+    result = JobRunner(spec, TOOLS, on_log=log.append).run()
+    assert result.outcome is Outcome.DONE, result.error
+    assert any("keyframe cut: frames 0-224, shown from 25" in line for line in log), log
+    frames = gray_frames(out)
+    assert len(frames) == 200
+    assert_frames_match(frames, gray_frames(src), 25)
+
+
+@pytest.mark.parametrize("mode", [ExportMode.FAST, ExportMode.EXACT])
+def test_audio_that_ends_before_the_in_point_is_cut_by_ffmpeg(
+    mode: ExportMode, tmp_path: Path
+) -> None:
+    src = tmp_path / "short-audio.mp4"
+    subprocess.run(
+        [FFMPEG, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:d=10",
+         "-f", "lavfi", "-i", "sine=d=4", "-c:v", "libx264", "-bf", "3", "-g", "50", "-c:a",
+         "aac", str(src)],
+        check=True,
+    )  # fmt: skip
+    log: list[str] = []
+    spec = local_job(src, tmp_path / "out" / "clip.mp4", 6_000, 8_000, mode)
+    result = JobRunner(spec, TOOLS, on_log=log.append).run()
+    assert any("audio ends before the clip starts" in line for line in log), log
+    # Then ffmpeg's cut: a stream copy from the keyframe at 4 s keeps the audio's last
+    # packet; a re-encode from 6 s has no audio, which the result check says (no crash).
+    if mode is ExportMode.FAST:
+        assert result.outcome is Outcome.DONE, result.error
+    else:
+        assert (result.outcome, result.error) == (Outcome.FAILED, "the result has no audio stream")
