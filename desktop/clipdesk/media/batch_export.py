@@ -15,7 +15,7 @@ from typing import Protocol
 
 from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.media.clip_checks import Window, check_keyframe_clip, check_smart_clip
-from clipdesk.media.h264_frames import load_codecs_soon
+from clipdesk.media.h264_frames import CodecError, load_codecs, load_codecs_soon
 from clipdesk.media.keyframe_cut import copied_from_ms, keyframe_cut
 from clipdesk.media.part_folders import clear_part_folder
 from clipdesk.media.probe import past_the_end
@@ -236,6 +236,10 @@ def _keyframe(runner: JobRunner, video: CutInput, audio: CutInput, work: Path) -
     spec = runner.spec
     out = work / "clip.mp4"
     report = _reporter(runner)
+    try:
+        load_codecs()  # the check decodes with them: without them, no clip to throw away
+    except CodecError as exc:
+        return str(exc)
     try:
         clip = keyframe_cut(video, audio, spec.start_ms, spec.end_ms, out,
                             lambda: runner.cancelled, lambda f: report(f * CHECKING))  # fmt: skip

@@ -171,6 +171,8 @@ def check_keyframe_clip(
     assert audio is not None
     if abs(frames.times[0] / ts + preroll_s) > 0.001:
         return f"the clip's video does not start {preroll_s:.3f} s before the in point"
+    if 0 not in frames.times:
+        return "no frame of the clip is shown at its start"
     apts = audio.pts()
     if not apts[0] <= 0 < apts[-1]:
         return "the clip's audio does not play from the in point"

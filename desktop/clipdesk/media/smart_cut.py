@@ -57,6 +57,7 @@ ENCODE_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 # both cores instead of one (x264's frame threads cost about 5% more work).
 ENCODE_THREADS = min(2, os.cpu_count() or 1)
 LONG_PART = 12  # frames
+MAX_AUDIO_PACKETS_PER_S = 1000  # AAC has about 47, Opus 50; PCM in MOV one per sample
 
 _PROFILES = {66: "baseline", 77: "main", 100: "high", 110: "high10", 122: "high422", 244: "high444"}
 _DIRECT = {"0": "none", "1": "spatial", "2": "temporal", "3": "auto"}
@@ -601,6 +602,9 @@ def audio_track(track: Track, file: int, start_s: float, length_s: float) -> Out
     an edit that starts playback exactly at start."""
     pts = track.pts()
     rate = track.timescale
+    if track.count > MAX_AUDIO_PACKETS_PER_S * max(1.0, track.duration() / rate):
+        # PCM stored a sample at a time: millions of entries for a minute of clip.
+        raise CannotSmartCut("the audio is stored a sample at a time (PCM)")
     start, end = round(start_s * rate), round((start_s + length_s) * rate)
     first = max(0, bisect.bisect_right(pts, start) - 2)  # the packet holding start, less one
     last = bisect.bisect_left(pts, end)

@@ -6,6 +6,7 @@ ignored it plays from the keyframe before the in point, video and audio in sync.
 from __future__ import annotations
 
 import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from clipdesk.core.export_plan import ExportMode
 from clipdesk.media.clip_checks import check_keyframe_clip
 from clipdesk.media.job_runner import JobRunner, Outcome
 from clipdesk.media.keyframe_cut import keyframe_cut
-from clipdesk.media.smart_cut import open_input
+from clipdesk.media.smart_cut import CannotSmartCut, open_input
 from clipdesk.media.tools import find_tools
 
 TOOLS = find_tools()
@@ -198,3 +199,29 @@ def test_audio_that_ends_before_the_in_point_is_cut_by_ffmpeg(
         assert result.outcome is Outcome.DONE, result.error
     else:
         assert (result.outcome, result.error) == (Outcome.FAILED, "the result has no audio stream")
+
+
+def test_without_ffmpegs_libraries_fast_mode_is_cut_by_ffmpeg(
+    sources: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keyframe cut's check decodes with PyAV: without it the clip is not written
+    only to be thrown away, ffmpeg cuts it at once."""
+    monkeypatch.setitem(sys.modules, "av", None)  # `import av` raises ImportError
+    log: list[str] = []
+    spec = local_job(sources["25fps-2s-bframes"], tmp_path / "clip.mp4", 3_000, 5_000,
+                     ExportMode.FAST)  # fmt: skip
+    result = JobRunner(spec, TOOLS, on_log=log.append).run()
+    assert result.outcome is Outcome.DONE, result.error
+    assert any("no keyframe cut from the index (FFmpeg's libraries (PyAV)" in line
+               for line in log), log  # fmt: skip
+    assert not any("keyframe cut: frames" in line for line in log), log
+
+
+def test_pcm_stored_a_sample_at_a_time_is_cut_by_ffmpeg(
+    sources: dict[str, Path], tmp_path: Path
+) -> None:
+    mov = tmp_path / "pcm.mov"
+    subprocess.run([FFMPEG, "-v", "error", "-i", str(sources["25fps-2s-bframes"]), "-c:v", "copy",
+                    "-c:a", "pcm_s16le", str(mov)], check=True)  # fmt: skip
+    with pytest.raises(CannotSmartCut, match="a sample at a time"):
+        keyframe_cut(open_input(mov), open_input(mov), 3_000, 5_000, tmp_path / "clip.mp4")
