@@ -16,7 +16,7 @@ from typing import Protocol
 from clipdesk.core.export_plan import ExportMode, JobSpec, SourceKind
 from clipdesk.media.clip_checks import Window, check_keyframe_clip, check_smart_clip
 from clipdesk.media.h264_frames import CodecError, load_codecs, load_codecs_soon
-from clipdesk.media.keyframe_cut import copied_from_ms, keyframe_cut
+from clipdesk.media.keyframe_cut import keyframe_cut
 from clipdesk.media.part_folders import clear_part_folder
 from clipdesk.media.probe import past_the_end
 from clipdesk.media.progress import Progress
@@ -111,9 +111,7 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
         media = got
         load_codecs_soon()  # while the clip's byte ranges arrive
         try:
-            media.video.wait_for(spec.start_ms, spec.end_ms, cancelled)
-            if media.audio is not None:
-                media.audio.wait_for(_audio_from_ms(spec, media), spec.end_ms, cancelled)
+            media.wait_for(spec.start_ms, spec.end_ms, cancelled)
         except FetchError as exc:
             log(f"[clipdesk] fetching the source's byte ranges failed ({exc}): "
                 "cutting the clip with yt-dlp instead")  # fmt: skip
@@ -156,18 +154,6 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
         return None
     log(f"[clipdesk] no smart cut ({smart}): re-encoding the whole clip")
     return runner._cut_from(video.path, work, final)
-
-
-def _audio_from_ms(spec: JobSpec, media: BatchMedia) -> int:
-    """Where a clip needs the audio of a separate audio file from: a keyframe cut
-    copies it from the video's keyframe before the in point."""
-    video = media.video.index.video()
-    if spec.mode is not ExportMode.FAST or video is None or not video.count:
-        return spec.start_ms
-    try:
-        return min(spec.start_ms, copied_from_ms(video, spec.start_ms))
-    except CannotSmartCut:
-        return spec.start_ms  # no keyframe before it: the keyframe cut says so itself
 
 
 def _reporter(runner: JobRunner) -> Callable[[float], None]:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from clipdesk.media.mp4_index import Track
 from clipdesk.media.mp4_writer import OutTrack, write_mp4
 from clipdesk.media.run_result import Cancelled
 from clipdesk.media.smart_cut import (
@@ -35,14 +34,6 @@ class KeyframeClip:
     first: int  # the first frame shown where edit lists are honoured
     end: int  # one past the last frame shown there
     preroll_s: float  # how long the frames before the in point last
-
-
-def copied_from_ms(video: Track, start_ms: int) -> int:
-    """Where a keyframe cut at start_ms begins copying (ms, rounded down): the audio of
-    a separate audio file is needed from there."""
-    frames = Frames.of(video)
-    key = frames.key_at_or_before(min(frames.frame_at(start_ms), len(frames.times) - 1))
-    return frames.times[key] * 1000 // video.timescale
 
 
 def keyframe_cut(

@@ -80,18 +80,23 @@ class _Spans:
         return sum(b - a for a, b in zip(self.lo, self.hi, strict=True))
 
 
+def keyframe_before_s(index: Mp4Index, start_ms: int) -> float:
+    """When the file's last video keyframe at or before start_ms is shown (start_ms
+    itself for a file without video): a cut copies or decodes from there."""
+    video = index.video()
+    if video is None or not video.count:
+        return start_ms / 1000
+    pts = video.pts()
+    ts = video.timescale
+    keys = sorted(pts[s] for s in (video.sync or range(video.count)))
+    i = bisect.bisect_right(keys, start_ms * ts / 1000) - 1
+    return (keys[i] / ts) if i >= 0 else 0.0
+
+
 def needed_spans(index: Mp4Index, start_ms: int, end_ms: int) -> list[tuple[int, int]]:
     """The byte spans of this file a clip needs: every track's samples from a margin
     before the keyframe ahead of start to a margin past end."""
-    video = index.video()
-    lo_s = start_ms / 1000
-    if video is not None:
-        pts = video.pts()
-        ts = video.timescale
-        keys = sorted(pts[s] for s in (video.sync or range(video.count)))
-        i = bisect.bisect_right(keys, start_ms * ts / 1000) - 1
-        lo_s = (keys[i] / ts) if i >= 0 else 0.0
-    lo_s -= MARGIN_S
+    lo_s = keyframe_before_s(index, start_ms) - MARGIN_S
     hi_s = end_ms / 1000 + MARGIN_S
     spans = []
     for track in index.tracks:
@@ -291,6 +296,17 @@ class BatchMedia:
     def sources(self) -> list[SparseSource]:
         return [self.video] + ([self.audio] if self.audio else [])
 
+    def audio_range(self, start_ms: int, end_ms: int) -> tuple[int, int]:
+        """The part of a separate audio file a clip needs: from the video's keyframe
+        before its start (a keyframe cut copies the audio from there)."""
+        return int(keyframe_before_s(self.video.index, start_ms) * 1000), end_ms
+
+    def wait_for(self, start_ms: int, end_ms: int, cancelled: Callable[[], bool]) -> None:
+        """Block until the clip's bytes are here in every file (see SparseSource)."""
+        self.video.wait_for(start_ms, end_ms, cancelled)
+        if self.audio is not None:
+            self.audio.wait_for(*self.audio_range(start_ms, end_ms), cancelled)
+
 
 class BatchSources:
     """The sparse copies of a batch, one per source URL, shared by its jobs."""
@@ -375,8 +391,9 @@ class BatchSources:
             return StallReason(exc) if exc.stalled else str(exc)
         clips = self._batch_clips(url)
         media = BatchMedia(video, audio)
-        for source in media.sources():
-            source.plan(clips)
+        video.plan(clips)
+        if audio is not None:
+            audio.plan([media.audio_range(*c) for c in clips])
         return media
 
     def close(self) -> None:
