@@ -31,6 +31,8 @@ def make_x264_source(
     duration_s: float = 12.0,
     size: str = "320x180",
     pix_fmt: str = "yuv420p",
+    preset: str = "veryfast",
+    x264_params: str = "",
 ) -> Path:
     if path.exists():
         return path
@@ -42,8 +44,9 @@ def make_x264_source(
         "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={fps}:duration={duration_s}",
         "-f", "lavfi",
         "-i", f"anoisesrc=color=pink:seed=3:amplitude=0.3:sample_rate=44100:d={duration_s}",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "24", "-g", str(gop),
-        "-bf", str(bframes), "-pix_fmt", pix_fmt, "-c:a", "aac", "-b:a", "96k",
+        "-c:v", "libx264", "-preset", preset, "-crf", "24", "-g", str(gop),
+        "-bf", str(bframes), *(["-x264-params", x264_params] if x264_params else []),
+        "-pix_fmt", pix_fmt, "-c:a", "aac", "-b:a", "96k",
         "-movflags", "+faststart", str(tmp),
     ]  # fmt: skip
     subprocess.run(argv, check=True)

@@ -210,6 +210,8 @@ def _smart(
         f"{'encode' if s.encode else 'copy'} {s.end - s.first}" for s in plan.segments
     )
     runner.on_log(f"[clipdesk] smart cut: frames {plan.first}-{plan.end - 1} ({parts})")
+    for note in result.notes:
+        runner.on_log(f"[clipdesk] smart cut: {note}")
     fraction(CHECKING)
     why = check_smart_clip(out, spec.duration_ms, windows, result.reference, cancelled)
     if why:

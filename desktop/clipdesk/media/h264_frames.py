@@ -49,6 +49,8 @@ def load_codecs() -> ModuleType:
 def _load_quietly() -> None:
     with contextlib.suppress(CodecError):
         load_codecs()  # the clip that needs them says why they are missing
+    with contextlib.suppress(ImportError):
+        import numpy  # noqa: F401  (a bridge's exact frame: 0.15 s to import)
 
 
 def load_codecs_soon() -> None:
@@ -203,13 +205,15 @@ class Decoder:
     each with the pts given with its sample. strict: any damage in the stream is an
     error (CodecError), not a frame patched up."""
 
-    def __init__(self, avc: AvcConfig, strict: bool = False) -> None:
+    def __init__(self, avc: AvcConfig, strict: bool = False, uncropped: bool = False) -> None:
         av = self._av = load_codecs()
         ctx = av.CodecContext.create("h264", "r")
         ctx.extradata = avcc_record(avc)
         ctx.thread_count = 1  # the batch's clips already keep every core busy
-        if strict:
-            ctx.options = dict(STRICT)
+        options = dict(STRICT) if strict else {}
+        if uncropped:  # whole macroblocks, as the decoder holds them for reference
+            options["apply_cropping"] = "0"
+        ctx.options = options
         self._ctx = ctx
 
     def decode(self, sample: bytes | None, pts: int = 0) -> list[VideoFrame]:

@@ -23,6 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from clipdesk.media.h264_bridge import BRIDGE_MIN, BridgeBuilder, CannotBridge
 from clipdesk.media.h264_frames import (
     CodecError,
     Decoder,
@@ -30,6 +31,7 @@ from clipdesk.media.h264_frames import (
     Encoder,
     Picture,
     PictureFormat,
+    avcc_record,
     is_reference,
     made_ahead,
     picture,
@@ -339,6 +341,8 @@ class EncodedPart:
     path: Path
     samples: list[Encoded]
     offsets: list[int]
+    pps: bytes = b""  # a PPS the part's samples need besides the source's (a bridge's)
+    note: str = ""
 
 
 @dataclass
@@ -405,6 +409,7 @@ class SmartCut:
         done = [0] * len(plan.segments)
         results: dict[int, tuple[EncodedPart, Picture | None]] = {}
         errors: list[BaseException] = []
+        notes: list[str] = []
 
         def encode(i: int, seg: Segment) -> None:
             def progress(frame: int) -> None:
@@ -413,6 +418,13 @@ class SmartCut:
 
             try:
                 with ENCODE_SLOTS:
+                    if i == 0 and self._bridgeable(plan, seg):
+                        try:
+                            results[i] = self._bridge(i, seg, options, progress)
+                            notes.append(results[i][0].note)
+                            return
+                        except CannotBridge as exc:
+                            notes.append(f"head re-encoded to the keyframe: {exc}")
                     results[i] = self._encode(i, seg, options, i == 0, progress)
             except BaseException as exc:  # handed to the caller's thread
                 errors.append(exc)
@@ -432,7 +444,48 @@ class SmartCut:
         if first_shown is None:  # the clip starts with a copied keyframe: decoded alone
             first_shown = self._decode_alone(frames.order[plan.first])
         self._write(plan, {i: part for i, (part, _) in results.items()}, out)
-        return CutResult(plan, first_shown, plan.encoded_frames)
+        return CutResult(plan, first_shown, plan.encoded_frames, notes)
+
+    def _bridgeable(self, plan: VideoPlan, seg: Segment) -> bool:
+        after = plan.segments[1:2]
+        return (
+            seg.end - seg.first >= BRIDGE_MIN
+            and not seg.second_idr
+            and bool(after)
+            and not after[0].encode
+            and after[0].first == seg.end
+        )
+
+    def _bridge(
+        self, i: int, seg: Segment, options: dict[str, str], progress: Callable[[int], None]
+    ) -> tuple[EncodedPart, Picture | None]:
+        """The head as a bridge into its GOP (h264_bridge), instead of re-encoding it."""
+        frames, t = self.frames, self.vtrack
+        avc = self._avc()
+        step = Fraction(frames.step, t.timescale)
+
+        def encoder_for(frame: VideoFrame, like: PictureFormat) -> Encoder:
+            return Encoder(options, like, frame, step, avc.nal_length_size)
+
+        builder = BridgeBuilder(avc, self.read_sample, frames.rank, frames.order,
+                                frames.times, t.pts(), self.cancelled)  # fmt: skip
+        bridge = builder.build(seg.first, seg.key, seg.end, encoder_for, progress)
+        if self.cancelled():
+            raise Cancelled
+        part = self._store(i, bridge.samples, bridge.pps)
+        part = replace(part, note=f"head: {bridge.encoded} frames re-encoded, the anchor "
+                       f"stored exactly, {bridge.copied} copied")  # fmt: skip
+        return part, bridge.first
+
+    def _store(self, i: int, samples: list[Encoded], pps: bytes = b"") -> EncodedPart:
+        path = self.work / f"seg{i}.h264"
+        offsets, at = [], 0
+        with open(path, "wb") as f:
+            for e in samples:
+                offsets.append(at)
+                f.write(e.data)
+                at += len(e.data)
+        return EncodedPart(path, samples, offsets, pps)
 
     def _decode_alone(self, n: int) -> Picture:
         try:
@@ -527,14 +580,7 @@ class SmartCut:
             kept = next(e for e in encoded if e.pts == 1)
             if not kept.key or idr_pic_id(kept.data, avc.sps[0], avc.nal_length_size) != 1:
                 raise CannotSmartCut("the re-encoded frame is not an IDR frame numbered 1")
-        path = self.work / f"seg{i}.h264"
-        offsets, at = [], 0
-        with open(path, "wb") as f:
-            for e in encoded:
-                offsets.append(at)
-                f.write(e.data)
-                at += len(e.data)
-        return EncodedPart(path, encoded, offsets), reference
+        return self._store(i, encoded), reference
 
     # -- writing -------------------------------------------------------------------
     def _write(self, plan: VideoPlan, encoded: dict[int, EncodedPart], out: Path) -> None:
@@ -556,7 +602,12 @@ class SmartCut:
                 when = frames.times[seg.first + e.pts - extra] - base
                 parts.append((len(files) - 1, offset, len(e.data), e.key, when))
         last = frames.end_time(plan.end) - frames.times[plan.end - 1]
-        video = OutTrack("vide", t.timescale, t.stsd, timed_samples(parts), last, *track_size(t),
+        stsd = t.stsd
+        bridged = [part.pps for part in encoded.values() if part.pps]
+        if bridged:  # one head per clip: at most one PPS to add
+            avc = self._avc()
+            stsd = with_avcc(stsd, avcc_record(replace(avc, pps=[*avc.pps, bridged[0]])))
+        video = OutTrack("vide", t.timescale, stsd, timed_samples(parts), last, *track_size(t),
                          matrix=track_matrix(t))  # fmt: skip
         tracks = [video]
         start_s = base / t.timescale
@@ -584,6 +635,26 @@ def timed_samples(parts: list[tuple[int, int, int, bool, int]]) -> list[Sample]:
         Sample(f, off, size, times[k], pts - times[k], sync)
         for k, (f, off, size, sync, pts) in enumerate(parts)
     ]
+
+
+def with_avcc(stsd: bytes, avcc: bytes) -> bytes:
+    """The stsd box of one avc1 entry with its avcC payload replaced."""
+    if len(stsd) < 24 or struct.unpack_from(">I", stsd, 12)[0] != 1:
+        raise CannotSmartCut("the video's sample description is not one avc1 entry")
+    entry = struct.unpack_from(">I", stsd, 16)[0]
+    at = 16 + 8 + 78
+    while at + 8 <= 16 + entry:
+        size, kind = struct.unpack_from(">I4s", stsd, at)
+        if size < 8:
+            break
+        if kind == b"avcC":
+            box = struct.pack(">I4s", 8 + len(avcc), b"avcC") + avcc
+            grow = len(box) - size
+            body = stsd[:at] + box + stsd[at + size :]
+            head = struct.pack(">I", len(body)) + body[4:16] + struct.pack(">I", entry + grow)
+            return head + body[20:]
+        at += size
+    raise CannotSmartCut("the video's sample description has no avcC")
 
 
 def track_size(t: Track) -> tuple[int, int]:

@@ -1,0 +1,522 @@
+"""A smart cut's head without re-encoding the rest of its GOP: a bridge.
+
+A head re-encodes the frames from the in point to the next keyframe, because every
+P frame after the in point predicts from the one before. A bridge re-encodes only the
+frames up to the first anchor frame (I or P) at or after the in point, stores that
+anchor exactly as the source decodes it (every macroblock I_PCM, the decoded samples
+themselves), and then copies the rest of the GOP: its frames predict from pictures the
+decoder holds bit for bit as the source's, so they decode to the source's frames.
+
+Copied slices keep their data; their headers are rewritten for the shorter stream
+(frame_num, picture order count, and reference lists and marking stated explicitly
+for the pictures the decoder holds), which a model of the decoder's reference
+pictures works out. I_PCM needs CAVLC, so the anchor's slice uses a second PPS of its
+own. The bridge is decoded back before it is used: the anchor and the copied frames
+after it must equal the source's frames exactly, or the head is re-encoded as before.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from clipdesk.media.h264_frames import (
+    CodecError,
+    Decoder,
+    Encoded,
+    Encoder,
+    Picture,
+    PictureFormat,
+    is_reference,
+    length_prefixed,
+    picture,
+)
+from clipdesk.media.h264_syntax import (
+    SLICE_B,
+    SLICE_I,
+    BitWriter,
+    Pps,
+    SliceHeader,
+    Sps,
+    SyntaxUnsupported,
+    escaped,
+    parse_pps,
+    parse_slice,
+    parse_sps,
+    pcm_pps,
+    write_slice,
+)
+from clipdesk.media.mp4_index import AvcConfig, nal_units
+
+if TYPE_CHECKING:
+    import numpy as np
+    from av.video.frame import VideoFrame
+
+# Below this many frames to the next keyframe re-encoding them costs less than the
+# decodes a bridge needs to check itself.
+BRIDGE_MIN = 8
+
+
+class CannotBridge(Exception):
+    """This head needs the full re-encode; str() says why."""
+
+
+@dataclass(eq=False)
+class _Pic:
+    """A reference picture: a source sample (>= 0) or one of the bridge's own (< 0)."""
+
+    sample: int
+    frame_num: int
+    poc: int
+
+
+class RefModel:
+    """The short-term reference frames a decoder holds (H.264 8.2.4 and 8.2.5, frames
+    only) and the reference lists a slice gets from them."""
+
+    def __init__(self, sps: Sps) -> None:
+        self.max = sps.max_frame_num
+        self.size = max(1, sps.max_refs)
+        self.refs: list[_Pic] = []
+
+    def pic_num(self, pic: _Pic, cur_fn: int) -> int:
+        return pic.frame_num if pic.frame_num <= cur_fn else pic.frame_num - self.max
+
+    def find(self, pic_num: int, cur_fn: int) -> _Pic:
+        for p in self.refs:
+            if self.pic_num(p, cur_fn) == pic_num:
+                return p
+        raise CannotBridge("a slice refers to a picture its decoder does not hold")
+
+    def lists(self, h: SliceHeader, cur_fn: int, cur_poc: int) -> list[list[_Pic]]:
+        if h.kind == SLICE_I:
+            return []
+        if h.kind == SLICE_B:
+            before = sorted((p for p in self.refs if p.poc < cur_poc), key=lambda p: -p.poc)
+            after = sorted((p for p in self.refs if p.poc > cur_poc), key=lambda p: p.poc)
+            l0, l1 = before + after, after + before
+            if len(l1) > 1 and l1 == l0:
+                l1[0], l1[1] = l1[1], l1[0]
+            inits = [l0, l1]
+        else:
+            inits = [sorted(self.refs, key=lambda p: -self.pic_num(p, cur_fn))]
+        out = []
+        for lst, init in enumerate(inits):
+            n = h.refs[lst]
+            got = init[:n]
+            pred = cur_fn
+            for idx, (idc, diff) in enumerate(h.modifications[lst] or ()):
+                nw = pred - (diff + 1) if idc == 0 else pred + diff + 1
+                nw = nw + self.max if nw < 0 else nw - self.max if nw >= self.max else nw
+                pred = nw
+                target = self.find(nw - self.max if nw > cur_fn else nw, cur_fn)
+                got = (got[:idx] + [target] + [p for p in got[idx:] if p is not target])[:n]
+            out.append(got)
+        return out
+
+    def modifications(self, targets: list[_Pic], cur_fn: int) -> tuple[tuple[int, int], ...]:
+        """Commands that put exactly these pictures first in a list, in this order."""
+        out = []
+        pred = cur_fn
+        for t in targets:
+            pn = self.pic_num(t, cur_fn)
+            nw = pn + self.max if pn < 0 else pn
+            out.append((0, pred - nw - 1) if nw < pred else (1, nw - pred - 1))
+            pred = nw
+        return tuple(out)
+
+    def removed_by(self, h: SliceHeader, cur_fn: int) -> list[_Pic]:
+        """The pictures marking the current one takes out (before it is added)."""
+        if not h.nal_ref_idc:
+            return []
+        if h.idr:
+            return list(self.refs)
+        if h.marking is not None:
+            return [self.find(cur_fn - (diff + 1), cur_fn) for _op, diff in h.marking]
+        if len(self.refs) >= self.size:
+            return [min(self.refs, key=lambda p: self.pic_num(p, cur_fn))]
+        return []
+
+    def replace(self, removed: list[_Pic], added: _Pic | None) -> None:
+        self.refs = [p for p in self.refs if not any(p is r for r in removed)]
+        if added is not None:
+            self.refs.append(added)
+
+
+class PocCounter:
+    """Picture order counts of frames in decode order (types 0 and 2)."""
+
+    def __init__(self, sps: Sps) -> None:
+        self.sps = sps
+        self.msb = self.lsb = 0
+        self.offset = self.prev_fn = 0
+
+    def poc(self, h: SliceHeader) -> int:
+        if self.sps.poc_type == 2:
+            if h.idr:
+                self.offset = 0
+            elif self.prev_fn > h.frame_num:
+                self.offset += self.sps.max_frame_num
+            self.prev_fn = h.frame_num
+            return 2 * (self.offset + h.frame_num) - (0 if h.nal_ref_idc else 1)
+        top = self.sps.max_poc_lsb
+        if h.idr:
+            self.msb = self.lsb = 0
+        lsb, msb = h.poc_lsb, self.msb
+        if lsb < self.lsb and self.lsb - lsb >= top // 2:
+            msb += top
+        elif lsb > self.lsb and lsb - self.lsb > top // 2:
+            msb -= top
+        if h.nal_ref_idc:
+            self.msb, self.lsb = msb, lsb
+        return msb + lsb
+
+
+@dataclass
+class _Sample:
+    nals: list[bytes]
+    headers: list[SliceHeader | None]  # per NAL unit; None: not a slice
+
+    @property
+    def first(self) -> SliceHeader:
+        h = next((h for h in self.headers if h is not None), None)
+        if h is None:
+            raise CannotBridge("a sample holds no slice")
+        return h
+
+
+def _planes(frame: VideoFrame) -> list[np.ndarray]:
+    import numpy as np
+
+    out = []
+    for plane in frame.planes:
+        rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
+        out.append(rows[:, : plane.width])
+    return out
+
+
+def pcm_slice(
+    frame: VideoFrame, sps: Sps, pps_id: int, idr: bool, frame_num: int, poc_lsb: int,
+    marking: tuple[tuple[int, int], ...],
+) -> bytes:  # fmt: skip
+    """One slice of I_PCM macroblocks holding the frame's samples exactly; deblocking
+    off (it would not change I_PCM samples at QP 0 anyway)."""
+    import numpy as np
+
+    y, u, v = _planes(frame)
+    hm, wm = sps.height_mbs, sps.width_mbs
+    if y.shape != (hm * 16, wm * 16) or u.shape != (hm * 8, wm * 8):
+        raise CannotBridge("the decoded frame is cropped or not 4:2:0")
+    w = BitWriter()
+    w.u(8, 0x60 | (5 if idr else 1))
+    w.ue(0)
+    w.ue(7)
+    w.ue(pps_id)  # first_mb_in_slice, slice_type I (all I), PPS
+    w.u(sps.frame_num_bits, frame_num)
+    if idr:
+        w.ue(0)  # idr_pic_id
+    if sps.poc_type == 0:
+        w.u(sps.poc_lsb_bits, poc_lsb)
+    if idr:
+        w.u(2, 0)  # no_output_of_prior_pics, long_term_reference
+    else:
+        w.u(1, 1)
+        for op, diff in marking:
+            w.ue(op)
+            w.ue(diff)
+        w.ue(0)
+    w.se(0)  # slice_qp_delta
+    w.ue(1)  # disable_deblocking_filter_idc
+    w.ue(25)  # mb_type I_PCM
+    w.align(0)
+    n = hm * wm
+    mbs = np.empty((n, 386), np.uint8)
+    mbs[:, 0], mbs[:, 1] = 0x0D, 0x00  # ue(25) and the alignment zeros
+    mbs[:, 2:258] = y.reshape(hm, 16, wm, 16).transpose(0, 2, 1, 3).reshape(n, 256)
+    mbs[:, 258:322] = u.reshape(hm, 8, wm, 8).transpose(0, 2, 1, 3).reshape(n, 64)
+    mbs[:, 322:386] = v.reshape(hm, 8, wm, 8).transpose(0, 2, 1, 3).reshape(n, 64)
+    return escaped(w.data() + mbs.tobytes()[2:] + b"\x80")
+
+
+def cropped(frame: VideoFrame, sps: Sps) -> VideoFrame:
+    """The frame as shown (the SPS's cropping applied to a decoder's whole picture)."""
+    if sps.crop == (0, 0, 0, 0):
+        return frame
+    import numpy as np
+
+    from clipdesk.media.h264_frames import load_codecs
+
+    left, right, top, bottom = sps.crop
+    y, u, v = _planes(frame)
+    h, w = y.shape[0] - top - bottom, y.shape[1] - left - right
+    if h % 2 or w % 2 or left % 2 or top % 2:
+        raise CannotBridge("the picture is cropped to an odd size")
+    parts = [
+        y[top : top + h, left : left + w],
+        u[top // 2 : (top + h) // 2, left // 2 : (left + w) // 2],
+        v[top // 2 : (top + h) // 2, left // 2 : (left + w) // 2],
+    ]
+    flat = np.concatenate([np.ascontiguousarray(x).ravel() for x in parts])
+    out = load_codecs().VideoFrame.from_ndarray(flat.reshape(h * 3 // 2, w), format="yuv420p")
+    for name in ("color_range", "colorspace"):
+        if hasattr(frame, name):
+            setattr(out, name, getattr(frame, name))
+    return out
+
+
+@dataclass
+class Bridge:
+    samples: list[Encoded]  # decode order; pts: frames after the in point
+    first: Picture  # the source frame at the in point
+    pps: bytes  # the PPS its anchor slice needs, added to the clip's avcC
+    encoded: int  # frames re-encoded before the anchor
+    copied: int  # frames copied after it, with new slice headers
+
+
+class BridgeBuilder:
+    """Builds one head's bridge from the source's samples (a SmartCut's)."""
+
+    def __init__(
+        self,
+        avc: AvcConfig,
+        read_sample: Callable[[int], bytes],
+        rank: list[int],
+        order: list[int],
+        times: list[int],
+        pts: list[int],
+        cancelled: Callable[[], bool],
+    ) -> None:
+        self.avc = avc
+        self.read_sample = read_sample
+        self.rank, self.order, self.times, self.pts = rank, order, times, pts
+        self.cancelled = cancelled
+        try:
+            if len(avc.sps) != 1:
+                raise CannotBridge("the source has more than one SPS")
+            self.sps = parse_sps(avc.sps[0])
+            self.pps_of: dict[int, Pps] = {p.pps_id: p for p in map(parse_pps, avc.pps)}
+        except SyntaxUnsupported as exc:
+            raise CannotBridge(str(exc)) from exc
+        if self.sps.bit_depth != 8 or self.sps.chroma_format != 1:
+            raise CannotBridge("the source is not 8-bit 4:2:0")
+        if any(p.bottom_field_poc or p.redundant_pic_cnt for p in self.pps_of.values()):
+            raise CannotBridge("the source's PPS uses field or redundant picture syntax")
+        self.pcm_pps_id = max(self.pps_of) + 1
+        if self.pcm_pps_id > 255:
+            raise CannotBridge("no PPS number is free")
+
+    def _sample(self, n: int) -> _Sample:
+        nals = list(nal_units(self.read_sample(n), self.avc.nal_length_size))
+        headers: list[SliceHeader | None] = []
+        for nal in nals:
+            kind = nal[0] & 0x1F if nal else 0
+            headers.append(parse_slice(nal, self.sps, self.pps_of) if kind in (1, 5) else None)
+        return _Sample(nals, headers)
+
+    def build(
+        self,
+        first: int,
+        key: int,
+        end: int,
+        encoder_for: Callable[[VideoFrame, PictureFormat], Encoder],
+        progress: Callable[[int], None],
+    ) -> Bridge:
+        try:
+            return self._build(first, key, end, encoder_for, progress)
+        except SyntaxUnsupported as exc:
+            raise CannotBridge(str(exc)) from exc
+        except CodecError as exc:
+            raise CannotBridge(f"decoding or encoding failed: {exc}") from exc
+
+    def _build(
+        self,
+        a: int,
+        key: int,
+        k1: int,
+        encoder_for: Callable[[VideoFrame, PictureFormat], Encoder],
+        progress: Callable[[int], None],
+    ) -> Bridge:
+        rank, order, sps = self.rank, self.order, self.sps
+        d0, d_end = order[key], order[k1]
+        if sorted(rank[d] for d in range(d0, d_end)) != list(range(key, k1)):
+            raise CannotBridge("the GOP's frames are not stored together")
+        samples = {d: self._sample(d) for d in range(d0, d_end)}
+        anchor = {d: samples[d].first.kind != SLICE_B for d in samples}
+        m = next((r for r in range(a, k1) if anchor[order[r]]), None)
+        if m is None:
+            raise CannotBridge("no I or P frame between the in point and the next keyframe")
+        p = order[m]
+        q = next((d for d in range(p + 1, d_end) if anchor[d]), d_end)
+        if q == d_end:
+            raise CannotBridge("nothing to copy before the next keyframe")
+        if any(rank[d] >= m for d in range(p + 1, q)) or any(rank[d] <= m for d in range(q, d_end)):
+            raise CannotBridge("the frames around the in point are not ordered as expected")
+        if sorted(r for r in (rank[d] for d in range(p + 1, q)) if r >= a) != list(range(a, m)):
+            raise CannotBridge("the frames before the anchor are not all in its group")
+        v_end = next((d for d in range(q + 1, d_end) if anchor[d]), d_end)
+
+        # The source as a decoder sees it: frame numbers, orders, lists and marking.
+        model, count = RefModel(sps), PocCounter(sps)
+        pic: dict[int, _Pic] = {}
+        lists: dict[int, list[list[_Pic]]] = {}
+        removed: dict[int, list[_Pic]] = {}
+        held_at_q: list[_Pic] = []
+        for d in range(d0, d_end):
+            h = samples[d].first
+            if d == q:
+                held_at_q = list(model.refs)
+            pic[d] = _Pic(d, h.frame_num, count.poc(h))
+            lists[d] = model.lists(h, h.frame_num, pic[d].poc)
+            removed[d] = model.removed_by(h, h.frame_num)
+            model.replace(removed[d], pic[d] if h.nal_ref_idc else None)
+        if not any(x is pic[p] for x in held_at_q) or not samples[p].first.nal_ref_idc:
+            raise CannotBridge("the anchor is not held as a reference")
+
+        source = self._decode(d0, q, v_end, a, m)
+        progress(m - a)
+        ours: list[Encoded] = []
+        mine = RefModel(sps)
+        ours_count = PocCounter(sps)
+        last_ref_fn, last_ref_poc = 0, 0
+        shown = {r: cropped(source[r], sps) for r in range(a, m)} if a < m else {}
+        first = shown[a] if a < m else cropped(source[a], sps)
+        if a < m:
+            encoder = encoder_for(shown[a], PictureFormat.of(self._decoder))
+            got: list[Encoded] = []
+            for r in range(a, m):
+                got.extend(encoder.encode(shown[r]))
+            got.extend(encoder.encode(None))
+            if len(got) != m - a or not got[0].key:
+                raise CannotBridge("the frames before the anchor did not encode one to one")
+            if (encoder.sps, encoder.pps) != (self.avc.sps, self.avc.pps):
+                raise CannotBridge("the re-encoded frames' SPS/PPS differ from the source's")
+            for i, e in enumerate(got):
+                units = nal_units(e.data, self.avc.nal_length_size)
+                head = next(parse_slice(u, sps, self.pps_of) for u in units
+                            if u and u[0] & 0x1F in (1, 5))  # fmt: skip
+                own = _Pic(-1 - i, head.frame_num, ours_count.poc(head))
+                mine.replace(mine.removed_by(head, own.frame_num),
+                             own if head.nal_ref_idc else None)  # fmt: skip
+                if head.nal_ref_idc:
+                    last_ref_fn, last_ref_poc = own.frame_num, own.poc
+                if own.poc >= pic[p].poc - pic[order[a]].poc:
+                    raise CannotBridge("the re-encoded frames' order does not fit the anchor's")
+            ours.extend(got)
+        # The anchor, exactly.
+        idr = a == m
+        m_fn = 0 if idr else (last_ref_fn + 1) % sps.max_frame_num
+        m_poc = 0 if idr else pic[p].poc - pic[order[a]].poc
+        if not idr and sps.poc_type == 0 and m_poc - last_ref_poc >= sps.max_poc_lsb // 2:
+            raise CannotBridge("the anchor's picture order count is too far ahead")
+        # The bridge's own references go: the decoder then holds what the source's
+        # holds of the pictures the copied frames use, and nothing else.
+        marking = tuple((1, m_fn - mine.pic_num(x, m_fn) - 1) for x in mine.refs)
+        pcm = pcm_slice(source[m], sps, self.pcm_pps_id, idr, m_fn,
+                        m_poc % sps.max_poc_lsb, marking)  # fmt: skip
+        ours.append(Encoded(length_prefixed([pcm], self.avc.nal_length_size), m - a, m - a, idr))
+        m_pic = _Pic(-1000, m_fn, m_poc)
+        mine.refs = [m_pic]
+        # The rest of the GOP, copied with headers for this stream.
+        mapped: dict[int, _Pic] = {p: m_pic}
+        if not all(x is pic[p] or x.sample not in mapped for x in held_at_q):
+            raise CannotBridge("internal: the model lost the anchor")
+        base_fn = samples[q].first.frame_num
+        for d in range(q, d_end):
+            if self.cancelled():
+                break
+            s = samples[d]
+            h = s.first
+            fn = (h.frame_num - base_fn + m_fn + 1) % sps.max_frame_num
+            poc = pic[d].poc - pic[p].poc + m_poc
+            own = _Pic(d, fn, poc)
+            mods: list[tuple[tuple[int, int], ...] | None] = [None, None]
+            for lst, targets in enumerate(lists[d]):
+                if any(t.sample not in mapped for t in targets):
+                    raise CannotBridge("a copied frame refers to a frame before the anchor")
+                mods[lst] = mine.modifications([mapped[t.sample] for t in targets], fn)
+            gone = [mapped[x.sample] for x in removed[d] if x.sample in mapped]
+            ops = tuple((1, fn - mine.pic_num(g, fn) - 1) for g in gone)
+            if h.nal_ref_idc:
+                mine.replace(gone, own)
+                mapped[d] = own
+                if len(mine.refs) > mine.size:
+                    raise CannotBridge("the copied frames would hold too many references")
+            nals = []
+            for nal, slice_head in zip(s.nals, s.headers, strict=True):
+                if slice_head is None:
+                    nals.append(nal)
+                    continue
+                nals.append(write_slice(
+                    nal, slice_head, sps, frame_num=fn, poc_lsb=poc % sps.max_poc_lsb,
+                    modifications=(mods[0], mods[1]), marking=ops if h.nal_ref_idc else None,
+                ))  # fmt: skip
+            data = length_prefixed(nals, self.avc.nal_length_size)
+            ours.append(Encoded(data, rank[d] - a, len(ours), False))
+        progress(k1 - a)
+        self._check(ours, source, a, m, [rank[d] for d in range(q, v_end)])
+        pps = pcm_pps(self.pcm_pps_id, self.sps.sps_id)
+        return Bridge(ours, picture(first), pps, m - a, d_end - q)
+
+    def _decode(self, d0: int, q: int, v_end: int, a: int, m: int) -> dict[int, VideoFrame]:
+        """The source's frames a..m and those of the first copied group, decoded from
+        the keyframe (frames nothing refers to and not wanted are left out)."""
+        decoder = self._decoder = Decoder(self.avc, uncropped=True)
+        out: dict[int, VideoFrame] = {}
+
+        def keep(frames: list[VideoFrame]) -> None:
+            for f in frames:
+                if f.pts is None:
+                    raise CannotBridge("a decoded frame has no time")
+                k = bisect.bisect_left(self.times, f.pts)
+                if k >= len(self.times) or self.times[k] != f.pts:
+                    raise CannotBridge("a decoded frame's time is not one of the source's")
+                out[k] = f
+
+        for d in range(d0, v_end):
+            if self.cancelled():
+                raise CannotBridge("cancelled")
+            data = self.read_sample(d)
+            wanted = d >= q or a <= self.rank[d] <= m
+            if not wanted and not is_reference(data, self.avc.nal_length_size):
+                continue
+            keep(decoder.decode(data, self.pts[d]))
+        keep(decoder.decode(None))
+        need = set(range(a, m + 1)) | {self.rank[d] for d in range(q, v_end)}
+        if not need <= out.keys():
+            raise CannotBridge("the source's frames around the in point do not decode")
+        return out
+
+    def _check(
+        self, ours: list[Encoded], source: dict[int, VideoFrame], a: int, m: int,
+        copied: list[int],
+    ) -> None:  # fmt: skip
+        """Decode the bridge and the first copied group (strictly): the anchor and the
+        copied frames must be the source's, sample for sample."""
+        import numpy as np
+
+        avc = AvcConfig(self.avc.profile, self.avc.compat, self.avc.level,
+                        self.avc.nal_length_size, list(self.avc.sps),
+                        [*self.avc.pps, pcm_pps(self.pcm_pps_id, self.sps.sps_id)])  # fmt: skip
+        decoder = Decoder(avc, strict=True, uncropped=True)
+        wanted = (m - a + 1) + len(copied)  # the bridge and the first copied group
+        got: dict[int, VideoFrame] = {}
+        try:
+            for e in ours[:wanted]:
+                for f in decoder.decode(e.data, e.pts):
+                    got[f.pts or 0] = f
+            for f in decoder.decode(None):
+                got[f.pts or 0] = f
+        except CodecError as exc:
+            raise CannotBridge(f"the bridge does not decode: {exc}") from exc
+        for r in [m, *copied]:
+            frame = got.get(r - a)
+            if frame is None:
+                raise CannotBridge("the bridge does not decode every frame")
+            same = all(
+                np.array_equal(x, y)
+                for x, y in zip(_planes(frame), _planes(source[r]), strict=True)
+            )
+            if not same:
+                raise CannotBridge("the bridge does not decode to the source's frames")
