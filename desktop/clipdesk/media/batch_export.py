@@ -111,10 +111,10 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
         media = got
         load_codecs_soon()  # while the clip's byte ranges arrive
         try:
-            media.wait_for(spec.start_ms, spec.end_ms, cancelled)
+            if spec.mode is ExportMode.FAST:  # exact mode waits as it goes (_smart)
+                media.wait_for(spec.start_ms, spec.end_ms, cancelled)
         except FetchError as exc:
-            log(f"[clipdesk] fetching the source's byte ranges failed ({exc}): "
-                "cutting the clip with yt-dlp instead")  # fmt: skip
+            _fetch_failed(runner, exc)
             return None
         if runner.cancelled:
             return RunResult(Outcome.CANCELLED, "cancelled")
@@ -140,10 +140,22 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
             return None
         log(f"[clipdesk] no keyframe cut from the index ({done}): cutting with ffmpeg")
         return runner._cut_from(video.path, work, final)
+    batch_read = media
+
+    def wait(start_ms: int, end_ms: int) -> None:
+        if batch_read is not None:
+            batch_read.wait_for(start_ms, end_ms, cancelled)
+            if runner.cancelled:
+                raise Cancelled
+
     try:
-        smart = _smart(runner, video, audio, work, final)
+        smart = _smart(runner, video, audio, work, final, wait)
     except Cancelled:
         return RunResult(Outcome.CANCELLED, "cancelled")
+    except FetchError as exc:
+        clear_part_folder(work)
+        _fetch_failed(runner, exc)
+        return None
     if isinstance(smart, RunResult):
         return smart
     if runner.cancelled:
@@ -154,6 +166,11 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
         return None
     log(f"[clipdesk] no smart cut ({smart}): re-encoding the whole clip")
     return runner._cut_from(video.path, work, final)
+
+
+def _fetch_failed(runner: JobRunner, exc: FetchError) -> None:
+    runner.on_log(f"[clipdesk] fetching the source's byte ranges failed ({exc}): "
+                  "cutting the clip with yt-dlp instead")  # fmt: skip
 
 
 def _reporter(runner: JobRunner) -> Callable[[float], None]:
@@ -180,7 +197,12 @@ def _reporter(runner: JobRunner) -> Callable[[float], None]:
 
 
 def _smart(
-    runner: JobRunner, video: CutInput, audio: CutInput, work: Path, final: Path
+    runner: JobRunner,
+    video: CutInput,
+    audio: CutInput,
+    work: Path,
+    final: Path,
+    wait: Callable[[int, int], None],
 ) -> RunResult | str:
     """The smart cut, checked and moved into place; or why it could not be done."""
 
@@ -192,7 +214,7 @@ def _smart(
 
     out = work / "clip.mp4"
     try:
-        cut = SmartCut(video, audio, work, cancelled, fraction)
+        cut = SmartCut(video, audio, work, cancelled, fraction, wait)
         result = cut.cut(spec.start_ms, spec.end_ms, out)
     except (CannotSmartCut, ValueError) as exc:  # ValueError: the writer's refusal
         return str(exc)

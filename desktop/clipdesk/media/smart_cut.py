@@ -363,11 +363,15 @@ class SmartCut:
         work: Path,
         cancelled: Callable[[], bool],
         on_fraction: Callable[[float], None],
+        wait_for: Callable[[int, int], None] = lambda start_ms, end_ms: None,
     ) -> None:
+        """wait_for(start_ms, end_ms): returns once the source's bytes for that span of
+        the clip are on disk (a remote source's batch read is still going on)."""
         self.video, self.audio = video, audio
         self.work = work
         self.cancelled = cancelled
         self.on_fraction = on_fraction
+        self.wait_for = wait_for
         vtrack = video.index.video()
         if vtrack is None:
             raise CannotSmartCut("the source has no video track")
@@ -395,6 +399,8 @@ class SmartCut:
         def copied_id(n: int) -> int | None:
             return idr_pic_id(self.read_sample(n), sps, avc.nal_length_size)
 
+        # The head can start once its GOP is here; the rest of the clip arrives meanwhile.
+        self.wait_for(start_ms, min(end_ms, self._ms_after_next_key(start_ms)))
         plan = plan_video(frames, start_ms, end_ms, copied_id)
         encodes = [s for s in plan.segments if s.encode]
         options: dict[str, str] = {}
@@ -417,6 +423,8 @@ class SmartCut:
                 self.on_fraction(0.6 * sum(done) / total)
 
             try:
+                if i > 0:  # a tail: its GOP comes last
+                    self.wait_for(self._ms(seg.first), end_ms)
                 with ENCODE_SLOTS:
                     if i == 0 and self._bridgeable(plan, seg):
                         try:
@@ -443,8 +451,20 @@ class SmartCut:
         first_shown = results[0][1] if 0 in results else None
         if first_shown is None:  # the clip starts with a copied keyframe: decoded alone
             first_shown = self._decode_alone(frames.order[plan.first])
+        self.wait_for(start_ms, end_ms)
         self._write(plan, {i: part for i, (part, _) in results.items()}, out)
         return CutResult(plan, first_shown, plan.encoded_frames, notes)
+
+    def _ms(self, frame: int) -> int:
+        return self.frames.times[frame] * 1000 // self.vtrack.timescale
+
+    def _ms_after_next_key(self, start_ms: int) -> int:
+        """A time just past the first keyframe after start_ms (the head's GOP ends there)."""
+        frames = self.frames
+        k = bisect.bisect_right(frames.keys, frames.frame_at(start_ms))
+        if k >= len(frames.keys):
+            return 1 << 62
+        return -(-(frames.end_time(frames.keys[k] + 1)) * 1000 // self.vtrack.timescale) + 1
 
     def _bridgeable(self, plan: VideoPlan, seg: Segment) -> bool:
         after = plan.segments[1:2]
