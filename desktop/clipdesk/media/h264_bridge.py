@@ -18,6 +18,9 @@ after it must equal the source's frames exactly, or the head is re-encoded as be
 from __future__ import annotations
 
 import bisect
+import contextlib
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -180,11 +183,24 @@ class _Sample:
     headers: list[SliceHeader | None]  # per NAL unit; None: not a slice
 
     @property
+    def slices(self) -> list[SliceHeader]:
+        return [h for h in self.headers if h is not None]
+
+    @property
     def first(self) -> SliceHeader:
-        h = next((h for h in self.headers if h is not None), None)
-        if h is None:
+        if not self.slices:
             raise CannotBridge("a sample holds no slice")
-        return h
+        return self.slices[0]
+
+
+def _import_numpy() -> None:
+    with contextlib.suppress(ImportError):  # the bridge that needs it says so
+        import numpy  # noqa: F401
+
+
+def _import_numpy_soon() -> None:
+    if "numpy" not in sys.modules:
+        threading.Thread(target=_import_numpy, name="load-numpy", daemon=True).start()
 
 
 def _planes(frame: VideoFrame) -> list[np.ndarray]:
@@ -323,6 +339,7 @@ class BridgeBuilder:
         encoder_for: Callable[[VideoFrame, PictureFormat], Encoder],
         progress: Callable[[int], None],
     ) -> Bridge:
+        _import_numpy_soon()  # 0.15 s, while the GOP is read and decoded
         try:
             return self._build(first, key, end, encoder_for, progress)
         except SyntaxUnsupported as exc:
@@ -360,7 +377,7 @@ class BridgeBuilder:
         # The source as a decoder sees it: frame numbers, orders, lists and marking.
         model, count = RefModel(sps), PocCounter(sps)
         pic: dict[int, _Pic] = {}
-        lists: dict[int, list[list[_Pic]]] = {}
+        lists: dict[int, list[list[list[_Pic]]]] = {}  # sample -> slice -> list
         removed: dict[int, list[_Pic]] = {}
         held_at_q: list[_Pic] = []
         for d in range(d0, d_end):
@@ -368,7 +385,8 @@ class BridgeBuilder:
             if d == q:
                 held_at_q = list(model.refs)
             pic[d] = _Pic(d, h.frame_num, count.poc(h))
-            lists[d] = model.lists(h, h.frame_num, pic[d].poc)
+            # Every slice of a picture has its own lists (the same ones, as x264 writes).
+            lists[d] = [model.lists(x, h.frame_num, pic[d].poc) for x in samples[d].slices]
             removed[d] = model.removed_by(h, h.frame_num)
             model.replace(removed[d], pic[d] if h.nal_ref_idc else None)
         if not any(x is pic[p] for x in held_at_q) or not samples[p].first.nal_ref_idc:
@@ -420,22 +438,22 @@ class BridgeBuilder:
         mine.refs = [m_pic]
         # The rest of the GOP, copied with headers for this stream.
         mapped: dict[int, _Pic] = {p: m_pic}
-        if not all(x is pic[p] or x.sample not in mapped for x in held_at_q):
-            raise CannotBridge("internal: the model lost the anchor")
         base_fn = samples[q].first.frame_num
         for d in range(q, d_end):
             if self.cancelled():
-                break
+                raise CannotBridge("cancelled")
             s = samples[d]
             h = s.first
             fn = (h.frame_num - base_fn + m_fn + 1) % sps.max_frame_num
             poc = pic[d].poc - pic[p].poc + m_poc
             own = _Pic(d, fn, poc)
-            mods: list[tuple[tuple[int, int], ...] | None] = [None, None]
-            for lst, targets in enumerate(lists[d]):
-                if any(t.sample not in mapped for t in targets):
-                    raise CannotBridge("a copied frame refers to a frame before the anchor")
-                mods[lst] = mine.modifications([mapped[t.sample] for t in targets], fn)
+            mods: list[list[tuple[tuple[int, int], ...] | None]] = []
+            for per_slice in lists[d]:
+                mods.append([None, None])
+                for lst, targets in enumerate(per_slice):
+                    if any(t.sample not in mapped for t in targets):
+                        raise CannotBridge("a copied frame refers to a frame before the anchor")
+                    mods[-1][lst] = mine.modifications([mapped[t.sample] for t in targets], fn)
             gone = [mapped[x.sample] for x in removed[d] if x.sample in mapped]
             ops = tuple((1, fn - mine.pic_num(g, fn) - 1) for g in gone)
             if h.nal_ref_idc:
@@ -444,13 +462,15 @@ class BridgeBuilder:
                 if len(mine.refs) > mine.size:
                     raise CannotBridge("the copied frames would hold too many references")
             nals = []
+            slice_mods = iter(mods)
             for nal, slice_head in zip(s.nals, s.headers, strict=True):
                 if slice_head is None:
                     nals.append(nal)
                     continue
+                m0, m1 = next(slice_mods)
                 nals.append(write_slice(
                     nal, slice_head, sps, frame_num=fn, poc_lsb=poc % sps.max_poc_lsb,
-                    modifications=(mods[0], mods[1]), marking=ops if h.nal_ref_idc else None,
+                    modifications=(m0, m1), marking=ops if h.nal_ref_idc else None,
                 ))  # fmt: skip
             data = length_prefixed(nals, self.avc.nal_length_size)
             ours.append(Encoded(data, rank[d] - a, len(ours), False))

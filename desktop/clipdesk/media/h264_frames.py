@@ -49,8 +49,6 @@ def load_codecs() -> ModuleType:
 def _load_quietly() -> None:
     with contextlib.suppress(CodecError):
         load_codecs()  # the clip that needs them says why they are missing
-    with contextlib.suppress(ImportError):
-        import numpy  # noqa: F401  (a bridge's exact frame: 0.15 s to import)
 
 
 def load_codecs_soon() -> None:

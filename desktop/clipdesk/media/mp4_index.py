@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from clipdesk.media.h264_syntax import BitReader, SyntaxUnsupported, parse_sps, rbsp
+
 MAX_MOOV_BYTES = 256 * 1024 * 1024  # about 10 hours of 60 fps video with audio
 _HEADER = 16
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf"}
@@ -417,72 +419,17 @@ def x264_settings(sample: bytes, length_size: int = 4) -> dict[str, str] | None:
     return None
 
 
-class _Bits:
-    """Exp-Golomb reading of an H.264 RBSP (emulation prevention bytes removed)."""
-
-    def __init__(self, nal: bytes) -> None:
-        self.data = nal.replace(b"\x00\x00\x03", b"\x00\x00")
-        self.pos = 8  # past the NAL header byte
-
-    def u(self, n: int) -> int:
-        v = 0
-        for _ in range(n):
-            byte = self.data[self.pos >> 3]
-            v = (v << 1) | ((byte >> (7 - (self.pos & 7))) & 1)
-            self.pos += 1
-        return v
-
-    def ue(self) -> int:
-        zeros = 0
-        while self.u(1) == 0:
-            zeros += 1
-            if zeros > 31:
-                raise ValueError("bad Exp-Golomb code")
-        return (1 << zeros) - 1 + self.u(zeros)
-
-    def se(self) -> int:
-        k = self.ue()
-        return (k + 1) // 2 if k & 1 else -(k // 2)
-
-
-_HIGH_PROFILES = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135}
-
-
 def idr_pic_id(sample: bytes, sps: bytes, length_size: int = 4) -> int | None:
     """The idr_pic_id of an IDR sample's first slice, or None when it cannot be read
-    (scaling matrices in the SPS, not an IDR, a damaged header)."""
+    (scaling matrices or fields in the SPS, not an IDR, a damaged header)."""
     try:
-        b = _Bits(sps)
-        profile = b.u(8)
-        b.u(16)  # constraint flags, level
-        b.ue()  # seq_parameter_set_id
-        separate_planes = 0
-        if profile in _HIGH_PROFILES:
-            if b.ue() == 3:
-                separate_planes = b.u(1)
-            b.ue(), b.ue(), b.u(1)  # bit depths, qpprime_y_zero_transform_bypass
-            if b.u(1):
-                return None  # scaling matrices: not worth reading here
-        frame_num_bits = b.ue() + 4
-        poc_type = b.ue()
-        if poc_type == 0:
-            b.ue()
-        elif poc_type == 1:
-            b.u(1), b.se(), b.se()
-            for _ in range(b.ue()):
-                b.se()
-        b.ue(), b.u(1), b.ue(), b.ue()  # refs, gaps, width, height
-        frame_mbs_only = b.u(1)
+        frame_num_bits = parse_sps(sps).frame_num_bits
         nal = next((n for n in nal_units(sample, length_size) if n and n[0] & 0x1F == 5), None)
         if nal is None:
             return None
-        s = _Bits(nal)
+        s = BitReader(rbsp(nal))
         s.ue(), s.ue(), s.ue()  # first_mb_in_slice, slice_type, pic_parameter_set_id
-        if separate_planes:
-            s.u(2)
         s.u(frame_num_bits)
-        if not frame_mbs_only and s.u(1):
-            s.u(1)  # bottom_field_flag
         return s.ue()
-    except (IndexError, ValueError):
+    except (IndexError, SyntaxUnsupported):
         return None

@@ -24,6 +24,7 @@ SOURCES = {
     "cavlc-no-bframes-30": ("30", 2.0, 0, "veryfast", "cabac=0", "320x176"),
     "flat-b-weightp2-25": ("25", 4.0, 2, "veryfast", "b-pyramid=none:weightp=2", "320x180"),
     "three-refs-25": ("25", 2.0, 3, "medium", "", "320x180"),
+    "four-slices-25": ("25", 2.0, 3, "veryfast", "slices=4", "320x180"),
 }
 
 
@@ -62,7 +63,8 @@ def cut(src: Path, first_frame: int, frames: int, work: Path):  # type: ignore[n
 
 
 def test_slice_headers_written_back_unchanged_are_the_same_bytes(sources):
-    for name in ("veryfast-25", "cavlc-no-bframes-30", "flat-b-weightp2-25", "three-refs-25"):
+    for name in ("veryfast-25", "cavlc-no-bframes-30", "flat-b-weightp2-25", "three-refs-25",
+                 "four-slices-25"):  # fmt: skip
         index = read_index(FileBytes(sources[name]))
         v = index.video()
         avc = v.avc
@@ -80,7 +82,7 @@ def test_slice_headers_written_back_unchanged_are_the_same_bytes(sources):
 
 
 @pytest.mark.parametrize("name", ["veryfast-25", "superfast-2997", "cavlc-no-bframes-30",
-                                  "flat-b-weightp2-25"])  # fmt: skip
+                                  "flat-b-weightp2-25", "four-slices-25"])  # fmt: skip
 @pytest.mark.parametrize("after_key", [1, 2, 5, 13])
 def test_bridged_clip_copies_the_gop_bit_exact(sources, tmp_path, name, after_key):
     src = sources[name]
