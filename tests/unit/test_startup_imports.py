@@ -1,8 +1,9 @@
 """The headless commands start without importing what they do not use: no Qt, libvlc or
-numpy for any of them (numpy only for an exact cut that bridges into a GOP), no YAML before a document or project file is read, no HTTP
-client before a URL is fetched, no export engine for `--version` or `export --help`.
-Each case is a fresh interpreter, as a user's command is; the modules it ended with are
-compared (bench/bench_startup.py has the times)."""
+numpy for any of them (numpy only for an exact cut that bridges into a GOP), no YAML
+before a document or project file is read, no HTTP client before a URL is fetched, no
+export engine for `--version` or `export --help`. Each case is a fresh interpreter, as a
+user's command is; the modules it ended with are compared (bench/bench_startup.py has the
+times)."""
 
 from __future__ import annotations
 
