@@ -1,9 +1,8 @@
 """The headless commands start without importing what they do not use: no Qt, libvlc or
-numpy for any of them (numpy only for an exact cut that bridges into a GOP), no YAML
-before a document or project file is read, no HTTP client before a URL is fetched, no
-export engine for `--version` or `export --help`. Each case is a fresh interpreter, as a
-user's command is; the modules it ended with are compared (bench/bench_startup.py has the
-times)."""
+numpy for any of them, no YAML before a document or project file is read, no HTTP
+client before a URL is fetched, no export engine for `--version` or `export --help`.
+Each case is a fresh interpreter, as a user's command is; the modules it ended with are
+compared (bench/bench_startup.py has the times)."""
 
 from __future__ import annotations
 
@@ -99,9 +98,7 @@ def test_exporting_a_local_file_loads_no_http_client(
     modules = modules_after(tmp_path, [*argv, "--only", "highlights", "--mode", mode])
     assert len(list(out.glob("*.mp4"))) == 2  # it did export
     assert "clipdesk.media.export_queue" in modules
-    # An exact cut's bridge into a GOP stores one frame exactly, built with numpy.
-    never = NEVER if mode == "fast" else tuple(n for n in NEVER if n != "numpy")
-    assert loaded(modules, never + HTTP) == []
+    assert loaded(modules, NEVER + HTTP) == []
 
 
 SEGMENTS = """Demo Night

@@ -18,9 +18,6 @@ after it must equal the source's frames exactly, or the head is re-encoded as be
 from __future__ import annotations
 
 import bisect
-import contextlib
-import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -54,7 +51,6 @@ from clipdesk.media.h264_syntax import (
 from clipdesk.media.mp4_index import AvcConfig, nal_units
 
 if TYPE_CHECKING:
-    import numpy as np
     from av.video.frame import VideoFrame
 
 # Below this many frames to the next keyframe re-encoding them costs less than the
@@ -193,23 +189,12 @@ class _Sample:
         return self.slices[0]
 
 
-def _import_numpy() -> None:
-    with contextlib.suppress(ImportError):  # the bridge that needs it says so
-        import numpy  # noqa: F401
-
-
-def _import_numpy_soon() -> None:
-    if "numpy" not in sys.modules:
-        threading.Thread(target=_import_numpy, name="load-numpy", daemon=True).start()
-
-
-def _planes(frame: VideoFrame) -> list[np.ndarray]:
-    import numpy as np
-
+def _rows(frame: VideoFrame) -> list[list[bytes]]:
+    """Each plane of the frame as its rows of samples (the line padding left out)."""
     out = []
     for plane in frame.planes:
-        rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
-        out.append(rows[:, : plane.width])
+        data, step, width = bytes(plane), plane.line_size, plane.width
+        out.append([data[r * step : r * step + width] for r in range(plane.height)])
     return out
 
 
@@ -219,11 +204,9 @@ def pcm_slice(
 ) -> bytes:  # fmt: skip
     """One slice of I_PCM macroblocks holding the frame's samples exactly; deblocking
     off (it would not change I_PCM samples at QP 0 anyway)."""
-    import numpy as np
-
-    y, u, v = _planes(frame)
+    y, u, v = _rows(frame)
     hm, wm = sps.height_mbs, sps.width_mbs
-    if y.shape != (hm * 16, wm * 16) or u.shape != (hm * 8, wm * 8):
+    if (len(y), len(y[0])) != (hm * 16, wm * 16) or (len(u), len(u[0])) != (hm * 8, wm * 8):
         raise CannotBridge("the decoded frame is cropped or not 4:2:0")
     w = BitWriter()
     w.u(8, 0x60 | (5 if idr else 1))
@@ -247,35 +230,42 @@ def pcm_slice(
     w.ue(1)  # disable_deblocking_filter_idc
     w.ue(25)  # mb_type I_PCM
     w.align(0)
-    n = hm * wm
-    mbs = np.empty((n, 386), np.uint8)
-    mbs[:, 0], mbs[:, 1] = 0x0D, 0x00  # ue(25) and the alignment zeros
-    mbs[:, 2:258] = y.reshape(hm, 16, wm, 16).transpose(0, 2, 1, 3).reshape(n, 256)
-    mbs[:, 258:322] = u.reshape(hm, 8, wm, 8).transpose(0, 2, 1, 3).reshape(n, 64)
-    mbs[:, 322:386] = v.reshape(hm, 8, wm, 8).transpose(0, 2, 1, 3).reshape(n, 64)
-    return escaped(w.data() + mbs.tobytes()[2:] + b"\x80")
+    mark = b"\x0d\x00"  # ue(25) and the alignment zeros of every macroblock after the first
+    out = [w.data()]
+    for r in range(hm):
+        # The macroblock row's samples cut into macroblocks: each plane's rows split into
+        # pieces, and the pieces of a column taken together.
+        luma = _columns(y[16 * r :][:16], 16, wm)
+        cb, cr = _columns(u[8 * r :][:8], 8, wm), _columns(v[8 * r :][:8], 8, wm)
+        out += [mark + ly + lu + lv for ly, lu, lv in zip(luma, cb, cr, strict=True)]
+    out.append(b"\x80")
+    out[1] = out[1][2:]  # the first macroblock's code is already in the header
+    return escaped(b"".join(out))
+
+
+def _columns(rows: list[bytes], size: int, count: int) -> list[bytes]:
+    """The rows cut into count blocks size samples wide, each block's pieces joined."""
+    pieces = [[row[x : x + size] for x in range(0, size * count, size)] for row in rows]
+    return [b"".join(block) for block in zip(*pieces, strict=True)]
 
 
 def cropped(frame: VideoFrame, sps: Sps) -> VideoFrame:
     """The frame as shown (the SPS's cropping applied to a decoder's whole picture)."""
     if sps.crop == (0, 0, 0, 0):
         return frame
-    import numpy as np
-
     from clipdesk.media.h264_frames import load_codecs
 
     left, right, top, bottom = sps.crop
-    y, u, v = _planes(frame)
-    h, w = y.shape[0] - top - bottom, y.shape[1] - left - right
+    y, u, v = _rows(frame)
+    h, w = len(y) - top - bottom, len(y[0]) - left - right
     if h % 2 or w % 2 or left % 2 or top % 2:
         raise CannotBridge("the picture is cropped to an odd size")
-    parts = [
-        y[top : top + h, left : left + w],
-        u[top // 2 : (top + h) // 2, left // 2 : (left + w) // 2],
-        v[top // 2 : (top + h) // 2, left // 2 : (left + w) // 2],
-    ]
-    flat = np.concatenate([np.ascontiguousarray(x).ravel() for x in parts])
-    out = load_codecs().VideoFrame.from_ndarray(flat.reshape(h * 3 // 2, w), format="yuv420p")
+    out = load_codecs().VideoFrame(w, h, "yuv420p")
+    for plane, rows, scale in zip(out.planes, (y, u, v), (1, 2, 2), strict=True):
+        t, lo = top // scale, left // scale
+        pad = b"\0" * (plane.line_size - plane.width)
+        plane.update(b"".join(row[lo : lo + plane.width] + pad
+                              for row in rows[t : t + plane.height]))  # fmt: skip
     for name in ("color_range", "colorspace"):
         if hasattr(frame, name):
             setattr(out, name, getattr(frame, name))
@@ -339,7 +329,6 @@ class BridgeBuilder:
         encoder_for: Callable[[VideoFrame, PictureFormat], Encoder],
         progress: Callable[[int], None],
     ) -> Bridge:
-        _import_numpy_soon()  # 0.15 s, while the GOP is read and decoded
         try:
             return self._build(first, key, end, encoder_for, progress)
         except SyntaxUnsupported as exc:
@@ -514,8 +503,6 @@ class BridgeBuilder:
     ) -> None:  # fmt: skip
         """Decode the bridge and the first copied group (strictly): the anchor and the
         copied frames must be the source's, sample for sample."""
-        import numpy as np
-
         avc = AvcConfig(self.avc.profile, self.avc.compat, self.avc.level,
                         self.avc.nal_length_size, list(self.avc.sps),
                         [*self.avc.pps, pcm_pps(self.pcm_pps_id, self.sps.sps_id)])  # fmt: skip
@@ -534,9 +521,5 @@ class BridgeBuilder:
             frame = got.get(r - a)
             if frame is None:
                 raise CannotBridge("the bridge does not decode every frame")
-            same = all(
-                np.array_equal(x, y)
-                for x, y in zip(_planes(frame), _planes(source[r]), strict=True)
-            )
-            if not same:
+            if _rows(frame) != _rows(source[r]):
                 raise CannotBridge("the bridge does not decode to the source's frames")
