@@ -190,6 +190,34 @@ def test_separate_video_and_audio_files_are_read_once_and_cut_together(
     assert 0 <= audio_offset_ms(stored, source_stored, 250 / FPS, 60) <= 25.0
 
 
+def test_a_clip_that_cannot_be_smart_cut_waits_for_its_bytes_before_ffmpeg(
+    served: Path, tmp_path: Path
+) -> None:
+    """Exact mode starts on a clip once its head's bytes are here; when the source
+    cannot be smart-cut (MPEG-4 Part 2 video here) the re-encode from the local copy
+    must wait for the rest of the clip, which a slow server is still sending."""
+    src = served / "mpeg4.mp4"
+    if not src.exists():
+        argv = [FFMPEG, "-v", "error", "-nostdin", "-y", "-f", "lavfi",
+                "-i", "testsrc2=size=320x180:rate=25:duration=20", "-f", "lavfi",
+                "-i", "anoisesrc=color=pink:seed=3:amplitude=0.3:sample_rate=44100:d=20",
+                "-c:v", "mpeg4", "-q:v", "4", "-g", "50", "-c:a", "aac", "-b:a", "96k",
+                "-movflags", "+faststart", str(src)]  # fmt: skip
+        subprocess.run(argv, check=True)
+    ref = gray_frames(src)
+    with RangeServer(served) as server:
+        server.faults["mpeg4.mp4"] = "slow"
+        specs = jobs_for(server.url("mpeg4.mp4"), tmp_path, ExportMode.EXACT, (ms(60), ms(160)))
+        queue = run_queue(specs, TOOLS)
+    [job] = queue.jobs
+    assert job.state is JobState.DONE, job.error
+    assert "no smart cut (the video is mp4v" in log_of(queue)
+    assert_exact(Path(job.output), ref, 60, 160)
+    errors = subprocess.run([FFMPEG, "-v", "error", "-nostdin", "-i", job.output, "-f", "null",
+                             "-"], capture_output=True, text=True).stderr  # fmt: skip
+    assert errors == ""
+
+
 def test_cancel_while_fetching_leaves_nothing(served: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

@@ -150,6 +150,8 @@ def export_fast_path(runner: JobRunner, work: Path, final: Path) -> RunResult | 
 
     try:
         smart = _smart(runner, video, audio, work, final, wait)
+        if isinstance(smart, str) and single:
+            wait(spec.start_ms, spec.end_ms)  # ffmpeg reads the clip from the local copy
     except Cancelled:
         return RunResult(Outcome.CANCELLED, "cancelled")
     except FetchError as exc:

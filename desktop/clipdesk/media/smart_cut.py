@@ -423,7 +423,10 @@ class SmartCut:
                 self.on_fraction(0.6 * sum(done) / total)
 
             try:
-                if i > 0:  # a tail: its GOP comes last
+                # Its frames are decoded from the keyframe before it, up to its end.
+                if i == 0:
+                    self.wait_for(start_ms, min(end_ms, self._ms_after(seg.end)))
+                else:
                     self.wait_for(self._ms(seg.first), end_ms)
                 with ENCODE_SLOTS:
                     if i == 0 and self._bridgeable(plan, seg):
@@ -458,13 +461,15 @@ class SmartCut:
     def _ms(self, frame: int) -> int:
         return self.frames.times[frame] * 1000 // self.vtrack.timescale
 
+    def _ms_after(self, frame: int) -> int:
+        """A millisecond past the start of the frame (its sample is then in the spans)."""
+        return -(-self.frames.end_time(frame + 1) * 1000 // self.vtrack.timescale) + 1
+
     def _ms_after_next_key(self, start_ms: int) -> int:
         """A time just past the first keyframe after start_ms (the head's GOP ends there)."""
         frames = self.frames
         k = bisect.bisect_right(frames.keys, frames.frame_at(start_ms))
-        if k >= len(frames.keys):
-            return 1 << 62
-        return -(-(frames.end_time(frames.keys[k] + 1)) * 1000 // self.vtrack.timescale) + 1
+        return self._ms_after(frames.keys[k]) if k < len(frames.keys) else 1 << 62
 
     def _bridgeable(self, plan: VideoPlan, seg: Segment) -> bool:
         after = plan.segments[1:2]
