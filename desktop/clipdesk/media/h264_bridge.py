@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from clipdesk.media.h264_frames import (
@@ -122,7 +122,10 @@ class RefModel:
         for t in targets:
             pn = self.pic_num(t, cur_fn)
             nw = pn + self.max if pn < 0 else pn
-            out.append((0, pred - nw - 1) if nw < pred else (1, nw - pred - 1))
+            if nw == pred:  # the same picture again (x264's weightp=2 duplicates one)
+                out.append((0, self.max - 1))
+            else:
+                out.append((0, pred - nw - 1) if nw < pred else (1, nw - pred - 1))
             pred = nw
         return tuple(out)
 
@@ -305,6 +308,10 @@ class BridgeBuilder:
             self.pps_of: dict[int, Pps] = {p.pps_id: p for p in map(parse_pps, avc.pps)}
         except SyntaxUnsupported as exc:
             raise CannotBridge(str(exc)) from exc
+        if not self.pps_of:
+            raise CannotBridge("the source has no PPS")
+        if self.sps.gaps_allowed:
+            raise CannotBridge("the source allows gaps in frame numbers")
         if self.sps.bit_depth != 8 or self.sps.chroma_format != 1:
             raise CannotBridge("the source is not 8-bit 4:2:0")
         if any(p.bottom_field_poc or p.redundant_pic_cnt for p in self.pps_of.values()):
@@ -349,6 +356,10 @@ class BridgeBuilder:
         if sorted(rank[d] for d in range(d0, d_end)) != list(range(key, k1)):
             raise CannotBridge("the GOP's frames are not stored together")
         samples = {d: self._sample(d) for d in range(d0, d_end)}
+        # The model starts from nothing: the GOP must start with an IDR frame (which
+        # empties the decoder's references) and hold no other.
+        if not samples[d0].first.idr or any(samples[d].first.idr for d in range(d0 + 1, d_end)):
+            raise CannotBridge("the GOP does not start with its only IDR frame")
         anchor = {d: samples[d].first.kind != SLICE_B for d in samples}
         m = next((r for r in range(a, k1) if anchor[order[r]]), None)
         if m is None:
@@ -359,6 +370,8 @@ class BridgeBuilder:
             raise CannotBridge("nothing to copy before the next keyframe")
         if any(rank[d] >= m for d in range(p + 1, q)) or any(rank[d] <= m for d in range(q, d_end)):
             raise CannotBridge("the frames around the in point are not ordered as expected")
+        if any(rank[d] >= a for d in range(d0, p)):
+            raise CannotBridge("a frame decoded before the anchor is shown after the in point")
         if sorted(r for r in (rank[d] for d in range(p + 1, q)) if r >= a) != list(range(a, m)):
             raise CannotBridge("the frames before the anchor are not all in its group")
         v_end = next((d for d in range(q + 1, d_end) if anchor[d]), d_end)
@@ -401,8 +414,11 @@ class BridgeBuilder:
                 raise CannotBridge("the re-encoded frames' SPS/PPS differ from the source's")
             for i, e in enumerate(got):
                 units = nal_units(e.data, self.avc.nal_length_size)
-                head = next(parse_slice(u, sps, self.pps_of) for u in units
-                            if u and u[0] & 0x1F in (1, 5))  # fmt: skip
+                heads = [parse_slice(u, sps, self.pps_of) for u in units
+                         if u and u[0] & 0x1F in (1, 5)]  # fmt: skip
+                if not heads:
+                    raise CannotBridge("a re-encoded frame holds no slice")
+                head = heads[0]
                 own = _Pic(-1 - i, head.frame_num, ours_count.poc(head))
                 mine.replace(mine.removed_by(head, own.frame_num),
                              own if head.nal_ref_idc else None)  # fmt: skip
@@ -425,6 +441,12 @@ class BridgeBuilder:
         ours.append(Encoded(length_prefixed([pcm], self.avc.nal_length_size), m - a, m - a, idr))
         m_pic = _Pic(-1000, m_fn, m_poc)
         mine.refs = [m_pic]
+        # What a decoder derives from the written orders must be what was meant (the
+        # order count's high bits come from the previous reference, not written).
+        as_read = replace(samples[p].first, nal_type=5 if idr else 1, nal_ref_idc=3,
+                          frame_num=m_fn, poc_lsb=m_poc % sps.max_poc_lsb)  # fmt: skip
+        if ours_count.poc(as_read) != m_poc:
+            raise CannotBridge("the anchor's picture order count would be misread")
         # The rest of the GOP, copied with headers for this stream.
         mapped: dict[int, _Pic] = {p: m_pic}
         base_fn = samples[q].first.frame_num
@@ -435,6 +457,9 @@ class BridgeBuilder:
             h = s.first
             fn = (h.frame_num - base_fn + m_fn + 1) % sps.max_frame_num
             poc = pic[d].poc - pic[p].poc + m_poc
+            as_read = replace(h, frame_num=fn, poc_lsb=poc % sps.max_poc_lsb)
+            if ours_count.poc(as_read) != poc:
+                raise CannotBridge("a copied frame's picture order count would be misread")
             own = _Pic(d, fn, poc)
             mods: list[list[tuple[tuple[int, int], ...] | None]] = []
             for per_slice in lists[d]:
@@ -509,14 +534,19 @@ class BridgeBuilder:
         decoder = Decoder(avc, strict=True, uncropped=True)
         wanted = (m - a + 1) + len(copied)  # the bridge and the first copied group
         got: dict[int, VideoFrame] = {}
+        shown: list[int] = []  # in the order the decoder gives them out
         try:
             for e in ours[:wanted]:
                 for f in decoder.decode(e.data, e.pts):
                     got[f.pts or 0] = f
+                    shown.append(f.pts or 0)
             for f in decoder.decode(None):
                 got[f.pts or 0] = f
+                shown.append(f.pts or 0)
         except CodecError as exc:
             raise CannotBridge(f"the bridge does not decode: {exc}") from exc
+        if shown != sorted(shown):
+            raise CannotBridge("the bridge's frames come out of the decoder out of order")
         for r in [m, *copied]:
             frame = got.get(r - a)
             if frame is None:

@@ -115,6 +115,7 @@ class Sps:
     width_mbs: int
     height_mbs: int
     crop: tuple[int, int, int, int] = (0, 0, 0, 0)  # left, right, top, bottom (luma pixels)
+    gaps_allowed: bool = False  # gaps_in_frame_num_value_allowed_flag
 
     @property
     def max_frame_num(self) -> int:
@@ -149,7 +150,7 @@ def parse_sps(nal: bytes) -> Sps:
     elif poc_type == 1:
         raise SyntaxUnsupported("picture order count type 1")
     max_refs = b.ue()
-    b.u(1)  # gaps_in_frame_num_value_allowed
+    gaps = bool(b.u(1))
     width, height = b.ue() + 1, b.ue() + 1
     if not b.u(1):
         raise SyntaxUnsupported("field coding (frame_mbs_only_flag 0)")
@@ -162,7 +163,7 @@ def parse_sps(nal: bytes) -> Sps:
         left, right, top, bottom = b.ue(), b.ue(), b.ue(), b.ue()
         crop = (left * ux, right * ux, top * uy, bottom * uy)
     return Sps(sps_id, profile, chroma, depth, frame_num_bits, poc_type, poc_lsb_bits,
-               max_refs, width, height, crop)  # fmt: skip
+               max_refs, width, height, crop, gaps)  # fmt: skip
 
 
 @dataclass(frozen=True)

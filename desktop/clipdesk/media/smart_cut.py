@@ -31,7 +31,6 @@ from clipdesk.media.h264_frames import (
     Encoder,
     Picture,
     PictureFormat,
-    avcc_record,
     is_reference,
     made_ahead,
     picture,
@@ -402,6 +401,9 @@ class SmartCut:
         # The head can start once its GOP is here; the rest of the clip arrives meanwhile.
         self.wait_for(start_ms, min(end_ms, self._ms_after_next_key(start_ms)))
         plan = plan_video(frames, start_ms, end_ms, copied_id)
+        copies = [s for s in plan.segments if not s.encode]
+        if copies:  # each copied run's first sample is read (is it an IDR frame?)
+            self.wait_for(start_ms, min(end_ms, self._ms_after(copies[-1].first)))
         encodes = [s for s in plan.segments if s.encode]
         options: dict[str, str] = {}
         if encodes:
@@ -630,8 +632,7 @@ class SmartCut:
         stsd = t.stsd
         bridged = [part.pps for part in encoded.values() if part.pps]
         if bridged:  # one head per clip: at most one PPS to add
-            avc = self._avc()
-            stsd = with_avcc(stsd, avcc_record(replace(avc, pps=[*avc.pps, bridged[0]])))
+            stsd = with_pps(stsd, bridged[0])
         video = OutTrack("vide", t.timescale, stsd, timed_samples(parts), last, *track_size(t),
                          matrix=track_matrix(t))  # fmt: skip
         tracks = [video]
@@ -662,8 +663,9 @@ def timed_samples(parts: list[tuple[int, int, int, bool, int]]) -> list[Sample]:
     ]
 
 
-def with_avcc(stsd: bytes, avcc: bytes) -> bytes:
-    """The stsd box of one avc1 entry with its avcC payload replaced."""
+def with_pps(stsd: bytes, pps: bytes) -> bytes:
+    """The stsd box of one avc1 entry with a PPS added to its avcC (the rest of the
+    record, a High profile's chroma and bit depth fields included, as it was)."""
     if len(stsd) < 24 or struct.unpack_from(">I", stsd, 12)[0] != 1:
         raise CannotSmartCut("the video's sample description is not one avc1 entry")
     entry = struct.unpack_from(">I", stsd, 16)[0]
@@ -673,13 +675,28 @@ def with_avcc(stsd: bytes, avcc: bytes) -> bytes:
         if size < 8:
             break
         if kind == b"avcC":
-            box = struct.pack(">I4s", 8 + len(avcc), b"avcC") + avcc
+            record = _record_with_pps(stsd[at + 8 : at + size], pps)
+            box = struct.pack(">I4s", 8 + len(record), b"avcC") + record
             grow = len(box) - size
             body = stsd[:at] + box + stsd[at + size :]
             head = struct.pack(">I", len(body)) + body[4:16] + struct.pack(">I", entry + grow)
             return head + body[20:]
         at += size
     raise CannotSmartCut("the video's sample description has no avcC")
+
+
+def _record_with_pps(record: bytes, pps: bytes) -> bytes:
+    at = 6
+    for _ in range(record[5] & 0x1F):  # the SPS
+        at += 2 + struct.unpack_from(">H", record, at)[0]
+    count = record[at]
+    end = at + 1
+    for _ in range(count):
+        end += 2 + struct.unpack_from(">H", record, end)[0]
+    if count >= 255 or end > len(record):
+        raise CannotSmartCut("the video's avcC cannot take another PPS")
+    return (record[:at] + bytes([count + 1]) + record[at + 1 : end]
+            + struct.pack(">H", len(pps)) + pps + record[end:])  # fmt: skip
 
 
 def track_size(t: Track) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from tests.support.x264_media import FFMPEG, make_x264_source
@@ -133,3 +134,47 @@ def test_a_wrong_anchor_is_caught_and_the_head_re_encoded(sources, tmp_path, mon
         "head re-encoded to the keyframe: the bridge does not decode to the source's frames"
     ]
     assert decode_errors(clip) == ""
+
+
+def test_reference_lists_written_out_are_read_back_the_same(sources) -> None:
+    """Explicit list commands name every entry, the same picture twice included (x264's
+    weightp=2 lists a picture twice for fades), across a frame_num wrap."""
+    sps = parse_sps(read_index(FileBytes(sources["veryfast-25"])).video().avc.sps[0])
+    assert sps.max_frame_num == 16
+    model = h264_bridge.RefModel(sps)
+    a, b, c = (h264_bridge._Pic(n, fn, 2 * n) for n, fn in ((0, 14), (1, 15), (2, 1)))
+    model.refs = [a, b, c]  # frame_num 14, 15, then 1 after the wrap
+    cur = 2
+    for targets in ([a, a], [b, a, b], [c, a], [a, c, b], [c, c, c]):
+        mods = model.modifications(targets, cur)
+        assert all(0 <= diff < sps.max_frame_num for _idc, diff in mods), mods  # ue(v) range
+        header = SimpleNamespace(kind=0, refs=(len(targets), 0), modifications=(mods, None))
+        assert model.lists(header, cur, 10) == [targets], (targets, mods)  # type: ignore[arg-type]
+
+
+def avcc_parts(stsd: bytes) -> tuple[int, bytes]:
+    """An avc1 sample description's avcC: how many PPS it lists, and what follows them."""
+    at = stsd.index(b"avcC") - 4
+    size = int.from_bytes(stsd[at : at + 4], "big")
+    record = stsd[at + 8 : at + size]
+    pos = 6
+    for _ in range(record[5] & 0x1F):
+        pos += 2 + int.from_bytes(record[pos : pos + 2], "big")
+    count, pos = record[pos], pos + 1
+    for _ in range(count):
+        pos += 2 + int.from_bytes(record[pos : pos + 2], "big")
+    return count, record[pos:]
+
+
+def test_bridged_clip_keeps_the_sources_avcc_and_adds_one_pps(sources, tmp_path):
+    src = sources["veryfast-25"]
+    first_key = Frames.of(open_input(src).index.video()).keys[1]
+    result, clip, _f = cut(src, first_key + 5, 60, tmp_path)
+    assert result.notes[0].startswith("head: ")
+    before, after = read_index(FileBytes(src)).video(), read_index(FileBytes(clip)).video()
+    assert after.avc.sps == before.avc.sps
+    assert after.avc.pps[:-1] == before.avc.pps and len(after.avc.pps) == len(before.avc.pps) + 1
+    count, trailer = avcc_parts(before.stsd)
+    # A High profile record ends with chroma format and bit depths: kept as they were.
+    assert before.avc.profile == 100 and len(trailer) >= 4
+    assert avcc_parts(after.stsd) == (count + 1, trailer)
