@@ -225,10 +225,7 @@ def pcm_slice(
         w.u(2, 0)  # no_output_of_prior_pics, long_term_reference
     else:
         w.u(1, 1)
-        for op, diff in marking:
-            w.ue(op)
-            w.ue(diff)
-        w.ue(0)
+        w.commands(marking, 0)
     w.se(0)  # slice_qp_delta
     w.ue(1)  # disable_deblocking_filter_idc
     w.ue(25)  # mb_type I_PCM

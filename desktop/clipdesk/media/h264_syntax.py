@@ -87,6 +87,13 @@ class BitWriter:
     def se(self, v: int) -> None:
         self.ue(2 * v - 1 if v > 0 else -2 * v)
 
+    def commands(self, pairs: tuple[tuple[int, int], ...], end: int) -> None:
+        """(operation, argument) pairs as ue(v) codes, then the closing operation."""
+        for op, arg in pairs:
+            self.ue(op)
+            self.ue(arg)
+        self.ue(end)
+
     def raw(self, run: tuple[int, int]) -> None:
         self.u(run[1], run[0])
 
@@ -360,10 +367,7 @@ def write_slice(
         mods = modifications[lst]
         w.u(1, mods is not None)
         if mods is not None:
-            for idc, diff in mods:
-                w.ue(idc)
-                w.ue(diff)
-            w.ue(3)
+            w.commands(mods, 3)
     w.raw(h.weights)
     if h.nal_ref_idc:
         if h.idr:
@@ -371,10 +375,7 @@ def write_slice(
         else:
             w.u(1, marking is not None)
             if marking is not None:
-                for op, diff in marking:
-                    w.ue(op)
-                    w.ue(diff)
-                w.ue(0)
+                w.commands(marking, 0)
     w.raw(h.rest)
     if h.cabac:
         w.align(1)
