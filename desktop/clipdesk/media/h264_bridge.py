@@ -176,6 +176,63 @@ class PocCounter:
         return msb + lsb
 
 
+def needed(lists: dict[int, list[list[list[_Pic]]]], wanted: set[int]) -> set[int]:
+    """The samples a decode of the wanted ones needs: them, and every picture in the
+    active reference lists of a needed sample, back to the keyframe."""
+    need = set(wanted)
+    for d in sorted(lists, reverse=True):
+        if d in need:
+            need.update(x.sample for per_slice in lists[d] for lst in per_slice for x in lst)
+    return need
+
+
+def skippable(
+    avc: AvcConfig, read_sample: Callable[[int], bytes], d0: int, d1: int, wanted: set[int]
+) -> set[int]:
+    """Reference B-frames among samples d0..d1-1 (d0 an IDR frame) that a decode of
+    the wanted ones can pass over (FFmpeg's skip_frame): nothing decoded refers to them,
+    and every frame decoded after the first of them is a P-frame whose lists are all
+    written out. FFmpeg fills the frame numbers of a passed-over frame with a copy of
+    the previous one, which a default list would pick up (a B-frame's, by its order
+    count); written-out lists do not. Nothing when the headers cannot be followed."""
+    try:
+        if len(avc.sps) != 1 or not avc.pps:
+            return set()
+        sps = parse_sps(avc.sps[0])
+        if sps.gaps_allowed or sps.max_refs < 2:
+            return set()
+        pps_of = {p.pps_id: p for p in map(parse_pps, avc.pps)}
+        model, count = RefModel(sps), PocCounter(sps)
+        lists: dict[int, list[list[list[_Pic]]]] = {}
+        heads: dict[int, list[SliceHeader]] = {}
+        for d in range(d0, d1):
+            units = nal_units(read_sample(d), avc.nal_length_size)
+            slices = [parse_slice(u, sps, pps_of) for u in units if u and u[0] & 0x1F in (1, 5)]
+            if not slices or (d == d0) != slices[0].idr:
+                return set()
+            heads[d] = slices
+            first = slices[0]
+            pic = _Pic(d, first.frame_num, count.poc(first))
+            lists[d] = [model.lists(x, first.frame_num, pic.poc) for x in slices]
+            model.replace(model.removed_by(first, first.frame_num),
+                          pic if first.nal_ref_idc else None)  # fmt: skip
+    except (SyntaxUnsupported, CannotBridge):
+        return set()
+    need = needed(lists, wanted)
+    fed = need | {d for d in heads if heads[d][0].nal_ref_idc}
+    candidates = {d for d in fed - need if all(x.kind == SLICE_B for x in heads[d])}
+
+    def explicit(d: int) -> bool:
+        return all(
+            x.kind != SLICE_B and (x.kind == SLICE_I or len(x.modifications[0] or ()) >= x.refs[0])
+            for x in heads[d]
+        )
+
+    # Frames decoded after the last one that needs default lists come after every skip.
+    last_default = max((d for d in fed - candidates if not explicit(d)), default=d0)
+    return {d for d in candidates if d > last_default}
+
+
 @dataclass
 class _Sample:
     nals: list[bytes]

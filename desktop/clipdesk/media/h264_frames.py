@@ -214,12 +214,14 @@ class Decoder:
         ctx.options = options
         self._ctx = ctx
 
-    def decode(self, sample: bytes | None, pts: int = 0) -> list[VideoFrame]:
-        """The frames that became ready; None flushes the last ones out."""
+    def decode(self, sample: bytes | None, pts: int = 0, skip: bool = False) -> list[VideoFrame]:
+        """The frames that became ready; None flushes the last ones out. skip: a
+        B-frame passed to the decoder but not decoded (see h264_bridge.skippable)."""
         packet = None
         if sample is not None:
             packet = self._av.Packet(sample)
             packet.pts = packet.dts = pts
+        self._ctx.skip_frame = "BIDIR" if skip else "DEFAULT"
         try:
             return list(self._ctx.decode(packet))
         except self._av.FFmpegError as exc:

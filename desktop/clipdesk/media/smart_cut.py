@@ -23,7 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from clipdesk.media.h264_bridge import BRIDGE_MIN, BridgeBuilder, CannotBridge
+from clipdesk.media.h264_bridge import BRIDGE_MIN, BridgeBuilder, CannotBridge, skippable
 from clipdesk.media.h264_frames import (
     CodecError,
     Decoder,
@@ -556,16 +556,19 @@ class SmartCut:
         # Read on the decoding thread with its first frame, taken after it.
         decoded_as: list[PictureFormat] = []
 
+        # A head just before a keyframe needs the GOP's P-frames, not its B-frames.
+        wanted = {n for n in range(*seg.samples) if seg.first <= frames.rank[n] < seg.end}
+        skip = skippable(avc, self.read_sample, seg.samples[0], seg.samples[1], wanted)
+
         def shown() -> Iterator[tuple[int, VideoFrame]]:
             """The segment's frames, decoded from the keyframe before it."""
             for n in range(*seg.samples):
                 if self.cancelled():
                     raise Cancelled
                 data = self.read_sample(n)
-                inside = seg.first <= frames.rank[n] < seg.end
-                if not inside and not is_reference(data, avc.nal_length_size):
+                if n not in wanted and not is_reference(data, avc.nal_length_size):
                     continue
-                yield from in_segment(decoder.decode(data, pts[n]))
+                yield from in_segment(decoder.decode(data, pts[n], skip=n in skip))
             yield from in_segment(decoder.decode(None))
 
         def in_segment(got: list[VideoFrame]) -> Iterator[tuple[int, VideoFrame]]:

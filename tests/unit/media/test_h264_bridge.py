@@ -14,6 +14,7 @@ import pytest
 from tests.support.x264_media import FFMPEG, make_x264_source
 
 from clipdesk.media import h264_bridge
+from clipdesk.media.h264_frames import Decoder
 from clipdesk.media.h264_syntax import parse_pps, parse_slice, parse_sps, write_slice
 from clipdesk.media.mp4_index import FileBytes, nal_units, read_index
 from clipdesk.media.smart_cut import Frames, SmartCut, open_input
@@ -178,3 +179,41 @@ def test_bridged_clip_keeps_the_sources_avcc_and_adds_one_pps(sources, tmp_path)
     # A High profile record ends with chroma format and bit depths: kept as they were.
     assert before.avc.profile == 100 and len(trailer) >= 4
     assert avcc_parts(after.stsd) == (count + 1, trailer)
+
+
+@pytest.mark.parametrize("name", ["veryfast-25", "superfast-2997", "flat-b-weightp2-25",
+                                  "three-refs-25", "four-slices-25"])  # fmt: skip
+def test_frames_decoded_passing_over_b_frames_are_the_sources(sources, name):
+    """For every frame of a GOP as a head or tail would want it: decoded with the
+    B-frames skippable() names passed over, it is the frame a full decode gives."""
+    src = sources[name]
+    track = open_input(src).index.video()
+    f = Frames.of(track)
+    data = FileBytes(src)
+
+    def read(n: int) -> bytes:
+        return data.read(track.offsets[n], track.sizes[n])
+
+    d0, d1 = f.order[f.keys[1]], f.order[f.keys[2]]
+    pts = track.pts()
+
+    def decode(until: int, skip: set[int]) -> dict[int, list[bytes]]:
+        dec = Decoder(track.avc)
+        got = {}
+        for n in range(d0, until):
+            for frame in dec.decode(read(n), pts[n], skip=n in skip):
+                got[frame.pts] = [bytes(p) for p in frame.planes]
+        for frame in dec.decode(None):
+            got[frame.pts] = [bytes(p) for p in frame.planes]
+        return got
+
+    full = decode(d1, set())
+    passed_over = 0
+    for target in range(d0, d1):
+        skip = h264_bridge.skippable(track.avc, read, d0, target + 1, {target})
+        passed_over += len(skip)
+        assert target not in skip
+        assert decode(target + 1, skip)[pts[target]] == full[pts[target]], (name, target)
+    # B-pyramids have reference B-frames to pass over (without, none are fed at all).
+    if name in ("veryfast-25", "superfast-2997", "four-slices-25"):
+        assert passed_over > 0
