@@ -279,3 +279,49 @@ def test_the_jobs_log_hides_a_signed_urls_token(served: Path, tmp_path: Path) ->
     assert "[clipdesk] yt-dlp:" in log
     assert secret not in log
     assert "token=REDACTED" in log
+
+
+def test_jobs_waiting_for_their_heads_get_them_before_any_clips_rest(
+    served: Path, tmp_path: Path
+) -> None:
+    """Exact mode starts a clip once the GOP at its start is here: two jobs starting
+    together each get that first, ahead of the rest of either clip."""
+    import threading
+
+    from clipdesk.media import sparse_source
+
+    clips = [(ms(101), ms(200)), (ms(500), ms(600))]  # 40 % of the file: read by ranges
+    with RangeServer(served) as server:
+        source = sparse_source.SparseSource.open(server.url("talk.mp4"), tmp_path)
+        server.faults["talk.mp4"] = "slow"  # the waits below are in before the fetch ends
+        before = len(server.requests)
+        source.plan(clips)
+        # Each clip's head: from its start to just past the next keyframe.
+        heads = [(s, ms((s * FPS // 1000 // 50 + 1) * 50) + 1) for s, _ in clips]
+        waits = [threading.Thread(target=source.wait_for, args=(*h, lambda: False)) for h in heads]
+        for w in waits:
+            w.start()
+        for w in waits:
+            w.join(30)
+        for clip in clips:
+            source.wait_for(*clip, lambda: False)
+        ranges = [tuple(map(int, r.split("=")[1].split("-"))) for _, r in server.requests[before:]]
+        source.close()
+
+    def around(start: int, end: int) -> tuple[int, int]:  # every track's samples
+        spans = sparse_source.needed_spans(source.index, start, end)
+        return min(a for a, _ in spans), max(b for _, b in spans)
+
+    def kind(lo: int, hi: int) -> str:
+        for (start, end), (_, head_end) in zip(clips, heads, strict=True):
+            head, whole = around(start, head_end), around(start, end)
+            if head[0] <= lo and hi < head[1]:
+                return "head"
+            if whole[0] <= lo and hi < whole[1]:
+                return "rest"
+        return "other"
+
+    kinds = [kind(lo, hi) for lo, hi in ranges]
+    assert kinds.count("head") >= 2 and "rest" in kinds, (ranges, kinds)
+    last_head = max(i for i, k in enumerate(kinds) if k == "head")
+    assert last_head < kinds.index("rest"), (ranges, kinds)

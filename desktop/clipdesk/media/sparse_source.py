@@ -93,6 +93,19 @@ def keyframe_before_s(index: Mp4Index, start_ms: int) -> float:
     return (keys[i] / ts) if i >= 0 else 0.0
 
 
+def _after_next_key(index: Mp4Index, start_ms: int) -> int:
+    """A millisecond just past the first video keyframe after start_ms: a smart cut's
+    head is cut from the GOP that ends there."""
+    video = index.video()
+    if video is None or not video.count:
+        return start_ms
+    pts = video.pts()
+    ts = video.timescale
+    keys = sorted(pts[s] for s in (video.sync or range(video.count)))
+    i = bisect.bisect_right(keys, start_ms * ts / 1000)
+    return int(keys[i] * 1000 / ts) + 1 if i < len(keys) else 1 << 62
+
+
 def needed_spans(index: Mp4Index, start_ms: int, end_ms: int) -> list[tuple[int, int]]:
     """The byte spans of this file a clip needs: every track's samples from a margin
     before the keyframe ahead of start to a margin past end."""
@@ -136,6 +149,9 @@ class SparseSource:
         self.url, self.path, self.http, self.index = url, path, http, index
         self._have = _Spans()
         self._queue: list[tuple[int, int]] = []
+        # Queued spans a job waits for, in the order jobs asked: fetched first.
+        self._urgent: list[tuple[int, int]] = []
+        self._current = (0, 0)  # the span being fetched
         self._cond = threading.Condition()
         self._closed = False
         self._error: str | None = None
@@ -175,18 +191,26 @@ class SparseSource:
         if self.whole_file:
             wanted = [(0, self.index.size)]
         else:
-            wanted = list(zip(spans.lo, spans.hi, strict=True))
-            # The first packets and moov first, then the clips in the batch's order.
-            heads = first_spans(self.index)
-            order = [lo for c in clips for lo, _ in needed_spans(self.index, *c)]
+            # The first packets and moov first, then the clips in the batch's order,
+            # each as the GOP at its start and the rest: a job can start on its head
+            # while another clip's rest is still coming (see wait_for).
+            planned = _Spans()
 
-            def rank(span: tuple[int, int]) -> tuple[int, int]:
-                if any(span[0] <= lo < span[1] for lo, _ in heads):
-                    return (0, span[0])
-                hits = [k for k, lo in enumerate(order) if span[0] <= lo < span[1]]
-                return (1 + (min(hits) if hits else len(order)), span[0])
+            def new_part(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+                merged = _Spans()
+                for lo, hi in spans:
+                    merged.add(lo, hi)
+                pairs = list(zip(merged.lo, merged.hi, strict=True))
+                out = [gap for lo, hi in pairs for gap in planned.missing(lo, hi)]
+                for lo, hi in pairs:
+                    planned.add(lo, hi)
+                return out
 
-            wanted.sort(key=rank)
+            wanted = new_part(first_spans(self.index))
+            for start, end in clips:
+                head_end = min(end, _after_next_key(self.index, start))
+                wanted += new_part(needed_spans(self.index, start, head_end))
+                wanted += new_part(needed_spans(self.index, start, end))
         with self._cond:
             self._queue.extend(wanted)
             self._cond.notify_all()
@@ -200,12 +224,16 @@ class SparseSource:
         spans = needed_spans(self.index, start_ms, end_ms) + first_spans(self.index)
         with self._cond:
             gaps = [g for lo, hi in spans for g in self._have.missing(lo, hi)]
+            # The queued spans holding them go next, after other jobs' waits: two jobs
+            # starting together get both their heads before either clip's rest.
+            hit = [q for q in self._queue if any(lo < q[1] and q[0] < hi for lo, hi in gaps)]
+            self._queue = [q for q in self._queue if q not in hit]
             queued = _Spans()
-            for lo, hi in self._queue:
+            for lo, hi in [self._current, *self._urgent, *self._queue, *hit]:
                 queued.add(lo, hi)
             extra = [g for lo, hi in gaps for g in queued.missing(lo, hi)]
-            if extra:  # a job the plan did not know: its ranges go first
-                self._queue[:0] = extra
+            if hit or extra:  # extra: a job the plan did not know
+                self._urgent += hit + extra
                 self._cond.notify_all()
             while True:
                 if self._error is not None:
@@ -221,11 +249,11 @@ class SparseSource:
             with open(self.path, "r+b") as out:
                 while True:
                     with self._cond:
-                        while not self._queue and not self._closed:
+                        while not self._urgent and not self._queue and not self._closed:
                             self._cond.wait()
                         if self._closed:
                             return
-                        lo, hi = self._queue.pop(0)
+                        lo, hi = self._current = (self._urgent or self._queue).pop(0)
                         gaps = self._have.missing(lo, hi)
                     for a, b in gaps:
                         ok = self.http.copy_to(out, a, b - a, lambda: self._closed, self._got)
