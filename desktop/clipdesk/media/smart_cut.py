@@ -23,7 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from clipdesk.media.h264_bridge import BRIDGE_MIN, BridgeBuilder, CannotBridge, skippable
+from clipdesk.media.h264_bridge import BRIDGE_MIN, BridgeBuilder, CannotBridge
 from clipdesk.media.h264_frames import (
     CodecError,
     Decoder,
@@ -35,6 +35,7 @@ from clipdesk.media.h264_frames import (
     made_ahead,
     picture,
 )
+from clipdesk.media.h264_refs import skippable
 from clipdesk.media.mp4_index import (
     AvcConfig,
     FileBytes,

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from tests.support.x264_media import FFMPEG, make_x264_source
 
-from clipdesk.media import h264_bridge
+from clipdesk.media import h264_bridge, h264_refs
 from clipdesk.media.h264_frames import Decoder
 from clipdesk.media.h264_syntax import parse_pps, parse_slice, parse_sps, write_slice
 from clipdesk.media.mp4_index import FileBytes, nal_units, read_index
@@ -142,8 +142,8 @@ def test_reference_lists_written_out_are_read_back_the_same(sources) -> None:
     weightp=2 lists a picture twice for fades), across a frame_num wrap."""
     sps = parse_sps(read_index(FileBytes(sources["veryfast-25"])).video().avc.sps[0])
     assert sps.max_frame_num == 16
-    model = h264_bridge.RefModel(sps)
-    a, b, c = (h264_bridge._Pic(n, fn, 2 * n) for n, fn in ((0, 14), (1, 15), (2, 1)))
+    model = h264_refs.RefModel(sps)
+    a, b, c = (h264_refs.Pic(n, fn, 2 * n) for n, fn in ((0, 14), (1, 15), (2, 1)))
     model.refs = [a, b, c]  # frame_num 14, 15, then 1 after the wrap
     cur = 2
     for targets in ([a, a], [b, a, b], [c, a], [a, c, b], [c, c, c]):
@@ -210,7 +210,7 @@ def test_frames_decoded_passing_over_b_frames_are_the_sources(sources, name):
     full = decode(d1, set())
     passed_over = 0
     for target in range(d0, d1):
-        skip = h264_bridge.skippable(track.avc, read, d0, target + 1, {target})
+        skip = h264_refs.skippable(track.avc, read, d0, target + 1, {target})
         passed_over += len(skip)
         assert target not in skip
         assert decode(target + 1, skip)[pts[target]] == full[pts[target]], (name, target)
