@@ -200,8 +200,9 @@ class BridgeBuilder:
         if any(p.bottom_field_poc or p.redundant_pic_cnt for p in self.pps_of.values()):
             raise CannotBridge("the source's PPS uses field or redundant picture syntax")
         self.pcm_pps_id = max(self.pps_of) + 1
-        if self.pcm_pps_id > 255:
+        if self.pcm_pps_id > 255 or len(avc.pps) >= 255:
             raise CannotBridge("no PPS number is free")
+        self.pcm_pps = pcm_pps(self.pcm_pps_id, self.sps.sps_id)
 
     def _sample(self, n: int) -> _Sample:
         nals = list(nal_units(self.read_sample(n), self.avc.nal_length_size))
@@ -373,8 +374,7 @@ class BridgeBuilder:
             ours.append(Encoded(data, rank[d] - a, len(ours), False))
         progress(k1 - a)
         self._check(ours, source, a, m, [rank[d] for d in range(q, v_end)])
-        pps = pcm_pps(self.pcm_pps_id, self.sps.sps_id)
-        return Bridge(ours, picture(first), pps, m - a, d_end - q)
+        return Bridge(ours, picture(first), self.pcm_pps, m - a, d_end - q)
 
     def _decode(self, d0: int, q: int, v_end: int, a: int, m: int) -> dict[int, VideoFrame]:
         """The source's frames a..m and those of the first copied group, decoded from
@@ -411,9 +411,7 @@ class BridgeBuilder:
     ) -> None:  # fmt: skip
         """Decode the bridge and the first copied group (strictly): the anchor and the
         copied frames must be the source's, sample for sample."""
-        avc = AvcConfig(self.avc.profile, self.avc.compat, self.avc.level,
-                        self.avc.nal_length_size, list(self.avc.sps),
-                        [*self.avc.pps, pcm_pps(self.pcm_pps_id, self.sps.sps_id)])  # fmt: skip
+        avc = replace(self.avc, pps=[*self.avc.pps, self.pcm_pps])
         decoder = Decoder(avc, strict=True, uncropped=True)
         wanted = (m - a + 1) + len(copied)  # the bridge and the first copied group
         got: dict[int, VideoFrame] = {}

@@ -116,7 +116,7 @@ def avcc_record(avc: AvcConfig) -> bytes:
     out.append(len(avc.pps))
     for pps in avc.pps:
         out += struct.pack(">H", len(pps)) + pps
-    return bytes(out)
+    return bytes(out + avc.trailer)
 
 
 def annexb_units(data: bytes) -> Iterator[bytes]:

@@ -58,6 +58,7 @@ class AvcConfig:
     nal_length_size: int
     sps: list[bytes]
     pps: list[bytes]
+    trailer: bytes = b""  # what follows the PPS (a High profile's chroma and bit depths)
 
 
 @dataclass
@@ -385,7 +386,7 @@ def parse_avcc(b: bytes) -> AvcConfig:
         n = struct.unpack_from(">H", b, pos)[0]
         pps.append(b[pos + 2 : pos + 2 + n])
         pos += 2 + n
-    return AvcConfig(b[1], b[2], b[3], (b[4] & 3) + 1, sps, pps)
+    return AvcConfig(b[1], b[2], b[3], (b[4] & 3) + 1, sps, pps, b[pos:])
 
 
 def nal_units(sample: bytes, length_size: int = 4) -> Iterator[bytes]:

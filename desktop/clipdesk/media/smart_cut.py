@@ -31,6 +31,7 @@ from clipdesk.media.h264_frames import (
     Encoder,
     Picture,
     PictureFormat,
+    avcc_record,
     is_reference,
     made_ahead,
     picture,
@@ -636,7 +637,8 @@ class SmartCut:
         stsd = t.stsd
         bridged = [part.pps for part in encoded.values() if part.pps]
         if bridged:  # one head per clip: at most one PPS to add
-            stsd = with_pps(stsd, bridged[0])
+            avc = self._avc()
+            stsd = with_avcc(stsd, avcc_record(replace(avc, pps=[*avc.pps, bridged[0]])))
         video = OutTrack("vide", t.timescale, stsd, timed_samples(parts), last, *track_size(t),
                          matrix=track_matrix(t))  # fmt: skip
         tracks = [video]
@@ -667,9 +669,8 @@ def timed_samples(parts: list[tuple[int, int, int, bool, int]]) -> list[Sample]:
     ]
 
 
-def with_pps(stsd: bytes, pps: bytes) -> bytes:
-    """The stsd box of one avc1 entry with a PPS added to its avcC (the rest of the
-    record, a High profile's chroma and bit depth fields included, as it was)."""
+def with_avcc(stsd: bytes, record: bytes) -> bytes:
+    """The stsd box of one avc1 entry with this avcC record in it."""
     if len(stsd) < 24 or struct.unpack_from(">I", stsd, 12)[0] != 1:
         raise CannotSmartCut("the video's sample description is not one avc1 entry")
     entry = struct.unpack_from(">I", stsd, 16)[0]
@@ -679,7 +680,6 @@ def with_pps(stsd: bytes, pps: bytes) -> bytes:
         if size < 8:
             break
         if kind == b"avcC":
-            record = _record_with_pps(stsd[at + 8 : at + size], pps)
             box = struct.pack(">I4s", 8 + len(record), b"avcC") + record
             grow = len(box) - size
             body = stsd[:at] + box + stsd[at + size :]
@@ -687,20 +687,6 @@ def with_pps(stsd: bytes, pps: bytes) -> bytes:
             return head + body[20:]
         at += size
     raise CannotSmartCut("the video's sample description has no avcC")
-
-
-def _record_with_pps(record: bytes, pps: bytes) -> bytes:
-    at = 6
-    for _ in range(record[5] & 0x1F):  # the SPS
-        at += 2 + struct.unpack_from(">H", record, at)[0]
-    count = record[at]
-    end = at + 1
-    for _ in range(count):
-        end += 2 + struct.unpack_from(">H", record, end)[0]
-    if count >= 255 or end > len(record):
-        raise CannotSmartCut("the video's avcC cannot take another PPS")
-    return (record[:at] + bytes([count + 1]) + record[at + 1 : end]
-            + struct.pack(">H", len(pps)) + pps + record[end:])  # fmt: skip
 
 
 def track_size(t: Track) -> tuple[int, int]:
