@@ -33,7 +33,7 @@ from clipdesk.media.h264_frames import (
     length_prefixed,
     picture,
 )
-from clipdesk.media.h264_refs import NotHeld, Pic, PocCounter, RefModel
+from clipdesk.media.h264_refs import NotHeld, Pic, PocCounter, RefModel, follow
 from clipdesk.media.h264_syntax import (
     SLICE_B,
     BitWriter,
@@ -205,7 +205,10 @@ class BridgeBuilder:
         self.pcm_pps = pcm_pps(self.pcm_pps_id, self.sps.sps_id)
 
     def _sample(self, n: int) -> _Sample:
-        nals = list(nal_units(self.read_sample(n), self.avc.nal_length_size))
+        return self._parse(self.read_sample(n))
+
+    def _parse(self, data: bytes) -> _Sample:
+        nals = list(nal_units(data, self.avc.nal_length_size))
         headers: list[SliceHeader | None] = []
         for nal in nals:
             kind = nal[0] & 0x1F if nal else 0
@@ -261,21 +264,9 @@ class BridgeBuilder:
         v_end = next((d for d in range(q + 1, d_end) if anchor[d]), d_end)
 
         # The source as a decoder sees it: frame numbers, orders, lists and marking.
-        model, count = RefModel(sps), PocCounter(sps)
-        pic: dict[int, Pic] = {}
-        lists: dict[int, list[list[list[Pic]]]] = {}  # sample -> slice -> list
-        removed: dict[int, list[Pic]] = {}
-        held_at_q: list[Pic] = []
-        for d in range(d0, d_end):
-            h = samples[d].first
-            if d == q:
-                held_at_q = list(model.refs)
-            pic[d] = Pic(d, h.frame_num, count.poc(h))
-            # Every slice of a picture has its own lists (the same ones, as x264 writes).
-            lists[d] = [model.lists(x, h.frame_num, pic[d].poc) for x in samples[d].slices]
-            removed[d] = model.removed_by(h, h.frame_num)
-            model.replace(removed[d], pic[d] if h.nal_ref_idc else None)
-        if not any(x is pic[p] for x in held_at_q) or not samples[p].first.nal_ref_idc:
+        seen = follow(sps, {d: samples[d].slices for d in range(d0, d_end)})
+        pic, lists, removed = seen.pics, seen.lists, seen.removed
+        if not any(x is pic[p] for x in seen.held[q]) or not samples[p].first.nal_ref_idc:
             raise CannotBridge("the anchor is not held as a reference")
 
         source = self._decode(d0, q, v_end, a, m)
@@ -297,12 +288,7 @@ class BridgeBuilder:
             if (encoder.sps, encoder.pps) != (self.avc.sps, self.avc.pps):
                 raise CannotBridge("the re-encoded frames' SPS/PPS differ from the source's")
             for i, e in enumerate(got):
-                units = nal_units(e.data, self.avc.nal_length_size)
-                heads = [parse_slice(u, sps, self.pps_of) for u in units
-                         if u and u[0] & 0x1F in (1, 5)]  # fmt: skip
-                if not heads:
-                    raise CannotBridge("a re-encoded frame holds no slice")
-                head = heads[0]
+                head = self._parse(e.data).first
                 own = Pic(-1 - i, head.frame_num, ours_count.poc(head))
                 mine.replace(mine.removed_by(head, own.frame_num),
                              own if head.nal_ref_idc else None)  # fmt: skip

@@ -140,6 +140,32 @@ class PocCounter:
         return msb + lsb
 
 
+@dataclass
+class Followed:
+    """A run of frames as a decoder sees it, by sample number."""
+
+    pics: dict[int, Pic]
+    lists: dict[int, list[list[list[Pic]]]]  # sample -> slice -> reference list
+    removed: dict[int, list[Pic]]  # what the sample's marking takes out
+    held: dict[int, list[Pic]]  # the references held when the sample is decoded
+
+
+def follow(sps: Sps, slices: dict[int, list[SliceHeader]]) -> Followed:
+    """Follow samples in decode order (their slice headers; the first an IDR frame)
+    through the model. NotHeld when a slice refers to a picture that is not held."""
+    model, count = RefModel(sps), PocCounter(sps)
+    out = Followed({}, {}, {}, {})
+    for d, heads in slices.items():
+        first = heads[0]
+        pic = out.pics[d] = Pic(d, first.frame_num, count.poc(first))
+        out.held[d] = list(model.refs)
+        # Every slice of a picture has its own lists (the same ones, as x264 writes).
+        out.lists[d] = [model.lists(x, first.frame_num, pic.poc) for x in heads]
+        out.removed[d] = model.removed_by(first, first.frame_num)
+        model.replace(out.removed[d], pic if first.nal_ref_idc else None)
+    return out
+
+
 def needed(lists: dict[int, list[list[list[Pic]]]], wanted: set[int]) -> set[int]:
     """The samples a decode of the wanted ones needs: them, and every picture in the
     active reference lists of a needed sample, back to the keyframe."""
@@ -166,8 +192,6 @@ def skippable(
         if sps.gaps_allowed or sps.max_refs < 2:
             return set()
         pps_of = {p.pps_id: p for p in map(parse_pps, avc.pps)}
-        model, count = RefModel(sps), PocCounter(sps)
-        lists: dict[int, list[list[list[Pic]]]] = {}
         heads: dict[int, list[SliceHeader]] = {}
         for d in range(d0, d1):
             units = nal_units(read_sample(d), avc.nal_length_size)
@@ -175,11 +199,7 @@ def skippable(
             if not slices or (d == d0) != slices[0].idr:
                 return set()
             heads[d] = slices
-            first = slices[0]
-            pic = Pic(d, first.frame_num, count.poc(first))
-            lists[d] = [model.lists(x, first.frame_num, pic.poc) for x in slices]
-            model.replace(model.removed_by(first, first.frame_num),
-                          pic if first.nal_ref_idc else None)  # fmt: skip
+        lists = follow(sps, heads).lists
     except (SyntaxUnsupported, NotHeld):
         return set()
     need = needed(lists, wanted)

@@ -7,6 +7,7 @@ they are and are addressed by offset and size.
 
 from __future__ import annotations
 
+import bisect
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -369,6 +370,19 @@ def _edit_shift(d: bytes, b0: int, b1: int, movie_ts: int, timescale: int) -> in
             continue
         return media - delay
     return -delay
+
+
+def ms_after_next_keyframe(index: Mp4Index, start_ms: int) -> int:
+    """A millisecond just past the first video keyframe after start_ms (the end of
+    the GOP a smart cut's head is cut from)."""
+    video = index.video()
+    if video is None or not video.count:
+        return start_ms
+    pts = video.pts()
+    ts = video.timescale
+    keys = sorted(pts[s] for s in (video.sync or range(video.count)))
+    i = bisect.bisect_right(keys, start_ms * ts / 1000)
+    return int(keys[i] * 1000 / ts) + 1 if i < len(keys) else 1 << 62
 
 
 def parse_avcc(b: bytes) -> AvcConfig:

@@ -44,6 +44,7 @@ from clipdesk.media.mp4_index import (
     Mp4Index,
     Track,
     idr_pic_id,
+    ms_after_next_keyframe,
     nal_units,
     read_index,
     x264_settings,
@@ -401,7 +402,7 @@ class SmartCut:
             return idr_pic_id(self.read_sample(n), sps, avc.nal_length_size)
 
         # The head can start once its GOP is here; the rest of the clip arrives meanwhile.
-        self.wait_for(start_ms, min(end_ms, self._ms_after_next_key(start_ms)))
+        self.wait_for(start_ms, min(end_ms, ms_after_next_keyframe(self.video.index, start_ms)))
         plan = plan_video(frames, start_ms, end_ms, copied_id)
         copies = [s for s in plan.segments if not s.encode]
         if copies:  # each copied run's first sample is read (is it an IDR frame?)
@@ -468,12 +469,6 @@ class SmartCut:
     def _ms_after(self, frame: int) -> int:
         """A millisecond past the start of the frame (its sample is then in the spans)."""
         return -(-self.frames.end_time(frame + 1) * 1000 // self.vtrack.timescale) + 1
-
-    def _ms_after_next_key(self, start_ms: int) -> int:
-        """A time just past the first keyframe after start_ms (the head's GOP ends there)."""
-        frames = self.frames
-        k = bisect.bisect_right(frames.keys, frames.frame_at(start_ms))
-        return self._ms_after(frames.keys[k]) if k < len(frames.keys) else 1 << 62
 
     def _bridgeable(self, plan: VideoPlan, seg: Segment) -> bool:
         after = plan.segments[1:2]

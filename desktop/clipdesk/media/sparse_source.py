@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from clipdesk.media.mp4_index import Mp4Error, Mp4Index, read_index
+from clipdesk.media.mp4_index import Mp4Error, Mp4Index, ms_after_next_keyframe, read_index
 from clipdesk.media.range_fetch import TIMEOUT_S, HttpBytes, RangeError, RangeStalled
 
 WHOLE_FILE_SHARE = 0.6  # clips needing more than this share of the file: fetch it all
@@ -91,19 +91,6 @@ def keyframe_before_s(index: Mp4Index, start_ms: int) -> float:
     keys = sorted(pts[s] for s in (video.sync or range(video.count)))
     i = bisect.bisect_right(keys, start_ms * ts / 1000) - 1
     return (keys[i] / ts) if i >= 0 else 0.0
-
-
-def _after_next_key(index: Mp4Index, start_ms: int) -> int:
-    """A millisecond just past the first video keyframe after start_ms: a smart cut's
-    head is cut from the GOP that ends there."""
-    video = index.video()
-    if video is None or not video.count:
-        return start_ms
-    pts = video.pts()
-    ts = video.timescale
-    keys = sorted(pts[s] for s in (video.sync or range(video.count)))
-    i = bisect.bisect_right(keys, start_ms * ts / 1000)
-    return int(keys[i] * 1000 / ts) + 1 if i < len(keys) else 1 << 62
 
 
 def needed_spans(index: Mp4Index, start_ms: int, end_ms: int) -> list[tuple[int, int]]:
@@ -208,7 +195,7 @@ class SparseSource:
 
             wanted = new_part(first_spans(self.index))
             for start, end in clips:
-                head_end = min(end, _after_next_key(self.index, start))
+                head_end = min(end, ms_after_next_keyframe(self.index, start))
                 wanted += new_part(needed_spans(self.index, start, head_end))
                 wanted += new_part(needed_spans(self.index, start, end))
         with self._cond:
