@@ -138,7 +138,6 @@ class SparseSource:
         self._queue: list[tuple[int, int]] = []
         # Queued spans a job waits for, in the order jobs asked: fetched first.
         self._urgent: list[tuple[int, int]] = []
-        self._current = (0, 0)  # the span being fetched
         self._cond = threading.Condition()
         self._closed = False
         self._error: str | None = None
@@ -216,10 +215,12 @@ class SparseSource:
             hit = [q for q in self._queue if any(lo < q[1] and q[0] < hi for lo, hi in gaps)]
             self._queue = [q for q in self._queue if q not in hit]
             queued = _Spans()
-            for lo, hi in [self._current, *self._urgent, *self._queue, *hit]:
+            for lo, hi in [*self._urgent, *self._queue, *hit]:
                 queued.add(lo, hi)
+            # extra: a job the plan did not know (or the span being fetched, which then
+            # finds nothing missing)
             extra = [g for lo, hi in gaps for g in queued.missing(lo, hi)]
-            if hit or extra:  # extra: a job the plan did not know
+            if hit or extra:
                 self._urgent += hit + extra
                 self._cond.notify_all()
             while True:
@@ -240,7 +241,7 @@ class SparseSource:
                             self._cond.wait()
                         if self._closed:
                             return
-                        lo, hi = self._current = (self._urgent or self._queue).pop(0)
+                        lo, hi = (self._urgent or self._queue).pop(0)
                         gaps = self._have.missing(lo, hi)
                     for a, b in gaps:
                         ok = self.http.copy_to(out, a, b - a, lambda: self._closed, self._got)
