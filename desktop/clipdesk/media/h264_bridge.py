@@ -78,12 +78,16 @@ class _Sample:
         return self.slices[0]
 
 
-def _rows(frame: VideoFrame) -> list[list[bytes]]:
-    """Each plane of the frame as its rows of samples (the line padding left out)."""
+def _planes(frame: VideoFrame) -> list[tuple[bytes, int, int]]:
+    """Each plane of the frame as its samples row after row (the line padding left
+    out), with its width and height."""
     out = []
     for plane in frame.planes:
-        data, step, width = bytes(plane), plane.line_size, plane.width
-        out.append([data[r * step : r * step + width] for r in range(plane.height)])
+        data, step, w, h = memoryview(plane).cast("B"), plane.line_size, plane.width, plane.height
+        if step == w:
+            out.append((bytes(data[: w * h]), w, h))
+        else:
+            out.append((b"".join(data[r * step : r * step + w] for r in range(h)), w, h))
     return out
 
 
@@ -93,9 +97,9 @@ def pcm_slice(
 ) -> bytes:  # fmt: skip
     """One slice of I_PCM macroblocks holding the frame's samples exactly; deblocking
     off (it would not change I_PCM samples at QP 0 anyway)."""
-    y, u, v = _rows(frame)
+    (y, yw, yh), (u, uw, uh), (v, vw, vh) = _planes(frame)
     hm, wm = sps.height_mbs, sps.width_mbs
-    if (len(y), len(y[0])) != (hm * 16, wm * 16) or (len(u), len(u[0])) != (hm * 8, wm * 8):
+    if (yh, yw) != (hm * 16, wm * 16) or (uh, uw, vh, vw) != (hm * 8, wm * 8) * 2:
         raise CannotBridge("the decoded frame is cropped or not 4:2:0")
     w = BitWriter()
     w.u(8, 0x60 | (5 if idr else 1))
@@ -116,23 +120,37 @@ def pcm_slice(
     w.ue(1)  # disable_deblocking_filter_idc
     w.ue(25)  # mb_type I_PCM
     w.align(0)
-    mark = b"\x0d\x00"  # ue(25) and the alignment zeros of every macroblock after the first
-    out = [w.data()]
-    for r in range(hm):
-        # The macroblock row's samples cut into macroblocks: each plane's rows split into
-        # pieces, and the pieces of a column taken together.
-        luma = _columns(y[16 * r :][:16], 16, wm)
-        cb, cr = _columns(u[8 * r :][:8], 8, wm), _columns(v[8 * r :][:8], 8, wm)
-        out += [mark + ly + lu + lv for ly, lu, lv in zip(luma, cb, cr, strict=True)]
-    out.append(b"\x80")
-    out[1] = out[1][2:]  # the first macroblock's code is already in the header
-    return escaped(b"".join(out))
+    blocks = _macroblocks(y, u, v, wm, hm)
+    # ue(25) and the alignment zeros before every macroblock after the first (whose
+    # code is already in the header)
+    mark = b"\x0d\x00"
+    body = mark.join(blocks[i : i + MB_BYTES] for i in range(0, len(blocks), MB_BYTES))
+    return escaped(w.data() + body + b"\x80")
 
 
-def _columns(rows: list[bytes], size: int, count: int) -> list[bytes]:
-    """The rows cut into count blocks size samples wide, each block's pieces joined."""
-    pieces = [[row[x : x + size] for x in range(0, size * count, size)] for row in rows]
-    return [b"".join(block) for block in zip(*pieces, strict=True)]
+MB_BYTES = 384  # a 4:2:0 macroblock's samples: 16x16 luma, 8x8 Cb, 8x8 Cr
+
+
+def _macroblocks(y: bytes, u: bytes, v: bytes, wm: int, hm: int) -> memoryview:
+    """The planes' samples macroblock after macroblock in raster order, each one's
+    luma rows, then Cb's, then Cr's. Moved 8 samples at a time (a luma macroblock's
+    row is two such pieces, a chroma one's one), by strided slices: one assignment
+    moves a piece of every macroblock in a row of them."""
+    out = bytearray(wm * hm * MB_BYTES)
+    dst = memoryview(out).cast("Q")
+    per_mb, per_row = MB_BYTES // 8, wm * MB_BYTES // 8
+    span = per_mb * (wm - 1) + 1  # from a macroblock's piece to the last one's in the row
+    luma = memoryview(y).cast("Q")
+    for r in range(hm * 16):
+        at, src = (r // 16) * per_row + (r % 16) * 2, r * 2 * wm
+        dst[at : at + span : per_mb] = luma[src : src + 2 * wm : 2]
+        dst[at + 1 : at + 1 + span : per_mb] = luma[src + 1 : src + 2 * wm : 2]
+    for plane, first in ((u, 32), (v, 40)):
+        chroma = memoryview(plane).cast("Q")
+        for r in range(hm * 8):
+            at, src = (r // 8) * per_row + first + r % 8, r * wm
+            dst[at : at + span : per_mb] = chroma[src : src + wm]
+    return memoryview(out)
 
 
 def cropped(frame: VideoFrame, sps: Sps) -> VideoFrame:
@@ -142,16 +160,16 @@ def cropped(frame: VideoFrame, sps: Sps) -> VideoFrame:
     from clipdesk.media.h264_frames import load_codecs
 
     left, right, top, bottom = sps.crop
-    y, u, v = _rows(frame)
-    h, w = len(y) - top - bottom, len(y[0]) - left - right
+    planes = _planes(frame)
+    h, w = planes[0][2] - top - bottom, planes[0][1] - left - right
     if h % 2 or w % 2 or left % 2 or top % 2:
         raise CannotBridge("the picture is cropped to an odd size")
     out = load_codecs().VideoFrame(w, h, "yuv420p")
-    for plane, rows, scale in zip(out.planes, (y, u, v), (1, 2, 2), strict=True):
+    for plane, (data, width, _), scale in zip(out.planes, planes, (1, 2, 2), strict=True):
         t, lo = top // scale, left // scale
         pad = b"\0" * (plane.line_size - plane.width)
-        plane.update(b"".join(row[lo : lo + plane.width] + pad
-                              for row in rows[t : t + plane.height]))  # fmt: skip
+        at = [(t + r) * width + lo for r in range(plane.height)]
+        plane.update(b"".join(data[a : a + plane.width] + pad for a in at))
     for name in ("color_range", "colorspace"):
         if hasattr(frame, name):
             setattr(out, name, getattr(frame, name))
@@ -418,5 +436,5 @@ class BridgeBuilder:
             frame = got.get(r - a)
             if frame is None:
                 raise CannotBridge("the bridge does not decode every frame")
-            if _rows(frame) != _rows(source[r]):
+            if _planes(frame) != _planes(source[r]):
                 raise CannotBridge("the bridge does not decode to the source's frames")
