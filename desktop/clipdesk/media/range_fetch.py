@@ -27,10 +27,16 @@ def _timed_out(exc: BaseException) -> bool:
 
 class HttpBytes:
     """A remote file as a ByteSource. The first block is kept (box headers are read
-    there again and again); everything else is read when asked, never all at once."""
+    there again and again); everything else is read when asked, never all at once.
+    keep: every read is also recorded in `kept` (offset, bytes), for a local copy that
+    should not ask for them again."""
 
     def __init__(
-        self, url: str, headers: Mapping[str, str] | None = None, timeout: float = TIMEOUT_S
+        self,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = TIMEOUT_S,
+        keep: bool = False,
     ) -> None:
         self.url = url
         self.headers = dict(headers or {})
@@ -39,6 +45,8 @@ class HttpBytes:
         self.requests = 0
         first, self._size = self._get(0, FIRST_BLOCK)
         self._first = first
+        self.keep = keep
+        self.kept: list[tuple[int, bytes]] = [(0, first)] if keep else []
 
     @property
     def size(self) -> int:
@@ -92,6 +100,8 @@ class HttpBytes:
         data, _ = self._get(offset, length)
         if len(data) != length:
             raise RangeError(f"the server sent {len(data)} of {length} bytes at {offset}")
+        if self.keep:
+            self.kept.append((offset, data))
         return data
 
     def copy_to(

@@ -156,14 +156,24 @@ class SparseSource:
     ) -> SparseSource:
         """Read the index; raise FetchError saying why the file cannot be read by ranges."""
         try:
-            http = HttpBytes(url, headers, timeout=timeout_s)
+            http = HttpBytes(url, headers, timeout=timeout_s, keep=True)
             index = read_index(http)
         except (RangeError, Mp4Error) as exc:
             raise FetchError(str(exc), stalled=isinstance(exc, RangeStalled)) from exc
         if index.video() is None and index.audio() is None:
             raise FetchError("the MP4 has neither video nor audio")
         n = len(list(folder.glob("source-*.mp4")))
-        return cls(url, folder / f"source-{n + 1}.mp4", http, index)
+        source = cls(url, folder / f"source-{n + 1}.mp4", http, index)
+        # What the index was read from (the first block and moov, which can be
+        # megabytes for a long source) goes into the copy instead of being asked for again.
+        http.keep = False
+        with open(source.path, "r+b") as out:
+            for offset, data in http.kept:
+                out.seek(offset)
+                out.write(data)
+                source._have.add(offset, offset + len(data))
+        http.kept = []
+        return source
 
     def plan(self, clips: Clips) -> None:
         """Queue what the batch's clips need (the whole file when that is most of it)."""
