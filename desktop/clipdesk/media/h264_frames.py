@@ -194,6 +194,8 @@ def pixels_psnr(a: bytes, b: bytes) -> float:
     """PSNR of two same-sized 8-bit pictures given as bytes (0 when they differ in size)."""
     if not a or len(a) != len(b):
         return 0.0
+    if a == b:  # an exact cut's first frame, compared at memcmp speed
+        return 99.0
     mse = sum((x - y) * (x - y) for x, y in zip(a, b, strict=True)) / len(a)
     return 99.0 if mse == 0 else 10 * math.log10(255 * 255 / mse)
 
