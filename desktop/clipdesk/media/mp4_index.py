@@ -11,6 +11,7 @@ import bisect
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Protocol
 
@@ -337,12 +338,12 @@ def _sample_offsets(d: bytes, b0: int, chunks: list[int], sizes: list[int]) -> l
         first, per_chunk = table[3 * e] - 1, table[3 * e + 1]
         last = table[3 * e + 3] - 1 if e + 1 < count else len(chunks)
         for c in range(first, min(last, len(chunks))):
-            pos = chunks[c]
-            for _ in range(per_chunk):
-                if len(offsets) >= n:
-                    return offsets
-                offsets.append(pos)
-                pos += sizes[len(offsets) - 1]
+            i = len(offsets)
+            if i >= n:
+                return offsets
+            k = min(per_chunk, n - i)
+            if k > 0:  # a chunk's samples follow one another from its offset
+                offsets.extend(accumulate(sizes[i : i + k - 1], initial=chunks[c]))
     if len(offsets) < n:
         raise Mp4Error("the chunk tables cover fewer samples than the size table")
     return offsets

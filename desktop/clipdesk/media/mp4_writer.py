@@ -81,6 +81,21 @@ def _runs(values: list[int]) -> list[tuple[int, int]]:
     return out
 
 
+RUN_BYTES = 4 << 20  # the most copied in one read (a chunk of a high bitrate is more)
+
+
+def _stored(samples: list[Sample]) -> list[tuple[int, int, int]]:
+    """The samples as (file, offset, size) runs of bytes one after another in a file."""
+    out: list[tuple[int, int, int]] = []
+    for s in samples:
+        last = out[-1] if out else None
+        if last and last[0] == s.file and last[1] + last[2] == s.offset and last[2] < RUN_BYTES:
+            out[-1] = (s.file, out[-1][1], out[-1][2] + s.size)
+        else:
+            out.append((s.file, s.offset, s.size))
+    return out
+
+
 @dataclass
 class _Chunk:
     track: int
@@ -234,16 +249,18 @@ def write_mp4(
             for c in chunks:
                 if cancelled():
                     return False
-                for s in tracks[c.track].samples[c.first : c.first + c.count]:
-                    f = handles.get(s.file)
+                # Samples stored one after another in their file are copied as one run.
+                samples = tracks[c.track].samples[c.first : c.first + c.count]
+                for file, offset, size in _stored(samples):
+                    f = handles.get(file)
                     if f is None:
-                        f = handles[s.file] = open(files[s.file], "rb")  # noqa: SIM115
-                    f.seek(s.offset)
-                    data = f.read(s.size)
-                    if len(data) != s.size:
-                        raise OSError(f"{files[s.file].name} ends before a sample it indexes")
+                        f = handles[file] = open(files[file], "rb")  # noqa: SIM115
+                    f.seek(offset)
+                    data = f.read(size)
+                    if len(data) != size:
+                        raise OSError(f"{files[file].name} ends before a sample it indexes")
                     out.write(data)
-                    written += s.size
+                    written += size
                 if on_bytes is not None:
                     on_bytes(written, total)
     finally:

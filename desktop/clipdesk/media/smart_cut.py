@@ -14,6 +14,7 @@ pre-roll and an edit that skips to the first video frame's time (sample-exact).
 from __future__ import annotations
 
 import bisect
+import operator
 import os
 import struct
 import threading
@@ -104,11 +105,10 @@ class Frames:
         pts = track.pts()
         self.pts = pts
         self.order = sorted(range(track.count), key=pts.__getitem__)  # frame -> sample
-        self.rank = [0] * track.count  # sample -> frame
-        for f, s in enumerate(self.order):
-            self.rank[s] = f
-        self.times = [pts[s] for s in self.order]
-        steps = sorted(b - a for a, b in zip(self.times, self.times[1:], strict=False))
+        # sample -> frame: the inverse permutation, sorted out in C rather than a loop
+        self.rank = sorted(range(track.count), key=self.order.__getitem__)
+        self.times = list(map(pts.__getitem__, self.order))
+        steps = sorted(map(operator.sub, self.times[1:], self.times))
         self.step = steps[len(steps) // 2] if steps else track.timescale // 25
         self.keys = sorted(self.rank[s] for s in (track.sync or range(track.count)))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import operator
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -109,8 +110,9 @@ def needed_spans(index: Mp4Index, start_ms: int, end_ms: int) -> list[tuple[int,
         last = min(track.count, bisect.bisect_right(track.dts, hi_s * ts + ts) + 8)
         inside = [n for n in range(first, last) if lo_s * ts <= pts[n] <= hi_s * ts]
         if inside:
-            lo = min(track.offsets[n] for n in inside)
-            hi = max(track.offsets[n] + track.sizes[n] for n in inside)
+            at = list(map(track.offsets.__getitem__, inside))
+            lo = min(at)
+            hi = max(map(operator.add, at, map(track.sizes.__getitem__, inside)))
             spans.append((lo, hi))
     return spans
 
