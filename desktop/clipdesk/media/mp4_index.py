@@ -337,6 +337,9 @@ def _sample_offsets(d: bytes, b0: int, chunks: list[int], sizes: list[int]) -> l
     for e in range(count):
         first, per_chunk = table[3 * e] - 1, table[3 * e + 1]
         last = table[3 * e + 3] - 1 if e + 1 < count else len(chunks)
+        if per_chunk == 1:  # a sample a chunk, as ffmpeg interleaves: the chunks' offsets
+            offsets.extend(chunks[first : max(first, min(last, first + n - len(offsets)))])
+            continue
         for c in range(first, min(last, len(chunks))):
             i = len(offsets)
             if i >= n:
