@@ -34,6 +34,9 @@ from clipdesk.media.run_result import Cancelled
 from clipdesk.media.smart_cut import Frames
 
 JOIN_FRAMES = 5  # samples decoded from each part's IDR frame: I, P and a pyramid of 3 B
+# The demuxer's own reading (edit lists, timestamps) without its probing of the first
+# packets: the checks decode those packets themselves.
+NO_PROBE = {"probesize": "32", "analyzeduration": "0"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def _decode_start(path: Path) -> tuple[Picture, dict[str, float]]:
     except CodecError as exc:
         raise _Bad(str(exc)) from exc
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), options=NO_PROBE) as container:
             vs = container.streams.video[0]
             streams: list = [vs, *container.streams.audio[:1]]
             vs.codec_context.thread_count = 1
@@ -191,7 +194,7 @@ def _decode_first(path: Path) -> str | None:
     sent: dict[str, int] = {}
     got: dict[str, int] = {}
     try:
-        with av.open(str(path), options={"ignore_editlist": "1"}) as container:
+        with av.open(str(path), options={**NO_PROBE, "ignore_editlist": "1"}) as container:
             streams = [*container.streams.video[:1], *container.streams.audio[:1]]
             for s in streams:
                 s.codec_context.thread_count = 1
