@@ -118,11 +118,12 @@ def audio_offset_ms(clip: array.array, source: array.array, start_s: float) -> f
     return round(x264_media.audio_offset_ms(clip, source, start_s, reach_ms=100), 2)
 
 
-# Runs `clipdesk` and reports the peak memory of its own Python process on stderr.
+# Runs `clipdesk` as its script does (clipdesk.cli.run) and reports the peak memory of
+# its own Python process on stderr.
 WRAP = (
     "import resource, sys\n"
-    "from clipdesk.cli import main\n"
-    "try:\n    code = main(sys.argv[1:])\n"
+    "from clipdesk.cli import run\n"
+    "try:\n    code = run()\n"
     "finally:\n"
     "    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
     "    print(f'PEAK_RSS_KB={kb}', file=sys.stderr)\n"

@@ -14,9 +14,9 @@ def main() -> int:
 
         sys.argv = ["yt-dlp", *sys.argv[3:]]
         return yt_dlp.main()
-    from clipdesk.cli import main as clipdesk_main
+    from clipdesk.cli import run
 
-    return clipdesk_main()
+    return run()
 
 
 if __name__ == "__main__":

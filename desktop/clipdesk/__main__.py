@@ -1,3 +1,3 @@
-from clipdesk.cli import main
+from clipdesk.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

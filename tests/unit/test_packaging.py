@@ -15,7 +15,7 @@ def test_desktop_entry_runs_the_console_script() -> None:
     entry = parser["Desktop Entry"]
     pyproject = (ROOT / "pyproject.toml").read_text()
     scripts = re.search(r"\[project\.scripts\]\n(.*?)\n\n", pyproject, re.S).group(1)
-    assert re.search(rf'^{entry["Exec"].split()[0]} = "clipdesk.cli:main"$', scripts, re.M)
+    assert re.search(rf'^{entry["Exec"].split()[0]} = "clipdesk.cli:run"$', scripts, re.M)
     assert (ROOT / "resources" / "icons" / f"{entry['Icon']}.svg").is_file()
 
 
