@@ -1,5 +1,6 @@
-"""The process entry point: a headless command leaves the interpreter's last collection
-of reference cycles out (gc.freeze), the window does not."""
+"""The process entry point: a headless command collects reference cycles seldom and
+leaves the interpreter's last collection out (gc.freeze); the window keeps Python's
+defaults."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "example" / "examp
 
 @pytest.fixture
 def unfrozen():
+    threshold = gc.get_threshold()
     gc.unfreeze()
-    yield
+    yield threshold
     gc.unfreeze()  # the rest of the test session collects as before
+    gc.set_threshold(*threshold)
 
 
 def test_a_headless_command_freezes_the_objects_left_for_the_exit(
@@ -28,6 +31,7 @@ def test_a_headless_command_freezes_the_objects_left_for_the_exit(
     assert cli.run() == 0
     assert "highlight" in capsys.readouterr().out.lower()
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == 100_000
 
 
 def test_the_window_commands_leave_the_collection_alone(unfrozen, monkeypatch, capsys) -> None:
@@ -35,3 +39,4 @@ def test_the_window_commands_leave_the_collection_alone(unfrozen, monkeypatch, c
     assert cli.run() == 0
     assert capsys.readouterr().out.startswith("clipdesk")
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == unfrozen
