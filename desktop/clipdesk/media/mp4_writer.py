@@ -81,7 +81,7 @@ def _runs(values: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-RUN_BYTES = 4 << 20  # the most copied in one read (a chunk of a high bitrate is more)
+RUN_BYTES = 4 << 20  # a run stops growing here: one read of a high-bitrate chunk stays small
 
 
 def _stored(samples: list[Sample]) -> list[tuple[int, int, int]]:
